@@ -1,0 +1,485 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// A bounded pool of libpq connections, run as a ServiceLifecycle `Service`.
+///
+/// libpq blocks, so every libpq call runs on the pool's own `NIOThreadPool` (threads made for
+/// blocking), never on Swift's cooperative pool. Connections are opened lazily up to `size`;
+/// callers beyond that wait up to `acquireTimeout`, then get `PoolError.acquireTimeout`.
+///
+/// Broken connections: an idle connection is checked (without a round trip, or with one after
+/// `validateAfterIdle`) right before it is lent; if the server dropped it meanwhile (restart,
+/// `pg_terminate_backend`) it is discarded and the request transparently gets another one. That
+/// is the only retry: once the body has sent a statement, a connection failure is thrown, because
+/// the statement may have run; the broken connection is discarded, so the next request succeeds.
+///
+/// Run it in a `ServiceGroup`, or call `shutdown()` when done: shutdown stops lending, waits for
+/// lent connections to come back and closes every connection exactly once.
+public final class DatabasePool: Service, Sendable {
+    /// Connection string, limits and timeouts of a pool.
+    public struct Configuration: Sendable {
+        /// Anything libpq accepts: a URI (`postgresql://…`) or `key=value` conninfo (TLS, multi-host, service).
+        public var conninfo: String
+        /// Most connections open at once.
+        public var size: Int
+        /// How long a request may wait for a free connection.
+        public var acquireTimeout: Duration
+        /// libpq's connect_timeout (whole seconds, at least 2); a connect_timeout in `conninfo` wins.
+        public var connectTimeout: Duration
+        /// An idle connection unused for longer than this is checked with a round trip before reuse.
+        public var validateAfterIdle: Duration
+        /// Prepared statements kept per connection (0 disables the cache).
+        public var statementCacheCapacity: Int
+        /// Attempts of a transaction that keeps failing with 40001/40P01.
+        public var maxTransactionAttempts: Int
+        /// Sent as fallback_application_name; an application_name in `conninfo` wins.
+        public var applicationName: String?
+        /// Extra libpq keywords applied after `conninfo`, overriding it (e.g. "dbname").
+        public var parameters: [String: String]
+
+        /// The other settings start at: 30 s idle validation, 256 cached statements, 5 transaction attempts.
+        public init(
+            conninfo: String,
+            size: Int = 4,
+            acquireTimeout: Duration = .seconds(5),
+            connectTimeout: Duration = .seconds(5)
+        ) {
+            self.conninfo = conninfo
+            self.size = size
+            self.acquireTimeout = acquireTimeout
+            self.connectTimeout = connectTimeout
+            self.validateAfterIdle = .seconds(30)
+            self.statementCacheCapacity = 256
+            self.maxTransactionAttempts = 5
+            self.applicationName = nil
+            self.parameters = [:]
+        }
+    }
+
+    /// The configuration the pool was created with.
+    public let configuration: Configuration
+    private let logger: Logger
+    private let threadPool: NIOThreadPool
+    private let state = Mutex(State())
+
+    /// Creates the pool and its threads; connections are opened on first use.
+    public init(configuration: Configuration, logger: Logger = Logger(label: "convoca.database")) {
+        precondition(configuration.size >= 1, "pool size must be at least 1")
+        self.configuration = configuration
+        self.logger = logger
+        // One thread per connection, plus room for connecting and ping while all are lent.
+        threadPool = NIOThreadPool(numberOfThreads: configuration.size + 2)
+        threadPool.start()
+    }
+
+    deinit {
+        // Only reached without shutdown() when the pool was misused; free what can be freed without awaiting.
+        let idle = state.withLock { state -> [PooledConnection]? in
+            guard state.lifecycle != .closed else { return nil }
+            state.lifecycle = .closed
+            defer { state.idle = [] }
+            return state.idle
+        }
+        guard let idle else { return }
+        idle.forEach { $0.connection.close() }
+        threadPool.shutdownGracefully { _ in }
+    }
+
+    // MARK: Public API
+
+    /// Lends a connection to `body`, which runs synchronously on a pool thread.
+    ///
+    /// The connection never leaves the closure; a transaction left open by `body` is rolled back.
+    @discardableResult
+    public func withConnection<Value: Sendable>(_ body: @Sendable (Connection) throws -> Value) async throws -> Value {
+        try await withoutActuallyEscaping(body) { escapable in
+            let box = BodyBox(escapable)
+            // Drop the body before returning: a cancelled work item may outlive this call.
+            defer { box.clear() }
+            return try await lease { connection in try box.call(connection) }
+        }
+    }
+
+    /// Runs `body` in a transaction: BEGIN, COMMIT, or ROLLBACK when it throws.
+    ///
+    /// On serialization failure (40001) or deadlock (40P01) the whole closure runs again, up to
+    /// `maxTransactionAttempts` times with short jittered pauses, so it must not have other side effects.
+    @discardableResult
+    public func withTransaction<Value: Sendable>(
+        isolation: IsolationLevel = .readCommitted,
+        _ body: @Sendable (Connection) throws -> Value
+    ) async throws -> Value {
+        var attempt = 1
+        while true {
+            do {
+                return try await withConnection { connection in
+                    try connection.transaction(isolation: isolation, body)
+                }
+            } catch let error as DatabaseError
+                where error.isTransientTransactionFailure && attempt < configuration.maxTransactionAttempts
+            {
+                logger.debug("retrying transaction", metadata: ["sqlstate": "\(error.sqlState ?? "")", "attempt": "\(attempt)"])
+                // Exponential cap (10, 20, 40, … ms) with full jitter so colliding transactions drift apart.
+                let cap = 10 << min(attempt - 1, 6)
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...cap)))
+                attempt += 1
+            }
+        }
+    }
+
+    /// Readiness probe: opens a fresh connection with a short connect_timeout and runs SELECT 1.
+    ///
+    /// Independent of the pool's connections, so a busy pool still reports ready.
+    public func ping(timeout: Duration = .seconds(2)) async -> Bool {
+        guard state.withLock({ $0.lifecycle == .running }) else { return false }
+        let configuration = configuration
+        // libpq rounds connect_timeout values below 2 up to 2.
+        let seconds = max(2, Int(timeout.components.seconds))
+        do {
+            return try await threadPool.runIfActive {
+                let connection = try Connection(
+                    conninfo: configuration.conninfo,
+                    defaults: DatabasePool.defaults(configuration),
+                    overrides: DatabasePool.overrides(configuration) + [("connect_timeout", String(seconds))],
+                    statementCacheCapacity: 0
+                )
+                defer { connection.close() }
+                return try connection.simpleCommand("SELECT 1") == "SELECT 1"
+            }
+        } catch {
+            logger.debug("database ping failed", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Serves until the service group shuts down gracefully or is cancelled, then drains and closes.
+    public func run() async throws {
+        // Throws CancellationError on cancellation: either way the pool shuts down.
+        try? await gracefulShutdown()
+        await shutdown()
+    }
+
+    /// Stops lending, fails waiting requests, waits for lent connections and closes all of them.
+    /// Idempotent; later callers wait until the first shutdown has finished.
+    public func shutdown() async {
+        let (first, waiters, idle) = state.withLock { state -> (Bool, [Waiter], [PooledConnection]) in
+            guard state.lifecycle == .running else { return (false, [], []) }
+            state.lifecycle = .draining
+            defer {
+                state.waiters = []
+                state.idle = []
+            }
+            return (true, state.waiters, state.idle)
+        }
+        guard first else {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let closed = state.withLock { state in
+                    if state.lifecycle == .closed { return true }
+                    state.closedWaiters.append(continuation)
+                    return false
+                }
+                if closed { continuation.resume() }
+            }
+            return
+        }
+        for waiter in waiters {
+            waiter.timer?.cancel()
+            waiter.continuation.resume(throwing: PoolError.shutdown)
+        }
+        await close(idle)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let drained = state.withLock { state in
+                if state.open == 0 { return true }
+                state.drainWaiter = continuation
+                return false
+            }
+            if drained { continuation.resume() }
+        }
+        try? await threadPool.shutdownGracefully()
+        let closedWaiters = state.withLock { state in
+            state.lifecycle = .closed
+            defer { state.closedWaiters = [] }
+            return state.closedWaiters
+        }
+        closedWaiters.forEach { $0.resume() }
+        logger.debug("database pool shut down")
+    }
+
+    // MARK: Leasing
+
+    private func lease<Value: Sendable>(_ work: @escaping @Sendable (Connection) throws -> Value) async throws -> Value {
+        let deadline = ContinuousClock.now.advanced(by: configuration.acquireTimeout)
+        while true {
+            let grant = try await reserve(deadline: deadline)
+            let configuration = configuration
+            let outcome: LeaseOutcome<Value>
+            do {
+                outcome = try await threadPool.runIfActive {
+                    DatabasePool.perform(grant, configuration: configuration, work)
+                }
+            } catch {
+                // The closure never ran (task cancelled, threads stopped): the grant is still ours to return.
+                switch grant {
+                case .idle(let pooled): await release(pooled)
+                case .create: slotFreed()
+                }
+                throw error
+            }
+            switch outcome {
+            case .staleIdle:
+                logger.info("discarded a database connection that broke while idle")
+                slotFreed()
+            case .connectFailed(let error):
+                slotFreed()
+                throw error
+            case .finished(let pooled, let result):
+                if let pooled {
+                    await release(pooled)
+                } else {
+                    logger.warning("discarded a database connection that broke while in use")
+                    slotFreed()
+                }
+                return try result.get()
+            }
+        }
+    }
+
+    /// Runs on a pool thread: check or open the connection, run the work, leave the connection clean.
+    private static func perform<Value: Sendable>(
+        _ grant: Grant, configuration: Configuration, _ work: @Sendable (Connection) throws -> Value
+    ) -> LeaseOutcome<Value> {
+        let pooled: PooledConnection
+        switch grant {
+        case .idle(let candidate):
+            let roundTrip = ContinuousClock.now - candidate.idleSince > configuration.validateAfterIdle
+            guard candidate.connection.isAliveAfterIdle(roundTrip: roundTrip) else {
+                candidate.connection.close()
+                return .staleIdle
+            }
+            pooled = candidate
+        case .create:
+            do {
+                pooled = PooledConnection(
+                    try Connection(
+                        conninfo: configuration.conninfo,
+                        defaults: defaults(configuration),
+                        overrides: overrides(configuration),
+                        statementCacheCapacity: configuration.statementCacheCapacity
+                    )
+                )
+            } catch {
+                return .connectFailed(error)
+            }
+        }
+        let connection = pooled.connection
+        let result = Result { try work(connection) }
+        if connection.isUsable, connection.transactionStatus != .idle {
+            _ = try? connection.simpleCommand("ROLLBACK")
+        }
+        guard connection.isUsable, connection.transactionStatus == .idle else {
+            connection.close()
+            return .finished(nil, result)
+        }
+        return .finished(pooled, result)
+    }
+
+    private static func defaults(_ configuration: Configuration) -> [(String, String)] {
+        let seconds = max(2, Int(configuration.connectTimeout.components.seconds))
+        var defaults = [("connect_timeout", String(seconds))]
+        if let name = configuration.applicationName { defaults.append(("fallback_application_name", name)) }
+        return defaults
+    }
+
+    private static func overrides(_ configuration: Configuration) -> [(String, String)] {
+        configuration.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// Waits for an idle connection or a free slot to open one, until `deadline`.
+    private func reserve(deadline: ContinuousClock.Instant) async throws -> Grant {
+        let size = configuration.size
+        // Fast path: an idle connection or a free slot, without suspending.
+        let (immediate, id) = state.withLock { state -> (Result<Grant, any Error>?, Int) in
+            if let grant = DatabasePool.grant(from: &state, size: size) { return (grant, 0) }
+            state.nextWaiterID += 1
+            return (nil, state.nextWaiterID)
+        }
+        if let immediate { return try immediate.get() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
+                let immediate = state.withLock { state -> Result<Grant, any Error>? in
+                    if let grant = DatabasePool.grant(from: &state, size: size) { return grant }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if ContinuousClock.now >= deadline { return .failure(PoolError.acquireTimeout) }
+                    state.waiters.append(Waiter(id: id, continuation: continuation))
+                    return nil
+                }
+                if let immediate {
+                    continuation.resume(with: immediate)
+                    return
+                }
+                let timer = Task { [weak self] in
+                    try? await Task.sleep(until: deadline, clock: .continuous)
+                    guard !Task.isCancelled else { return }
+                    self?.fail(waiter: id, with: PoolError.acquireTimeout)
+                }
+                let registered = state.withLock { state in
+                    guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return false }
+                    state.waiters[index].timer = timer
+                    return true
+                }
+                if !registered { timer.cancel() }
+            }
+        } onCancel: {
+            self.fail(waiter: id, with: CancellationError())
+        }
+    }
+
+    /// What can be granted right now without waiting, if anything.
+    private static func grant(from state: inout State, size: Int) -> Result<Grant, any Error>? {
+        guard state.lifecycle == .running else { return .failure(PoolError.shutdown) }
+        if let pooled = state.idle.popLast() { return .success(.idle(pooled)) }
+        if state.open < size {
+            state.open += 1
+            return .success(.create)
+        }
+        return nil
+    }
+
+    private func fail(waiter id: Int, with error: any Error) {
+        let waiter = state.withLock { state -> Waiter? in
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: index)
+        }
+        guard let waiter else { return }
+        waiter.timer?.cancel()
+        waiter.continuation.resume(throwing: error)
+    }
+
+    /// Returns a healthy connection: to the longest waiter, to the idle list, or closed when draining.
+    private func release(_ pooled: PooledConnection) async {
+        pooled.idleSince = .now
+        let waiter = state.withLock { state -> Waiter?? in
+            guard state.lifecycle == .running else { return .none }
+            if !state.waiters.isEmpty { return .some(state.waiters.removeFirst()) }
+            state.idle.append(pooled)
+            return .some(nil)
+        }
+        switch waiter {
+        case .none:
+            await close([pooled])
+        case .some(.some(let waiter)):
+            waiter.timer?.cancel()
+            waiter.continuation.resume(returning: .idle(pooled))
+        case .some(.none):
+            break
+        }
+    }
+
+    /// A connection slot became free (discarded or never opened): let a waiter open one.
+    private func slotFreed() {
+        let action = state.withLock { state -> SlotAction in
+            if state.lifecycle == .running, !state.waiters.isEmpty {
+                return .grant(state.waiters.removeFirst())
+            }
+            state.open -= 1
+            if state.open == 0, let drainWaiter = state.drainWaiter {
+                state.drainWaiter = nil
+                return .drained(drainWaiter)
+            }
+            return .none
+        }
+        switch action {
+        case .grant(let waiter):
+            waiter.timer?.cancel()
+            waiter.continuation.resume(returning: .create)
+        case .drained(let continuation):
+            continuation.resume()
+        case .none:
+            break
+        }
+    }
+
+    /// PQfinish on a pool thread, then frees the slots.
+    private func close(_ connections: [PooledConnection]) async {
+        guard !connections.isEmpty else { return }
+        do {
+            try await threadPool.runIfActive { connections.forEach { $0.connection.close() } }
+        } catch {
+            // Threads already gone (only if shutdown raced): closing inline beats leaking.
+            connections.forEach { $0.connection.close() }
+        }
+        for _ in connections { slotFreed() }
+    }
+}
+
+// MARK: - Pool state
+
+/// A connection owned by the pool; the pool's lock hands it to exactly one lease at a time.
+private final class PooledConnection: @unchecked Sendable {
+    let connection: Connection
+    var idleSince: ContinuousClock.Instant
+
+    init(_ connection: Connection) {
+        self.connection = connection
+        idleSince = .now
+    }
+}
+
+/// What a request is allowed to do: reuse an idle connection or open a new one.
+private enum Grant: Sendable {
+    case idle(PooledConnection)
+    case create
+}
+
+private enum LeaseOutcome<Value: Sendable>: Sendable {
+    /// The idle connection had broken before anything was sent; it was closed.
+    case staleIdle
+    case connectFailed(any Error)
+    /// The work ran; the connection is nil when it was closed because it broke.
+    case finished(PooledConnection?, Result<Value, any Error>)
+}
+
+private struct Waiter {
+    let id: Int
+    let continuation: CheckedContinuation<Grant, any Error>
+    var timer: Task<Void, Never>?
+}
+
+private enum SlotAction {
+    case grant(Waiter)
+    case drained(CheckedContinuation<Void, Never>)
+    case none
+}
+
+private struct State {
+    enum Lifecycle { case running, draining, closed }
+    var lifecycle = Lifecycle.running
+    var idle: [PooledConnection] = []
+    /// Idle, lent and being-opened connections.
+    var open = 0
+    var waiters: [Waiter] = []
+    var nextWaiterID = 0
+    var drainWaiter: CheckedContinuation<Void, Never>?
+    var closedWaiters: [CheckedContinuation<Void, Never>] = []
+}
+
+/// Holds the caller's non-escaping body so it can be dropped as soon as the call returns.
+private final class BodyBox<Value>: Sendable {
+    private let body: Mutex<(@Sendable (Connection) throws -> Value)?>
+
+    init(_ body: @escaping @Sendable (Connection) throws -> Value) {
+        self.body = Mutex(body)
+    }
+
+    func call(_ connection: Connection) throws -> Value {
+        guard let body = body.withLock({ $0 }) else { throw CancellationError() }
+        return try body(connection)
+    }
+
+    func clear() {
+        body.withLock { $0 = nil }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+/// Applies numbered migrations in order, each in its own transaction, recorded in `schema_migrations`.
+///
+/// A session-level advisory lock serializes migrators, so instances starting together apply
+/// each migration once. A recorded migration whose SHA-256 (computed by PostgreSQL's sha256())
+/// changed makes `migrate()` and `pending()` throw `MigrationError.checksumMismatch` naming the file.
+/// Migration files must not contain transaction control or statements that refuse to run in a
+/// transaction (CREATE INDEX CONCURRENTLY).
+public struct Migrator: Sendable {
+    /// Advisory lock key shared by every instance of the application ("convoca" in ASCII).
+    public static let defaultLockKey: Int64 = 0x63_6F_6E_76_6F_63_61
+
+    /// The migrations, sorted by version.
+    public let migrations: [Migration]
+    private let pool: DatabasePool
+    private let lockKey: Int64
+
+    /// Throws `MigrationError.duplicateVersion` when two migrations share a number.
+    public init(pool: DatabasePool, migrations: [Migration], lockKey: Int64 = Migrator.defaultLockKey) throws {
+        let sorted = migrations.sorted { $0.version < $1.version }
+        for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.version == next.version {
+            throw MigrationError.duplicateVersion(next.version, previous.name, next.name)
+        }
+        self.migrations = sorted
+        self.pool = pool
+        self.lockKey = lockKey
+    }
+
+    /// Migrations given as (file name, SQL text) pairs.
+    public init(pool: DatabasePool, migrations: [(name: String, sql: String)], lockKey: Int64 = Migrator.defaultLockKey) throws {
+        try self.init(pool: pool, migrations: migrations.map { try Migration(name: $0.name, sql: $0.sql) }, lockKey: lockKey)
+    }
+
+    /// Every `*.sql` file of a directory (UTF-8); other files are ignored.
+    public init(pool: DatabasePool, directory: URL, lockKey: Int64 = Migrator.defaultLockKey) throws {
+        let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "sql" }
+        let migrations = try files.map { url in
+            try Migration(name: url.lastPathComponent, sql: String(contentsOf: url, encoding: .utf8))
+        }
+        try self.init(pool: pool, migrations: migrations, lockKey: lockKey)
+    }
+
+    /// Applies the pending migrations and returns them, in order.
+    @discardableResult
+    public func migrate() async throws -> [Migration] {
+        let migrations = migrations
+        let lockKey = lockKey
+        return try await pool.withConnection { connection in
+            // Waits (on a pool thread) while another instance migrates.
+            _ = try connection.query("SELECT pg_advisory_lock(\(lockKey))")
+            do {
+                let applied = try Migrator.applyPending(migrations, on: connection)
+                _ = try connection.query("SELECT pg_advisory_unlock(\(lockKey))")
+                return applied
+            } catch {
+                // The lock is per session and the connection goes back to the pool: always release it.
+                if connection.isUsable { _ = try? connection.query("SELECT pg_advisory_unlock(\(lockKey))") }
+                throw error
+            }
+        }
+    }
+
+    /// Migrations not yet applied; throws if an applied one changed. Cheap enough for a readiness probe.
+    public func pending() async throws -> [Migration] {
+        let migrations = migrations
+        return try await pool.withConnection { connection in
+            let present = try connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")
+            guard try present[0].decode(Bool.self, column: "present") else { return migrations }
+            let applied = try Migrator.appliedChecksums(on: connection)
+            try Migrator.verify(migrations, applied: applied, on: connection)
+            return migrations.filter { applied[$0.version] == nil }
+        }
+    }
+
+    /// True when every migration is applied unchanged.
+    public func isCurrent() async throws -> Bool {
+        try await pending().isEmpty
+    }
+
+    private static func applyPending(_ migrations: [Migration], on connection: Connection) throws -> [Migration] {
+        try connection.execute(unsafeRawMultiStatement: """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version bigint PRIMARY KEY,
+                name text NOT NULL,
+                checksum text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            )
+            """)
+        let applied = try appliedChecksums(on: connection)
+        let checksums = try verify(migrations, applied: applied, on: connection)
+        var done: [Migration] = []
+        for (migration, checksum) in zip(migrations, checksums) where applied[migration.version] == nil {
+            do {
+                try connection.transaction(isolation: .readCommitted) { connection in
+                    try connection.execute(unsafeRawMultiStatement: migration.sql)
+                    try connection.execute("""
+                        INSERT INTO schema_migrations (version, name, checksum)
+                        VALUES (\(migration.version), \(migration.name), \(checksum))
+                        """)
+                }
+            } catch {
+                throw MigrationError.failed(name: migration.name, underlying: error)
+            }
+            done.append(migration)
+        }
+        return done
+    }
+
+    private static func appliedChecksums(on connection: Connection) throws -> [Int: String] {
+        var applied: [Int: String] = [:]
+        for row in try connection.query("SELECT version, checksum FROM schema_migrations") {
+            applied[try row.decode(Int.self, column: "version")] = try row.decode(String.self, column: "checksum")
+        }
+        return applied
+    }
+
+    /// Computes every checksum in one round trip and compares those already applied.
+    @discardableResult
+    private static func verify(_ migrations: [Migration], applied: [Int: String], on connection: Connection) throws -> [String] {
+        let texts = migrations.map(\.sql)
+        let checksums = try connection.query("""
+            SELECT encode(sha256(convert_to(t, 'UTF8')), 'hex') AS checksum
+            FROM unnest(\(texts)) WITH ORDINALITY AS m(t, n) ORDER BY n
+            """).map { try $0.decode(String.self, column: "checksum") }
+        for (migration, checksum) in zip(migrations, checksums) {
+            if let recorded = applied[migration.version], recorded != checksum {
+                throw MigrationError.checksumMismatch(name: migration.name, version: migration.version)
+            }
+        }
+        return checksums
+    }
+}
