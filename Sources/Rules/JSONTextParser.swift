@@ -1,0 +1,321 @@
+extension JSONValue {
+    /// Parses RFC 8259 JSON text given as UTF-8 bytes (`Data`, `[UInt8]`, `ByteBuffer` views, ...).
+    ///
+    /// The parser keeps its own stack instead of recursing, so even 100,000 nested arrays fail with
+    /// ``RuleError/tooDeep(limit:)`` rather than a stack overflow. Duplicate object keys keep the last
+    /// value, like `JSON.parse`. Numbers too large for a double are rejected, since JSON Logic cannot
+    /// represent infinity; lone UTF-16 surrogate escapes become U+FFFD.
+    public init(parsing bytes: some Collection<UInt8>, limits: RuleLimits = .default) throws(RuleError) {
+        if bytes.count > limits.maxTextBytes { throw .inputTooLarge(limit: limits.maxTextBytes) }
+        let depth = limits.effectiveMaxDepth
+        let parsed = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(RuleError) -> JSONValue in
+                var parser = JSONTextParser(bytes: buffer, maxDepth: depth)
+                return try parser.parseDocument()
+            }
+        }
+        if let parsed {
+            self = try parsed.get()
+            return
+        }
+        // Non-contiguous collections are copied once so the parser can work on a buffer.
+        let copy = Array(bytes)
+        self = try copy.withUnsafeBufferPointer { buffer throws(RuleError) -> JSONValue in
+            var parser = JSONTextParser(bytes: buffer, maxDepth: depth)
+            return try parser.parseDocument()
+        }
+    }
+
+    /// Parses JSON text held in a `String`.
+    public init(parsing text: String, limits: RuleLimits = .default) throws(RuleError) {
+        try self.init(parsing: text.utf8, limits: limits)
+    }
+}
+
+/// A non-recursive JSON reader over a byte buffer.
+struct JSONTextParser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let maxDepth: Int
+    var position = 0
+
+    // Open containers live in parallel stacks so appends mutate them in place (no copy-on-write).
+    private var openIsArray: [Bool] = []
+    private var openArrays: [[JSONValue]] = []
+    private var openObjects: [[String: JSONValue]] = []
+    private var pendingKeys: [String] = []
+
+    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
+
+    mutating func parseDocument() throws(RuleError) -> JSONValue {
+        nextValue: while true {
+            skipWhitespace()
+            guard position < bytes.count else { throw failure("unexpected end of input") }
+            var completed: JSONValue
+            switch bytes[position] {
+            case UInt8(ascii: "["):
+                position += 1
+                try enterContainer()
+                skipWhitespace()
+                if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+                    position += 1
+                    openIsArray.removeLast()
+                    completed = .array([])
+                } else {
+                    openIsArray[openIsArray.count - 1] = true
+                    openArrays.append([])
+                    continue nextValue
+                }
+            case UInt8(ascii: "{"):
+                position += 1
+                try enterContainer()
+                skipWhitespace()
+                if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+                    position += 1
+                    openIsArray.removeLast()
+                    completed = .object([:])
+                } else {
+                    openIsArray[openIsArray.count - 1] = false
+                    openObjects.append([:])
+                    pendingKeys.append(try parseKey())
+                    continue nextValue
+                }
+            case UInt8(ascii: "\""):
+                completed = .string(try parseString())
+            case UInt8(ascii: "t"):
+                try expectWord("true")
+                completed = .bool(true)
+            case UInt8(ascii: "f"):
+                try expectWord("false")
+                completed = .bool(false)
+            case UInt8(ascii: "n"):
+                try expectWord("null")
+                completed = .null
+            default:
+                completed = .number(try parseNumber())
+            }
+
+            // Hand the finished value to its container, closing containers that end here.
+            while let isArray = openIsArray.last {
+                skipWhitespace()
+                guard position < bytes.count else { throw failure("unexpected end of input") }
+                let byte = bytes[position]
+                position += 1
+                if isArray {
+                    openArrays[openArrays.count - 1].append(completed)
+                    if byte == UInt8(ascii: ",") { continue nextValue }
+                    guard byte == UInt8(ascii: "]") else { throw failure("expected ',' or ']'", at: position - 1) }
+                    completed = .array(openArrays.removeLast())
+                } else {
+                    openObjects[openObjects.count - 1][pendingKeys.removeLast()] = completed
+                    if byte == UInt8(ascii: ",") {
+                        pendingKeys.append(try parseKey())
+                        continue nextValue
+                    }
+                    guard byte == UInt8(ascii: "}") else { throw failure("expected ',' or '}'", at: position - 1) }
+                    completed = .object(openObjects.removeLast())
+                }
+                openIsArray.removeLast()
+            }
+            skipWhitespace()
+            guard position == bytes.count else { throw failure("unexpected text after the JSON value") }
+            return completed
+        }
+    }
+
+    private mutating func enterContainer() throws(RuleError) {
+        guard openIsArray.count < maxDepth else { throw .tooDeep(limit: maxDepth) }
+        openIsArray.append(true)
+    }
+
+    private mutating func skipWhitespace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func parseKey() throws(RuleError) -> String {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+            throw failure("expected a string key")
+        }
+        let key = try parseString()
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+            throw failure("expected ':' after an object key")
+        }
+        position += 1
+        return key
+    }
+
+    private mutating func expectWord(_ word: StaticString) throws(RuleError) {
+        let length = word.utf8CodeUnitCount
+        guard position + length <= bytes.count else { throw failure("unexpected end of input") }
+        let start = word.utf8Start
+        for offset in 0..<length where bytes[position + offset] != start[offset] {
+            throw failure("unexpected character")
+        }
+        position += length
+    }
+
+    /// Reads a string starting at its opening quote, decoding escapes and validating UTF-8.
+    private mutating func parseString() throws(RuleError) -> String {
+        position += 1
+        let start = position
+        var isASCII = true
+        // Fast path: no escapes, so the bytes can become the string directly.
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                position += 1
+                if isASCII { return String(decoding: slice, as: UTF8.self) }
+                guard let text = String(validating: slice, as: UTF8.self) else {
+                    throw failure("invalid UTF-8 in a string", at: start)
+                }
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw failure("control character in a string") }
+            if byte >= 0x80 { isASCII = false }
+            position += 1
+        }
+        var decoded: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+        while position < bytes.count {
+            let byte = bytes[position]
+            switch byte {
+            case UInt8(ascii: "\""):
+                position += 1
+                guard let text = String(validating: decoded, as: UTF8.self) else {
+                    throw failure("invalid UTF-8 in a string", at: start)
+                }
+                return text
+            case UInt8(ascii: "\\"):
+                position += 1
+                guard position < bytes.count else { throw failure("unexpected end of input") }
+                let escape = bytes[position]
+                position += 1
+                switch escape {
+                case UInt8(ascii: "\""): decoded.append(0x22)
+                case UInt8(ascii: "\\"): decoded.append(0x5C)
+                case UInt8(ascii: "/"): decoded.append(0x2F)
+                case UInt8(ascii: "b"): decoded.append(0x08)
+                case UInt8(ascii: "f"): decoded.append(0x0C)
+                case UInt8(ascii: "n"): decoded.append(0x0A)
+                case UInt8(ascii: "r"): decoded.append(0x0D)
+                case UInt8(ascii: "t"): decoded.append(0x09)
+                case UInt8(ascii: "u"):
+                    let scalar = try parseUnicodeEscape()
+                    decoded.append(contentsOf: String(Character(scalar)).utf8)
+                default:
+                    throw failure("invalid escape sequence", at: position - 1)
+                }
+            default:
+                if byte < 0x20 { throw failure("control character in a string") }
+                decoded.append(byte)
+                position += 1
+            }
+        }
+        throw failure("unterminated string", at: start - 1)
+    }
+
+    /// Reads the hex digits after `\u`, joining surrogate pairs; a lone surrogate becomes U+FFFD.
+    private mutating func parseUnicodeEscape() throws(RuleError) -> Unicode.Scalar {
+        let first = try parseHexQuad()
+        if (0xD800...0xDBFF).contains(first),
+           position + 6 <= bytes.count,
+           bytes[position] == UInt8(ascii: "\\"),
+           bytes[position + 1] == UInt8(ascii: "u") {
+            let saved = position
+            position += 2
+            let second = try parseHexQuad()
+            if (0xDC00...0xDFFF).contains(second) {
+                let combined = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+                return Unicode.Scalar(combined) ?? "\u{FFFD}"
+            }
+            position = saved
+        }
+        return Unicode.Scalar(first) ?? "\u{FFFD}"
+    }
+
+    private mutating func parseHexQuad() throws(RuleError) -> UInt32 {
+        guard position + 4 <= bytes.count else { throw failure("unexpected end of input") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[position]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw failure("invalid \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
+            position += 1
+        }
+        return value
+    }
+
+    /// Reads a number with JSON's grammar, which is stricter than the double parser's.
+    private mutating func parseNumber() throws(RuleError) -> Double {
+        let start = position
+        var negative = false
+        if bytes[position] == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+        }
+        guard position < bytes.count, isDigit(bytes[position]) else {
+            throw failure("unexpected character", at: start)
+        }
+        var integer: Int64 = 0
+        var digitCount = 0
+        if bytes[position] == UInt8(ascii: "0") {
+            position += 1
+        } else {
+            while position < bytes.count, isDigit(bytes[position]) {
+                if digitCount < 18 { integer = integer * 10 + Int64(bytes[position] - UInt8(ascii: "0")) }
+                digitCount += 1
+                position += 1
+            }
+        }
+        var isInteger = true
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            isInteger = false
+            position += 1
+            guard position < bytes.count, isDigit(bytes[position]) else { throw failure("expected a digit after '.'") }
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+            isInteger = false
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                position += 1
+            }
+            guard position < bytes.count, isDigit(bytes[position]) else { throw failure("expected a digit in the exponent") }
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        }
+        // Integers of up to 15 digits are exact as doubles, so they skip the general parser.
+        if isInteger && digitCount <= 15 {
+            if negative && integer == 0 { return -0.0 }
+            return Double(negative ? -integer : integer)
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        guard let value = Double(text), value.isFinite else {
+            throw failure("number out of range", at: start)
+        }
+        return value
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    private func failure(_ reason: String, at offset: Int? = nil) -> RuleError {
+        .invalidJSON("\(reason) at byte \(offset ?? position)")
+    }
+}
