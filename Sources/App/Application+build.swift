@@ -1,0 +1,106 @@
+import ConvocaAPI
+import Database
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import ServiceLifecycle
+
+/// What the HTTP layer needs, made once by `buildApplication` (tests build it the same way).
+public struct AppDependencies: Sendable {
+    public var configuration: Configuration
+    public var pool: DatabasePool
+    public var migrator: Migrator
+    public var logger: Logger
+    /// The server clock (deadlines, receipts); tests replace it.
+    public var now: @Sendable () -> Date
+
+    public init(
+        configuration: Configuration, pool: DatabasePool, migrator: Migrator, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.configuration = configuration
+        self.pool = pool
+        self.migrator = migrator
+        self.logger = logger
+        self.now = now
+    }
+}
+
+/// The pool and migrator for a configuration.
+public func makeDependencies(configuration: Configuration, logger: Logger) throws -> AppDependencies {
+    let pool = DatabasePool(
+        configuration: .init(conninfo: configuration.databaseURL, size: configuration.databasePoolSize),
+        logger: logger)
+    let migrator = try Migrator(pool: pool, directory: BundledFiles.migrationsDirectory)
+    return AppDependencies(configuration: configuration, pool: pool, migrator: migrator, logger: logger)
+}
+
+/// The whole service: the HTTP server plus the database pool, with migrations applied before serving when asked.
+public func buildApplication(_ dependencies: AppDependencies, migrateAtStart: Bool) throws -> some ApplicationProtocol {
+    let authFailures = AuthFailureLog(pool: dependencies.pool, now: dependencies.now, logger: dependencies.logger)
+    let router = try buildRouter(dependencies, authFailures: authFailures)
+    var app = Application(
+        router: router,
+        // Request heads over these limits are refused by the HTTP parser (400, connection closed) before any
+        // handler runs: no header needs more than a bearer token and a few short values.
+        server: .http1(configuration: .init(httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))),
+        configuration: .init(
+            address: .hostname(dependencies.configuration.host, port: dependencies.configuration.port),
+            serverName: "convoca"),
+        // Shut down in reverse order: the failure log writes its last window while the pool still runs.
+        services: [dependencies.pool, authFailures],
+        logger: dependencies.logger)
+    if migrateAtStart {
+        app.beforeServerStarts {
+            try await dependencies.migrator.migrate()
+        }
+    }
+    return app
+}
+
+/// Routes every documented operation through the middleware that enforces the API's conventions.
+public func buildRouter(_ dependencies: AppDependencies) throws -> Router<BasicRequestContext> {
+    try buildRouter(
+        dependencies, authFailures: AuthFailureLog(pool: dependencies.pool, now: dependencies.now, logger: dependencies.logger))
+}
+
+func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) throws -> Router<BasicRequestContext> {
+    let contract = try BundledFiles.contract()
+    let pool = dependencies.pool
+    let audit = AuditLog()
+    let handlers = APIHandlers(
+        readiness: ReadinessProbe(pool: pool, migrator: dependencies.migrator),
+        contract: contract,
+        calls: CallService(pool: pool, audit: audit),
+        organisations: OrganisationService(pool: pool, audit: audit, now: dependencies.now),
+        proposals: ProposalService(pool: pool, audit: audit, now: dependencies.now),
+        documents: DocumentService(pool: pool, audit: audit, maxBytes: dependencies.configuration.maxDocumentBytes),
+        tokens: TokensService(pool: pool, audit: audit, now: dependencies.now),
+        auditEvents: AuditEventsService(pool: pool),
+        rulesets: RulesetService(pool: pool, audit: audit),
+        eligibility: EligibilityService(pool: pool, audit: audit, now: dependencies.now))
+    let access = AccessMiddleware(
+        policy: AccessPolicy(contract: String(decoding: contract, as: UTF8.self)),
+        authenticator: Authenticator(
+            pool: pool, adminToken: dependencies.configuration.adminToken,
+            rateLimiter: RateLimiter(perMinute: dependencies.configuration.rateLimitPerMinute),
+            failures: authFailures))
+    // Compact JSON and instants with fractional seconds (the runtime's defaults pretty-print and drop them).
+    let runtimeConfiguration = OpenAPIRuntime.Configuration(
+        dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
+    let register = { (transport: any ServerTransport) throws in
+        try handlers.registerHandlers(on: transport, configuration: runtimeConfiguration, middlewares: [access])
+    }
+    let routes = try RouteTable.documented { try register($0) }
+
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ProblemMiddleware(routes: routes, logger: dependencies.logger))
+    router.add(middleware: RequestLimitsMiddleware(
+        maxBodyBytes: dependencies.configuration.maxBodyBytes,
+        maxDocumentBytes: dependencies.configuration.maxDocumentBytes))
+    try register(router)
+    return router
+}

@@ -1,0 +1,82 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import OpenAPIRuntime
+
+/// The outermost layer: gives every request an id and a language, and turns every error into a problem+json answer.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: RouteTable
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let requestID = RequestID.accept(request.headers[.requestID])
+        let language = Language.negotiate(request.headers[.acceptLanguage])
+        let overrides = ResponseHeaderOverrides()
+        return await RequestScope.$requestID.withValue(requestID) {
+            await RequestScope.$language.withValue(language) {
+                var response: Response
+                do {
+                    response = try await RequestScope.$contentType.withValue(request.headers[.contentType]) {
+                        try await RequestScope.$responseHeaders.withValue(overrides) { try await next(request, context) }
+                    }
+                    overrides.apply(to: &response.headers)
+                } catch {
+                    response = self.problemResponse(for: error, request: request, context: context, requestID: requestID, language: language)
+                }
+                response.headers[.requestID] = requestID
+                Self.undoPercentEncoding(&response.headers)
+                response.headers[.xContentTypeOptions] = "nosniff"
+                // Answers to authenticated requests may hold personal data: no cache keeps them.
+                if request.headers[.authorization] != nil { response.headers[.cacheControl] = "no-store" }
+                return response
+            }
+        }
+    }
+
+    /// The OpenAPI runtime percent-encodes every header value it writes (`"3"` becomes `%223%22`);
+    /// these headers carry exactly the text the handlers chose, so decoding once restores it.
+    static func undoPercentEncoding(_ headers: inout HTTPFields) {
+        for name in [HTTPField.Name.eTag, .location, .link] {
+            if let value = headers[name], value.contains("%"), let decoded = value.removingPercentEncoding {
+                headers[name] = decoded
+            }
+        }
+    }
+
+    private func problemResponse(
+        for error: any Error, request: Request, context: Context, requestID: String, language: Language
+    ) -> Response {
+        var problem = ProblemMapping.problem(for: error)
+        if problem.kind == .notFound, context.coreContext.endpointPath.value == "NotFound" {
+            // The router found no route for this method: 405 if the path exists with other methods.
+            let allowed = routes.methods(forPath: request.uri.path)
+            if !allowed.isEmpty {
+                problem = Problem(
+                    .methodNotAllowed,
+                    detail: "\(request.method.rawValue) is not allowed on this path; allowed: \(allowed.joined(separator: ", ")).",
+                    headers: [.allow: allowed.joined(separator: ", ")])
+            } else {
+                problem = Problem(.notFound, detail: "No operation is documented at \(request.uri.path).")
+            }
+        }
+        if problem.kind == .internalError {
+            logger.error(
+                "request failed",
+                metadata: ["error": "\(String(reflecting: error))", "requestId": "\(requestID)", "path": "\(request.uri.path)"])
+            problem.detail = "An unexpected error occurred; quote request id \(requestID) when reporting it."
+        } else if problem.kind.status.code >= 500 {
+            logger.warning("request refused", metadata: ["error": "\(String(reflecting: error))", "requestId": "\(requestID)"])
+        }
+        var headers = problem.headers
+        headers[.contentType] = "application/problem+json"
+        let body = problem.body(requestID: requestID, language: language)
+        return Response(status: problem.kind.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = Self("X-Request-Id")!
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
+    static let link = Self("Link")!
+}

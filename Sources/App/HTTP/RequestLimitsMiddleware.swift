@@ -1,0 +1,57 @@
+import HTTPTypes
+import Hummingbird
+import OpenAPIRuntime
+import Rules
+
+/// Refuses oversized bodies (413) and bodies without a content type (415) before any handler reads them.
+struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let maxBodyBytes: Int
+    let maxDocumentBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let declaredLength = request.headers[.contentLength].flatMap { Int($0) }
+        let hasBody = (declaredLength ?? 0) > 0 || request.headers[.transferEncoding] != nil
+        guard hasBody else { return try await next(request, context) }
+
+        let limit = Self.isDocumentUpload(request) ? maxDocumentBytes : maxBodyBytes
+        if let declaredLength, declaredLength > limit {
+            throw Problem(.contentTooLarge, detail: "The body is \(declaredLength) bytes; the limit is \(limit) bytes.")
+        }
+        guard let contentType = request.headers[.contentType], !contentType.isEmpty else {
+            throw Problem(.unsupportedMediaType, detail: "A request body needs a Content-Type header.")
+        }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw Problem(.contentTooLarge, detail: "The body is larger than the limit of \(limit) bytes.")
+        }
+        do {
+            return try await next(request, context)
+        } catch let error as ServerError where error.underlyingError is DecodingError {
+            // The decoder only says "not valid JSON"; say where, from the bytes still at hand.
+            if contentType.lowercased().contains("json"), let reason = Self.syntaxError(in: body) {
+                throw Problem(.malformedJSON, detail: "The body is not valid JSON: \(reason).")
+            }
+            throw error
+        }
+    }
+
+    static func syntaxError(in body: ByteBuffer) -> String? {
+        do {
+            _ = try JSONValue(parsing: body.readableBytesView)
+            return nil
+        } catch {
+            if case .invalidJSON(let reason) = error { return reason }
+            return error.message
+        }
+    }
+
+    /// Document uploads carry files, so they get their own (larger) limit.
+    static func isDocumentUpload(_ request: Request) -> Bool {
+        guard request.method == .post else { return false }
+        let segments = request.uri.path.split(separator: "/")
+        return segments.count == 4 && segments[0] == "v1" && segments[1] == "proposals" && segments[3] == "documents"
+    }
+}

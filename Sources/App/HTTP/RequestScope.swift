@@ -1,0 +1,27 @@
+import Foundation
+import HTTPTypes
+
+/// Per-request values that code deep in a request reads without threading them through every call.
+public enum RequestScope {
+    @TaskLocal public static var requestID: String?
+    @TaskLocal public static var language: Language = .en
+    /// The request's `Content-Type` (the generated stubs do not pass it for raw bodies).
+    @TaskLocal public static var contentType: String?
+    /// Headers a handler sets that the generated stubs cannot express (e.g. a stored document's type).
+    @TaskLocal static var responseHeaders: ResponseHeaderOverrides?
+}
+
+/// Written by a handler, applied by `ProblemMiddleware` on the way out.
+final class ResponseHeaderOverrides: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fields = HTTPFields()
+
+    subscript(name: HTTPField.Name) -> String? {
+        get { lock.withLock { fields[name] } }
+        set { lock.withLock { fields[name] = newValue } }
+    }
+
+    func apply(to headers: inout HTTPFields) {
+        lock.withLock { for field in fields { headers[field.name] = field.value } }
+    }
+}

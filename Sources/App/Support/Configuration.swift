@@ -1,0 +1,89 @@
+import Logging
+
+/// Everything the service reads from its environment, checked once at start-up.
+public struct Configuration: Sendable {
+    public var databaseURL: String
+    public var host: String
+    public var port: Int
+    public var logLevel: Logger.Level
+    public var databasePoolSize: Int
+    public var adminToken: String?
+    /// Largest JSON request body accepted.
+    public var maxBodyBytes: Int
+    /// Largest uploaded document accepted.
+    public var maxDocumentBytes: Int
+    /// Requests a minute one credential may make.
+    public var rateLimitPerMinute: Int
+
+    public init(
+        databaseURL: String,
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        logLevel: Logger.Level = .info,
+        databasePoolSize: Int = 4,
+        adminToken: String? = nil,
+        maxBodyBytes: Int = 1 << 20,
+        maxDocumentBytes: Int = 10 << 20,
+        rateLimitPerMinute: Int = 1200
+    ) {
+        self.databaseURL = databaseURL
+        self.host = host
+        self.port = port
+        self.logLevel = logLevel
+        self.databasePoolSize = databasePoolSize
+        self.adminToken = adminToken
+        self.maxBodyBytes = maxBodyBytes
+        self.maxDocumentBytes = maxDocumentBytes
+        self.rateLimitPerMinute = rateLimitPerMinute
+    }
+
+    /// Reads the configuration; the first bad value is reported with the variable's name.
+    public static func fromEnvironment(_ env: [String: String]) throws(ConfigurationError) -> Configuration {
+        guard let url = env["DATABASE_URL"], !url.isEmpty else {
+            throw ConfigurationError(variable: "DATABASE_URL", problem: "is not set (a libpq URI or key=value conninfo)")
+        }
+        var config = Configuration(databaseURL: url)
+        if let host = env["HOST"] {
+            guard !host.isEmpty else { throw ConfigurationError(variable: "HOST", problem: "is empty") }
+            config.host = host
+        }
+        config.port = try integer(env, "PORT", default: 8080, in: 1...65535)
+        if let level = env["LOG_LEVEL"] {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError(
+                    variable: "LOG_LEVEL",
+                    problem: "is '\(level)'; expected one of trace, debug, info, notice, warning, error, critical")
+            }
+            config.logLevel = parsed
+        }
+        config.databasePoolSize = try integer(env, "DB_POOL_SIZE", default: 4, in: 1...200)
+        if let token = env["CONVOCA_ADMIN_TOKEN"] {
+            guard token.utf8.count >= 32 else {
+                throw ConfigurationError(variable: "CONVOCA_ADMIN_TOKEN", problem: "must be at least 32 characters")
+            }
+            config.adminToken = token
+        }
+        config.maxBodyBytes = try integer(env, "CONVOCA_MAX_BODY_BYTES", default: 1 << 20, in: 1024...(256 << 20))
+        config.maxDocumentBytes = try integer(
+            env, "CONVOCA_MAX_DOCUMENT_BYTES", default: 10 << 20, in: 1024...(1 << 30))
+        config.rateLimitPerMinute = try integer(env, "CONVOCA_RATE_LIMIT_PER_MINUTE", default: 1200, in: 1...1_000_000)
+        return config
+    }
+
+    private static func integer(
+        _ env: [String: String], _ name: String, default value: Int, in range: ClosedRange<Int>
+    ) throws(ConfigurationError) -> Int {
+        guard let text = env[name] else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw ConfigurationError(
+                variable: name, problem: "is '\(text)'; expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+    public var variable: String
+    public var problem: String
+    public var description: String { "\(variable) \(problem)" }
+}

@@ -1,0 +1,73 @@
+import Database
+import Foundation
+
+/// POSTs that carry an `Idempotency-Key`: the work and the record of its answer commit together, so a
+/// repeat (even one racing the first) replays the stored answer instead of doing the work again.
+struct IdempotentRequest: Sendable {
+    /// An answer as stored: its status and JSON body.
+    struct Answer: Sendable {
+        var status: Int
+        var body: String
+    }
+
+    static let retention = "24 hours"
+
+    let key: String?
+    let principal: String
+    let operation: String
+    /// What identifies "the same request": operation, target and body, hashed by PostgreSQL.
+    let fingerprint: String
+
+    init(key: String?, principal: Principal, operation: String, target: String, body: String) throws(Problem) {
+        if let key {
+            guard (1...200).contains(key.utf8.count), key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7e })
+            else {
+                throw Problem.validation([.init(pointer: "Idempotency-Key", detail: "must be 1 to 200 printable ASCII characters")])
+            }
+        }
+        self.key = key
+        self.principal = principal.actorKey
+        self.operation = operation
+        self.fingerprint = operation + "\n" + target + "\n" + body
+    }
+
+    /// Runs `work` in a transaction (or replays its first answer).
+    func run(_ pool: DatabasePool, _ work: @escaping @Sendable (Connection) throws -> Answer) async throws -> Answer {
+        guard let key else { return try await pool.withTransaction { try work($0) } }
+        let principal = self.principal, operation = self.operation, fingerprint = self.fingerprint
+        return try await pool.withTransaction { connection in
+            try connection.execute("""
+                DELETE FROM idempotency_keys
+                WHERE principal = \(principal) AND key = \(key) AND created_at < now() - \(Self.retention)::interval
+                """)
+            // A racing twin blocks here until the first commits, then finds the row taken.
+            let claimed = try connection.query("""
+                INSERT INTO idempotency_keys (principal, key, operation, request_hash, status, body)
+                VALUES (\(principal), \(key), \(operation), encode(sha256(convert_to(\(fingerprint), 'UTF8')), 'hex'), 0, '')
+                ON CONFLICT (principal, key) DO NOTHING
+                RETURNING 1
+                """)
+            if claimed.count == 1 {
+                let answer = try work(connection)
+                try connection.execute("""
+                    UPDATE idempotency_keys SET status = \(answer.status), body = convert_to(\(answer.body), 'UTF8')
+                    WHERE principal = \(principal) AND key = \(key)
+                    """)
+                return answer
+            }
+            let rows = try connection.query("""
+                SELECT request_hash = encode(sha256(convert_to(\(fingerprint), 'UTF8')), 'hex') AS same,
+                       status, convert_from(body, 'UTF8') AS body
+                FROM idempotency_keys WHERE principal = \(principal) AND key = \(key)
+                """)
+            guard let row = rows.first else { throw Problem(.conflict, detail: "The Idempotency-Key is in use; try again.") }
+            guard try row.decode(Bool.self, column: "same") else {
+                throw Problem(
+                    .unprocessable,
+                    detail: "This Idempotency-Key was used with a different request.",
+                    errors: [.init(pointer: "Idempotency-Key", detail: "was already used with another body or target")])
+            }
+            return Answer(status: try row.decode(Int.self, column: "status"), body: try row.decode(String.self, column: "body"))
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// ISO 3166-1 countries and ISO 4217 currencies, loaded once from the bundled reference files.
+enum ReferenceData {
+    static let countryCodes: Set<String> = {
+        struct Country: Decodable {
+            let alpha2: String
+            enum CodingKeys: String, CodingKey { case alpha2 = "alpha-2" }
+        }
+        guard let data = try? Data(contentsOf: BundledFiles.referenceFile("iso3166-countries.json")),
+            let countries = try? JSONDecoder().decode([Country].self, from: data)
+        else { fatalError("the bundled ISO 3166 list is missing or unreadable") }
+        return Set(countries.map(\.alpha2))
+    }()
+
+    /// Current (not withdrawn) alphabetic currency codes.
+    static let currencyCodes: Set<String> = {
+        guard let text = try? String(contentsOf: BundledFiles.referenceFile("iso4217-currencies.csv"), encoding: .utf8)
+        else { fatalError("the bundled ISO 4217 list is missing or unreadable") }
+        var codes = Set<String>()
+        for line in text.split(whereSeparator: \.isNewline).dropFirst() {
+            let fields = csvFields(line)
+            // Entity,Currency,AlphabeticCode,NumericCode,MinorUnit,WithdrawalDate
+            guard fields.count >= 6, fields[2].count == 3, fields[5].isEmpty else { continue }
+            codes.insert(fields[2])
+        }
+        return codes
+    }()
+
+    /// One CSV line split into fields, honouring double quotes.
+    static func csvFields(_ line: Substring) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        var previous: Character?
+        for character in line {
+            if character == "\"" {
+                if quoted && previous == "\"" { current.append("\"") }
+                quoted.toggle()
+            } else if character == "," && !quoted {
+                fields.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+            previous = character
+        }
+        fields.append(current)
+        return fields
+    }
+}

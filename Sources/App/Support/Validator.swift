@@ -1,0 +1,76 @@
+import Foundation
+
+/// Collects every problem with a request body, each with a JSON Pointer, so the client sees all at once.
+struct Validator {
+    private(set) var errors: [Problem.FieldError] = []
+
+    mutating func fail(_ pointer: String, _ detail: String) {
+        errors.append(.init(pointer: pointer, detail: detail))
+    }
+
+    mutating func check(_ condition: Bool, _ pointer: String, _ detail: String) {
+        if !condition { fail(pointer, detail) }
+    }
+
+    mutating func text(_ value: String?, _ pointer: String, required: Bool = false, max: Int) {
+        guard let value else {
+            if required { fail(pointer, "is required") }
+            return
+        }
+        if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { fail(pointer, "must not be blank") }
+        if value.count > max { fail(pointer, "must be at most \(max) characters") }
+    }
+
+    mutating func country(_ code: String?, _ pointer: String) {
+        guard let code else { return }
+        check(ReferenceData.countryCodes.contains(code), pointer, "is not an ISO 3166-1 alpha-2 country code")
+    }
+
+    mutating func currency(_ code: String, _ pointer: String) {
+        check(ReferenceData.currencyCodes.contains(code), pointer, "is not a current ISO 4217 currency code")
+    }
+
+    mutating func email(_ value: String?, _ pointer: String) {
+        guard let value else { return }
+        check(Self.looksLikeEmail(value), pointer, "is not an e-mail address")
+    }
+
+    mutating func date(_ value: String?, _ pointer: String) {
+        guard let value else { return }
+        check(Self.calendarDate(value) != nil, pointer, "is not a date (YYYY-MM-DD)")
+    }
+
+    mutating func unique<T: Hashable>(_ values: [T], _ pointer: String, what: String = "value") {
+        var seen = Set<T>()
+        for (index, value) in values.enumerated() where !seen.insert(value).inserted {
+            fail("\(pointer)/\(index)", "repeats an earlier \(what)")
+        }
+    }
+
+    func throwIfInvalid() throws(Problem) {
+        if !errors.isEmpty { throw Problem.validation(errors) }
+    }
+
+    static func looksLikeEmail(_ value: String) -> Bool {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+            !parts[1].hasSuffix("."), value.count <= 254
+        else { return false }
+        return !value.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," })
+    }
+
+    /// A strict `YYYY-MM-DD` reading (no rollover of 2021-02-30 into March).
+    static func calendarDate(_ value: String) -> DateComponents? {
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard value.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month)
+        else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let components = DateComponents(year: year, month: month, day: day)
+        guard let date = calendar.date(from: components),
+            calendar.dateComponents([.year, .month, .day], from: date) == components
+        else { return nil }
+        return components
+    }
+}

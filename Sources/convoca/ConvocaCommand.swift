@@ -1,0 +1,62 @@
+import App
+import ArgumentParser
+import Foundation
+import Logging
+
+@main
+struct ConvocaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convoca",
+        abstract: "Convoca: innovation challenge calls, end to end.",
+        subcommands: [Serve.self, Migrate.self, Seed.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Reads the environment once; a bad value ends the process with one line naming the variable.
+func loadEnvironment() -> (Configuration, Logger) {
+    do {
+        let configuration = try Configuration.fromEnvironment(ProcessInfo.processInfo.environment)
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: configuration.logLevel) }
+        return (configuration, Logger(label: "convoca"))
+    } catch {
+        FileHandle.standardError.write(Data("convoca: configuration: \(error)\n".utf8))
+        exit(2)
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the API (applies pending migrations first).")
+
+    @Flag(name: .customLong("no-migrate"), help: "Do not apply pending migrations at start.")
+    var noMigrate = false
+
+    func run() async throws {
+        let (configuration, logger) = loadEnvironment()
+        let dependencies = try makeDependencies(configuration: configuration, logger: logger)
+        let app = try buildApplication(dependencies, migrateAtStart: !noMigrate)
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations, then exit.")
+
+    func run() async throws {
+        let (configuration, logger) = loadEnvironment()
+        try await withDependencies(configuration, logger) { dependencies in
+            let applied = try await dependencies.migrator.migrate()
+            logger.info("migrations applied", metadata: ["count": "\(applied.count)"])
+        }
+    }
+}
+
+struct Seed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Load the bundled seed data (idempotent), then exit.")
+
+    func run() async throws {
+        let (configuration, logger) = loadEnvironment()
+        try await withDependencies(configuration, logger) { dependencies in
+            try await SeedLoader(pool: dependencies.pool, logger: logger).loadAll(from: BundledFiles.seedDirectory)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import XCTest
+
+/// The conventions every endpoint follows: problem bodies, request ids, 404/405/400/413/415, health.
+final class HTTPConventionTests: XCTestCase {
+    func testHealthAndReadinessAndContract() async throws {
+        try await TestApp.run { _, client in
+            let health = try await client.call(.get, "/healthz", token: nil)
+            XCTAssertEqual(health.status, .ok)
+            XCTAssertEqual(health["status"] as? String, "ok")
+
+            let ready = try await client.call(.get, "/readyz", token: nil)
+            XCTAssertEqual(ready.status, .ok, ready.text)
+            XCTAssertEqual(ready["schema"] as? String, "current")
+
+            let contract = try await client.call(.get, "/openapi.yaml", token: nil)
+            XCTAssertEqual(contract.status, .ok)
+            XCTAssertEqual(contract.headers[.contentType], "application/yaml")
+            XCTAssertTrue(contract.text.hasPrefix("openapi: 3.1"))
+        }
+    }
+
+    func testRequestIDIsEchoedWhenSafeAndReplacedOtherwise() async throws {
+        try await TestApp.run { _, client in
+            let echoed = try await client.call(.get, "/healthz", token: nil, headers: ["X-Request-Id": "abc-123"])
+            XCTAssertEqual(echoed.headers[HTTPField.Name("X-Request-Id")!], "abc-123")
+
+            let unsafe = try await client.call(.get, "/healthz", token: nil, headers: ["X-Request-Id": "bad id\u{7f}<script>"])
+            let id = unsafe.headers[HTTPField.Name("X-Request-Id")!]
+            XCTAssertNotNil(id)
+            XCTAssertNotEqual(id, "bad id\u{7f}<script>")
+            XCTAssertEqual(id?.count, 36)
+            XCTAssertEqual(unsafe.headers[HTTPField.Name("X-Content-Type-Options")!], "nosniff")
+        }
+    }
+
+    func testUnknownPathIs404Problem() async throws {
+        try await TestApp.run { _, client in
+            let response = try await client.call(.get, "/v1/nothing-here")
+            XCTAssertProblem(response, .notFound, "not-found")
+        }
+    }
+
+    func testUndocumentedMethodIs405WithAllow() async throws {
+        try await TestApp.run { _, client in
+            let response = try await client.call(.delete, "/v1/calls")
+            XCTAssertProblem(response, .methodNotAllowed, "method-not-allowed")
+            XCTAssertEqual(response.headers[.allow], "GET, HEAD, POST")
+
+            let templated = try await client.call(.put, "/v1/proposals/00000000-0000-4000-8000-000000000000")
+            XCTAssertProblem(templated, .methodNotAllowed, "method-not-allowed")
+            XCTAssertEqual(templated.headers[.allow], "GET, HEAD, PATCH")
+        }
+    }
+
+    func testMalformedJSONIs400NamingWhere() async throws {
+        try await TestApp.run { _, client in
+            let response = try await client.call(.post, "/v1/organisations", body: Data(#"{"legalName": "x", "kind": }"#.utf8))
+            XCTAssertProblem(response, .badRequest, "malformed-json")
+            XCTAssertTrue((response["detail"] as? String ?? "").contains("JSON"), response.text)
+        }
+    }
+
+    func testWrongTypesAndUnknownFieldsAre400WithPointers() async throws {
+        try await TestApp.run { _, client in
+            let wrongType = try await client.call(
+                .post, "/v1/organisations",
+                body: ["legalName": "Fundación", "kind": "ngo", "nonProfit": "yes", "country": "PE"])
+            XCTAssertProblem(wrongType, .badRequest, "validation")
+            XCTAssertEqual(wrongType.errorPointers, ["/nonProfit"])
+
+            let unknown = try await client.call(
+                .post, "/v1/organisations",
+                body: ["legalName": "Fundación", "kind": "ngo", "nonProfit": true, "country": "PE", "colour": "red"])
+            XCTAssertProblem(unknown, .badRequest, "validation")
+            XCTAssertEqual(unknown.errorPointers, ["/colour"])
+        }
+    }
+
+    func testBodyOverTheLimitIs413() async throws {
+        try await TestApp.run(configure: { $0.maxBodyBytes = 2048 }) { _, client in
+            let big = Data(("{\"legalName\": \"" + String(repeating: "a", count: 4096) + "\"}").utf8)
+            let response = try await client.call(.post, "/v1/organisations", body: big)
+            XCTAssertProblem(response, .contentTooLarge, "content-too-large")
+        }
+    }
+
+    func testMissingOrUnsupportedContentTypeIs415() async throws {
+        try await TestApp.run { _, client in
+            let body = Data(#"{"legalName": "x", "kind": "ngo", "nonProfit": true, "country": "PE"}"#.utf8)
+            let missing = try await client.call(.post, "/v1/organisations", body: body, contentType: nil)
+            XCTAssertProblem(missing, .unsupportedMediaType, "unsupported-media-type")
+
+            let wrong = try await client.call(.post, "/v1/organisations", body: body, contentType: "text/plain")
+            XCTAssertProblem(wrong, .unsupportedMediaType, "unsupported-media-type")
+        }
+    }
+
+    func testProblemTitlesFollowAcceptLanguage() async throws {
+        try await TestApp.run { _, client in
+            let french = try await client.call(.get, "/v1/nothing", headers: ["Accept-Language": "fr-CH, fr;q=0.9, en;q=0.8"])
+            XCTAssertEqual(french["title"] as? String, "Introuvable")
+            let spanish = try await client.call(.get, "/v1/nothing", headers: ["Accept-Language": "de, es;q=0.5"])
+            XCTAssertEqual(spanish["title"] as? String, "No encontrado")
+            let fallback = try await client.call(.get, "/v1/nothing", headers: ["Accept-Language": "de"])
+            XCTAssertEqual(fallback["title"] as? String, "Not found")
+        }
+    }
+}
