@@ -1,0 +1,65 @@
+import Database
+import Foundation
+
+/// SQL for calls. The API representation is assembled by PostgreSQL from the stored definition.
+enum CallRepository {
+    /// The representation, its position for paging, and its version.
+    struct Row: Sendable {
+        var json: String
+        var seq: Int64
+        var version: Int
+    }
+
+    static let representation = SQL(unsafeRaw: """
+        (definition || jsonb_build_object('id', id, 'version', version,
+            'createdAt', \(SQLInstant.render("created_at")), 'updatedAt', \(SQLInstant.render("updated_at"))))::text AS json,
+        seq, version
+        """)
+
+    static func insert(_ connection: Connection, code: String, definition: String, deadline: Date) throws -> Row {
+        do {
+            return try one(connection.query("""
+                INSERT INTO calls (code, definition, deadline) VALUES (\(code), \(JSONB(definition)), \(deadline))
+                RETURNING \(representation)
+                """))!
+        } catch let error as DatabaseError where error.isUniqueViolation {
+            throw Problem(.conflict, detail: "A call with code \(code) exists already.",
+                          errors: [.init(pointer: "/code", detail: "is taken")])
+        }
+    }
+
+    static func update(_ connection: Connection, id: UUID, code: String, definition: String, deadline: Date) throws -> Row {
+        do {
+            return try one(connection.query("""
+                UPDATE calls SET code = \(code), definition = \(JSONB(definition)), deadline = \(deadline)
+                WHERE id = \(id) RETURNING \(representation)
+                """))!
+        } catch let error as DatabaseError where error.isUniqueViolation {
+            throw Problem(.conflict, detail: "A call with code \(code) exists already.",
+                          errors: [.init(pointer: "/code", detail: "is taken")])
+        }
+    }
+
+    /// By id or by code; `forUpdate` locks the row for the rest of the transaction.
+    static func find(_ connection: Connection, _ reference: String, forUpdate: Bool = false) throws -> (id: UUID, row: Row)? {
+        let lock = SQL(unsafeRaw: forUpdate ? "FOR UPDATE" : "")
+        let filter: SQL = UUID(uuidString: reference).map { "id = \($0)" } ?? "code = \(reference)"
+        let rows = try connection.query("SELECT id, \(representation) FROM calls WHERE \(filter) \(lock)")
+        guard let row = rows.first else { return nil }
+        return (try row.decode(UUID.self, column: "id"), try decodeRow(row))
+    }
+
+    static func list(_ connection: Connection, after seq: Int64, limit: Int) throws -> [Row] {
+        try connection.query("SELECT \(representation) FROM calls WHERE seq > \(seq) ORDER BY seq LIMIT \(limit)")
+            .map(decodeRow)
+    }
+
+    static func decodeRow(_ row: Database.Row) throws -> Row {
+        Row(json: try row.decode(String.self, column: "json"), seq: try row.decode(Int64.self, column: "seq"),
+            version: try row.decode(Int.self, column: "version"))
+    }
+
+    private static func one(_ result: QueryResult) throws -> Row? {
+        try result.first.map(decodeRow)
+    }
+}

@@ -1,0 +1,75 @@
+import ConvocaAPI
+import Database
+import Foundation
+import Rules
+
+/// Calls are data: admins define and change them, every authenticated caller reads them.
+struct CallService: Sendable {
+    let pool: DatabasePool
+    let audit: AuditLog
+
+    typealias Call = Components.Schemas.Call
+
+    func create(_ input: Components.Schemas.CallInput, idempotencyKey: String?) async throws -> Call {
+        let actor = AuditActor.current
+        try CallValidation.validate(input)
+        let principal = try Principal.current
+        let definition = try Representation.json(input)
+        let request = try IdempotentRequest(
+            key: idempotencyKey, principal: principal, operation: "createCall", target: "/v1/calls", body: definition)
+        let answer = try await request.run(pool) { connection in
+            let row = try CallRepository.insert(connection, code: input.code, definition: definition, deadline: input.deadline)
+            let call = try Representation.decode(Call.self, from: row.json)
+            try audit.record(connection, actor: actor, action: "call.created", entity: "call", id: call.id, changes: .created(row.json))
+            return .init(status: 201, body: row.json)
+        }
+        return try Representation.decode(Call.self, from: answer.body)
+    }
+
+    func get(_ reference: String) async throws -> Call {
+        let found = try await pool.withConnection { connection in try CallRepository.find(connection, reference) }
+        guard let found else { throw Problem.notFound("No call \(reference).") }
+        return try Representation.decode(Call.self, from: found.row.json)
+    }
+
+    func list(cursor: String?, limit: Int?) async throws -> (items: [Call], next: String?) {
+        let after = try PageCursor.decode(cursor)
+        let limit = try PageCursor.limit(limit)
+        let rows = try await pool.withConnection { connection in
+            try CallRepository.list(connection, after: after, limit: limit + 1)
+        }
+        let page = rows.prefix(limit)
+        let next = rows.count > limit ? page.last.map { PageCursor.encode(after: $0.seq) } : nil
+        return (try page.map { try Representation.decode(Call.self, from: $0.json) }, next)
+    }
+
+    func update(_ reference: String, patch: JSONValue, ifMatch: String?) async throws -> Call {
+        let actor = AuditActor.current
+        _ = try Principal.current
+        let json = try await pool.withTransaction { connection in
+            guard let (id, current) = try CallRepository.find(connection, reference, forUpdate: true) else {
+                throw Problem.notFound("No call \(reference).")
+            }
+            try EntityTag.requireMatch(ifMatch, version: current.version)
+            let currentValue = try JSONValue(parsing: Array(current.json.utf8))
+            let merged = MergePatch.apply(patch, to: Self.inputPart(of: currentValue))
+            let input = try Representation.decodeInput(Components.Schemas.CallInput.self, from: merged)
+            try CallValidation.validate(input)
+            let definition = try Representation.json(input)
+            let row = try CallRepository.update(
+                connection, id: id, code: input.code, definition: definition, deadline: input.deadline)
+            try audit.record(
+                connection, actor: actor, action: "call.updated", entity: "call", id: id.uuidString.lowercased(),
+                changes: .updated(before: current.json, after: row.json))
+            return row.json
+        }
+        return try Representation.decode(Call.self, from: json)
+    }
+
+    /// The stored representation minus what the service keeps, i.e. what a client may patch.
+    static func inputPart(of representation: JSONValue) -> JSONValue {
+        guard case .object(var fields) = representation else { return representation }
+        for key in ["id", "version", "createdAt", "updatedAt"] { fields.removeValue(forKey: key) }
+        return .object(fields)
+    }
+}

@@ -1,0 +1,50 @@
+import ConvocaAPI
+import Foundation
+import OpenAPIRuntime
+import Rules
+
+extension APIHandlers {
+    func listCalls(_ input: Operations.ListCalls.Input) async throws -> Operations.ListCalls.Output {
+        let page = try await calls.list(cursor: input.query.cursor, limit: input.query.limit)
+        let link = PageCursor.link(
+            path: "/v1/calls", query: [("limit", input.query.limit.map(String.init))].compactMap(Self.pair), next: page.next)
+        return .ok(.init(
+            headers: .init(xRequestId: RequestScope.requestID, link: link),
+            body: .json(.init(items: page.items, nextCursor: page.next))))
+    }
+
+    func createCall(_ input: Operations.CreateCall.Input) async throws -> Operations.CreateCall.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType) }
+        let call = try await calls.create(body, idempotencyKey: input.headers.idempotencyKey)
+        return .created(.init(
+            headers: .init(
+                xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: call.version), location: "/v1/calls/\(call.id)"),
+            body: .json(call)))
+    }
+
+    func getCall(_ input: Operations.GetCall.Input) async throws -> Operations.GetCall.Output {
+        let call = try await calls.get(input.path.callId)
+        if EntityTag.noneMatchHolds(input.headers.ifNoneMatch, version: call.version) {
+            return .notModified(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: call.version))))
+        }
+        return .ok(.init(
+            headers: .init(xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: call.version)), body: .json(call)))
+    }
+
+    func updateCall(_ input: Operations.UpdateCall.Input) async throws -> Operations.UpdateCall.Output {
+        guard case .applicationMergePatchJson(let patch) = input.body else { throw Problem(.unsupportedMediaType) }
+        let call = try await calls.update(
+            input.path.callId, patch: try Self.jsonValue(patch), ifMatch: input.headers.ifMatch)
+        return .ok(.init(
+            headers: .init(xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: call.version)), body: .json(call)))
+    }
+}
+
+extension APIHandlers {
+    static func pair(_ item: (String, String?)) -> (String, String)? { item.1.map { (item.0, $0) } }
+
+    /// A merge patch body as a JSON value.
+    static func jsonValue(_ patch: Components.Schemas.MergePatch) throws -> Rules.JSONValue {
+        try Representation.value(patch)
+    }
+}

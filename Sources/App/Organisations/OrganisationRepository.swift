@@ -1,0 +1,75 @@
+import Database
+import Foundation
+
+/// SQL for organisations; the stored document is the API input, the representation adds what the service keeps.
+enum OrganisationRepository {
+    struct Row: Sendable {
+        var id: UUID
+        var json: String
+        var seq: Int64
+        var version: Int
+    }
+
+    static let representation = SQL(unsafeRaw: """
+        id, (document || jsonb_build_object('id', id, 'version', version,
+            'createdAt', \(SQLInstant.render("created_at")), 'updatedAt', \(SQLInstant.render("updated_at"))))::text AS json,
+        seq, version
+        """)
+
+    struct Filter: Sendable {
+        var kind: String?
+        var country: String?
+        var dueDiligence: String?
+        var updatedSince: Date?
+        /// nil: every organisation; otherwise only these.
+        var onlyIDs: [UUID]?
+    }
+
+    static func insert(_ connection: Connection, document: String, legalName: String, kind: String, nonProfit: Bool,
+                       country: String, dueDiligence: String) throws -> Row {
+        try decodeRow(connection.query("""
+            INSERT INTO organisations (legal_name, kind, non_profit, country, due_diligence, document)
+            VALUES (\(legalName), \(kind), \(nonProfit), \(country), \(dueDiligence), \(JSONB(document)))
+            RETURNING \(representation)
+            """).first!)
+    }
+
+    static func update(_ connection: Connection, id: UUID, document: String, legalName: String, kind: String,
+                       nonProfit: Bool, country: String, dueDiligence: String) throws -> Row {
+        try decodeRow(connection.query("""
+            UPDATE organisations SET legal_name = \(legalName), kind = \(kind), non_profit = \(nonProfit),
+                country = \(country), due_diligence = \(dueDiligence), document = \(JSONB(document))
+            WHERE id = \(id) RETURNING \(representation)
+            """).first!)
+    }
+
+    static func find(_ connection: Connection, id: UUID, forUpdate: Bool = false) throws -> Row? {
+        let lock = SQL(unsafeRaw: forUpdate ? "FOR UPDATE" : "")
+        return try connection.query("SELECT \(representation) FROM organisations WHERE id = \(id) \(lock)")
+            .first.map(decodeRow)
+    }
+
+    /// Which of these ids exist.
+    static func existing(_ connection: Connection, ids: [UUID]) throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        return Set(try connection.query("SELECT id FROM organisations WHERE id = ANY(\(ids))").map {
+            try $0.decode(UUID.self, column: "id")
+        })
+    }
+
+    static func list(_ connection: Connection, filter: Filter, after seq: Int64, limit: Int) throws -> [Row] {
+        var sql: SQL = "SELECT \(representation) FROM organisations WHERE seq > \(seq)"
+        if let kind = filter.kind { sql += " AND kind = \(kind)" }
+        if let country = filter.country { sql += " AND country = \(country)" }
+        if let dueDiligence = filter.dueDiligence { sql += " AND due_diligence = \(dueDiligence)" }
+        if let since = filter.updatedSince { sql += " AND updated_at >= \(since)" }
+        if let ids = filter.onlyIDs { sql += " AND id = ANY(\(ids))" }
+        sql += " ORDER BY seq LIMIT \(limit)"
+        return try connection.query(sql).map(decodeRow)
+    }
+
+    static func decodeRow(_ row: Database.Row) throws -> Row {
+        Row(id: try row.decode(UUID.self, column: "id"), json: try row.decode(String.self, column: "json"),
+            seq: try row.decode(Int64.self, column: "seq"), version: try row.decode(Int.self, column: "version"))
+    }
+}

@@ -1,0 +1,126 @@
+import ConvocaAPI
+import Database
+import Foundation
+import Rules
+
+/// Applicant organisations: who may see and change which, and what each role may see of them.
+struct OrganisationService: Sendable {
+    let pool: DatabasePool
+    let audit: AuditLog
+    let now: @Sendable () -> Date
+
+    typealias Organisation = Components.Schemas.Organisation
+    typealias Input = Components.Schemas.OrganisationInput
+
+    func create(_ input: Input, idempotencyKey: String?) async throws -> Organisation {
+        let actor = AuditActor.current
+        let principal = try Principal.current
+        if input.dueDiligence != nil && principal.role != .admin {
+            throw Problem(.forbidden, detail: "Only the secretariat sets due diligence.",
+                          errors: [.init(pointer: "/dueDiligence", detail: "may not be set by this role")])
+        }
+        try OrganisationValidation.validate(input, today: now())
+        let document = try Representation.json(input)
+        let request = try IdempotentRequest(
+            key: idempotencyKey, principal: principal, operation: "createOrganisation", target: "/v1/organisations",
+            body: document)
+        let answer = try await request.run(pool) { connection in
+            let row = try OrganisationRepository.insert(
+                connection, document: document, legalName: input.legalName, kind: input.kind.rawValue,
+                nonProfit: input.nonProfit, country: input.country,
+                dueDiligence: input.dueDiligence?.status.rawValue ?? "pending")
+            if principal.role == .applicant, let tokenID = principal.tokenID {
+                // An applicant acts for the organisations it registers.
+                try connection.execute("""
+                    UPDATE api_tokens SET organisation_ids = array_append(organisation_ids, \(row.id)) WHERE id = \(tokenID)
+                    """)
+            }
+            try audit.record(connection, actor: actor, action: "organisation.created", entity: "organisation",
+                             id: row.id.uuidString.lowercased(), changes: .created(row.json))
+            return .init(status: 201, body: row.json)
+        }
+        return try view(answer.body, for: principal)
+    }
+
+    func get(_ id: String) async throws -> Organisation {
+        let principal = try Principal.current
+        guard let uuid = UUID(uuidString: id), principal.readsAll || principal.actsFor(organisation: uuid) else {
+            throw Problem.notFound("No organisation \(id).")
+        }
+        let row = try await pool.withConnection { connection in try OrganisationRepository.find(connection, id: uuid) }
+        guard let row else { throw Problem.notFound("No organisation \(id).") }
+        return try view(row.json, for: principal)
+    }
+
+    func list(filter: OrganisationRepository.Filter, cursor: String?, limit: Int?) async throws -> (items: [Organisation], next: String?) {
+        let principal = try Principal.current
+        var filter = filter
+        if !principal.readsAll { filter.onlyIDs = principal.organisationIDs }
+        let after = try PageCursor.decode(cursor)
+        let limit = try PageCursor.limit(limit)
+        let rows = try await pool.withConnection { [filter] connection in
+            try OrganisationRepository.list(connection, filter: filter, after: after, limit: limit + 1)
+        }
+        let page = rows.prefix(limit)
+        let next = rows.count > limit ? page.last.map { PageCursor.encode(after: $0.seq) } : nil
+        return (try page.map { try view($0.json, for: principal) }, next)
+    }
+
+    func update(_ id: String, patch: JSONValue, ifMatch: String?) async throws -> Organisation {
+        let actor = AuditActor.current
+        let principal = try Principal.current
+        guard let uuid = UUID(uuidString: id), principal.actsFor(organisation: uuid) else {
+            if let uuid = UUID(uuidString: id), principal.readsAll || principal.organisationIDs.contains(uuid) {
+                throw Problem(.forbidden, detail: "The \(principal.role.rawValue) role may not change organisations.")
+            }
+            throw Problem.notFound("No organisation \(id).")
+        }
+        if case .object(let fields) = patch, fields["dueDiligence"] != nil, principal.role != .admin {
+            throw Problem(.forbidden, detail: "Only the secretariat sets due diligence.",
+                          errors: [.init(pointer: "/dueDiligence", detail: "may not be set by this role")])
+        }
+        let today = now()
+        let json = try await pool.withTransaction { connection in
+            guard let current = try OrganisationRepository.find(connection, id: uuid, forUpdate: true) else {
+                throw Problem.notFound("No organisation \(id).")
+            }
+            try EntityTag.requireMatch(ifMatch, version: current.version)
+            let merged = MergePatch.apply(patch, to: Self.inputPart(of: try JSONValue(parsing: Array(current.json.utf8))))
+            let input = try Representation.decodeInput(Input.self, from: merged)
+            try OrganisationValidation.validate(input, today: today)
+            let row = try OrganisationRepository.update(
+                connection, id: uuid, document: try Representation.json(input), legalName: input.legalName,
+                kind: input.kind.rawValue, nonProfit: input.nonProfit, country: input.country,
+                dueDiligence: input.dueDiligence?.status.rawValue ?? "pending")
+            try audit.record(connection, actor: actor, action: "organisation.updated", entity: "organisation",
+                             id: uuid.uuidString.lowercased(), changes: .updated(before: current.json, after: row.json))
+            return row.json
+        }
+        return try view(json, for: principal)
+    }
+
+    /// What this caller may see of an organisation (property-level access).
+    func view(_ json: String, for principal: Principal) throws -> Organisation {
+        var value = try JSONValue(parsing: Array(json.utf8))
+        if case .object(var fields) = value {
+            switch principal.role {
+            case .admin:
+                break
+            case .reporting:
+                // Reporting tools see due-diligence outcomes but no personal contact data.
+                fields.removeValue(forKey: "contacts")
+                fields.removeValue(forKey: "references")
+                if case .object(var dueDiligence)? = fields["dueDiligence"] {
+                    dueDiligence.removeValue(forKey: "note")
+                    fields["dueDiligence"] = .object(dueDiligence)
+                }
+            default:
+                fields.removeValue(forKey: "dueDiligence")
+            }
+            value = .object(fields)
+        }
+        return try Representation.decode(Organisation.self, from: value.jsonText)
+    }
+
+    static func inputPart(of representation: JSONValue) -> JSONValue { CallService.inputPart(of: representation) }
+}

@@ -1,0 +1,48 @@
+import ConvocaAPI
+import Foundation
+import OpenAPIRuntime
+
+extension APIHandlers {
+    func listOrganisations(_ input: Operations.ListOrganisations.Input) async throws -> Operations.ListOrganisations.Output {
+        let q = input.query
+        let filter = OrganisationRepository.Filter(
+            kind: q.kind?.rawValue, country: q.country, dueDiligence: q.dueDiligence?.rawValue, updatedSince: q.updatedSince)
+        let page = try await organisations.list(filter: filter, cursor: q.cursor, limit: q.limit)
+        let query: [(String, String?)] = [
+            ("limit", q.limit.map(String.init)), ("kind", q.kind?.rawValue), ("country", q.country),
+            ("dueDiligence", q.dueDiligence?.rawValue), ("updatedSince", q.updatedSince.map(Representation.instant)),
+        ]
+        let link = PageCursor.link(path: "/v1/organisations", query: query.compactMap(Self.pair), next: page.next)
+        return .ok(.init(
+            headers: .init(xRequestId: RequestScope.requestID, link: link),
+            body: .json(.init(items: page.items, nextCursor: page.next))))
+    }
+
+    func createOrganisation(_ input: Operations.CreateOrganisation.Input) async throws -> Operations.CreateOrganisation.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType) }
+        let organisation = try await organisations.create(body, idempotencyKey: input.headers.idempotencyKey)
+        return .created(.init(
+            headers: .init(
+                xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: organisation.version),
+                location: "/v1/organisations/\(organisation.id)"),
+            body: .json(organisation)))
+    }
+
+    func getOrganisation(_ input: Operations.GetOrganisation.Input) async throws -> Operations.GetOrganisation.Output {
+        let organisation = try await organisations.get(input.path.organisationId)
+        let tag = EntityTag.of(version: organisation.version)
+        if EntityTag.noneMatchHolds(input.headers.ifNoneMatch, version: organisation.version) {
+            return .notModified(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: tag)))
+        }
+        return .ok(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: tag), body: .json(organisation)))
+    }
+
+    func updateOrganisation(_ input: Operations.UpdateOrganisation.Input) async throws -> Operations.UpdateOrganisation.Output {
+        guard case .applicationMergePatchJson(let patch) = input.body else { throw Problem(.unsupportedMediaType) }
+        let organisation = try await organisations.update(
+            input.path.organisationId, patch: try Self.jsonValue(patch), ifMatch: input.headers.ifMatch)
+        return .ok(.init(
+            headers: .init(xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: organisation.version)),
+            body: .json(organisation)))
+    }
+}

@@ -1,0 +1,116 @@
+import ConvocaAPI
+import Database
+import Foundation
+
+/// Supporting documents of a proposal: stored with their SHA-256, served back with their own type.
+struct DocumentService: Sendable {
+    let pool: DatabasePool
+    let audit: AuditLog
+    let maxBytes: Int
+
+    typealias Document = Components.Schemas.Document
+
+    /// The formats a call's documents come in; anything else is refused with 415.
+    static let acceptedTypes: Set<String> = [
+        "application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv", "application/zip",
+        "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.oasis.opendocument.presentation",
+    ]
+
+    static let metadata = SQL(unsafeRaw: """
+        id, proposal_id, filename, content_type, size_bytes, sha256, seq, \(SQLInstant.render("created_at")) AS created_at
+        """)
+
+    func upload(proposalID: String, filename: String, contentType: String?, bytes: Data) async throws -> Document {
+        let actor = AuditActor.current
+        let principal = try Principal.current
+        let type = Self.mediaType(contentType)
+        guard let type, Self.acceptedTypes.contains(type) else {
+            throw Problem(.unsupportedMediaType, detail: "Documents may be \(Self.acceptedTypes.sorted().joined(separator: ", ")).")
+        }
+        var v = Validator()
+        v.check(!filename.contains("/") && !filename.contains("\\") && !filename.contains("\0")
+                && filename.trimmingCharacters(in: .whitespaces) == filename && !filename.isEmpty,
+                "filename", "must be a plain file name")
+        v.check(!bytes.isEmpty, "", "the document is empty")
+        try v.throwIfInvalid()
+        guard bytes.count <= maxBytes else {
+            throw Problem(.contentTooLarge, detail: "The document is larger than the limit of \(maxBytes) bytes.")
+        }
+        let visibility = try ProposalService.visibility()
+        guard let uuid = UUID(uuidString: proposalID) else { throw Problem.notFound("No proposal \(proposalID).") }
+        return try await pool.withTransaction { connection in
+            let proposal = try ProposalService.lockForChange(connection, uuid, visibility: visibility, principal: principal)
+            guard proposal.status == "draft" else {
+                throw Problem(.conflict, detail: "The proposal is \(proposal.status); documents are attached to drafts.")
+            }
+            let row = try connection.query("""
+                INSERT INTO proposal_documents (proposal_id, filename, content_type, size_bytes, sha256, content)
+                VALUES (\(uuid), \(filename), \(type), \(bytes.count), encode(sha256(\(bytes)), 'hex'), \(bytes))
+                RETURNING \(Self.metadata)
+                """).first!
+            let document = try Self.document(row)
+            try audit.record(connection, actor: actor, action: "document.uploaded", entity: "proposal", id: uuid.uuidString.lowercased(),
+                             changes: .fields(["document": (old: .null, new: .string("\(document.id) \(filename) \(document.sha256)"))]))
+            return document
+        }
+    }
+
+    func list(proposalID: String, cursor: String?, limit: Int?) async throws -> (items: [Document], next: String?) {
+        let uuid = try await requireVisible(proposalID)
+        let after = try PageCursor.decode(cursor)
+        let limit = try PageCursor.limit(limit)
+        let rows = try await pool.withConnection { connection in
+            try connection.query("""
+                SELECT \(Self.metadata) FROM proposal_documents WHERE proposal_id = \(uuid) AND seq > \(after)
+                ORDER BY seq LIMIT \(limit + 1)
+                """).map { (try Self.document($0), try $0.decode(Int64.self, column: "seq")) }
+        }
+        let page = rows.prefix(limit)
+        return (page.map(\.0), rows.count > limit ? page.last.map { PageCursor.encode(after: $0.1) } : nil)
+    }
+
+    func content(proposalID: String, documentID: String) async throws -> (document: Document, bytes: Data) {
+        let uuid = try await requireVisible(proposalID)
+        guard let documentUUID = UUID(uuidString: documentID) else { throw Problem.notFound("No document \(documentID).") }
+        let found = try await pool.withConnection { connection in
+            try connection.query("""
+                SELECT \(Self.metadata), content FROM proposal_documents WHERE proposal_id = \(uuid) AND id = \(documentUUID)
+                """).first.map { (try Self.document($0), try $0.decode(Data.self, column: "content")) }
+        }
+        guard let found else { throw Problem.notFound("No document \(documentID).") }
+        return found
+    }
+
+    private func requireVisible(_ proposalID: String) async throws -> UUID {
+        let visibility = try ProposalService.visibility()
+        guard let uuid = UUID(uuidString: proposalID) else { throw Problem.notFound("No proposal \(proposalID).") }
+        let visible = try await pool.withConnection { connection in
+            try ProposalRepository.find(connection, id: uuid, visibility: visibility) != nil
+        }
+        guard visible else { throw Problem.notFound("No proposal \(proposalID).") }
+        return uuid
+    }
+
+    static func document(_ row: Database.Row) throws -> Document {
+        Document(
+            id: try row.decode(UUID.self, column: "id").uuidString.lowercased(),
+            proposalId: try row.decode(UUID.self, column: "proposal_id").uuidString.lowercased(),
+            filename: try row.decode(String.self, column: "filename"),
+            contentType: try row.decode(String.self, column: "content_type"),
+            sizeBytes: try row.decode(Int64.self, column: "size_bytes"),
+            sha256: try row.decode(String.self, column: "sha256"),
+            createdAt: Representation.parseInstant(try row.decode(String.self, column: "created_at")) ?? Date())
+    }
+
+    /// `type/subtype` of a Content-Type header, lower-cased, without parameters.
+    static func mediaType(_ header: String?) -> String? {
+        guard let header, let type = header.split(separator: ";").first else { return nil }
+        let trimmed = type.trimmingCharacters(in: .whitespaces).lowercased()
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}

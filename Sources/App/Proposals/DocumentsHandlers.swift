@@ -1,0 +1,38 @@
+import ConvocaAPI
+import Foundation
+import HTTPTypes
+import OpenAPIRuntime
+
+extension APIHandlers {
+    func uploadProposalDocument(_ input: Operations.UploadProposalDocument.Input) async throws -> Operations.UploadProposalDocument.Output {
+        guard case .any(let body) = input.body else { throw Problem(.unsupportedMediaType) }
+        let bytes = try await Data(collecting: body, upTo: documents.maxBytes + 1)
+        let document = try await documents.upload(
+            proposalID: input.path.proposalId, filename: input.query.filename, contentType: RequestScope.contentType, bytes: bytes)
+        return .created(.init(
+            headers: .init(
+                xRequestId: RequestScope.requestID,
+                location: "/v1/proposals/\(document.proposalId)/documents/\(document.id)"),
+            body: .json(document)))
+    }
+
+    func listProposalDocuments(_ input: Operations.ListProposalDocuments.Input) async throws -> Operations.ListProposalDocuments.Output {
+        let page = try await documents.list(proposalID: input.path.proposalId, cursor: input.query.cursor, limit: input.query.limit)
+        let link = PageCursor.link(
+            path: "/v1/proposals/\(input.path.proposalId)/documents",
+            query: [("limit", input.query.limit.map(String.init))].compactMap(Self.pair), next: page.next)
+        return .ok(.init(
+            headers: .init(xRequestId: RequestScope.requestID, link: link),
+            body: .json(.init(items: page.items, nextCursor: page.next))))
+    }
+
+    func getProposalDocument(_ input: Operations.GetProposalDocument.Input) async throws -> Operations.GetProposalDocument.Output {
+        let (document, bytes) = try await documents.content(proposalID: input.path.proposalId, documentID: input.path.documentId)
+        // The stubs label a wildcard body `*/*`; the stored type is the true one.
+        RequestScope.responseHeaders?[.contentType] = document.contentType
+        let disposition = "attachment; filename=\"\(document.filename.replacingOccurrences(of: "\"", with: "'"))\""
+        RequestScope.responseHeaders?[.contentDisposition] = disposition
+        RequestScope.responseHeaders?[.eTag] = "\"\(document.sha256)\""
+        return .ok(.init(headers: .init(xRequestId: RequestScope.requestID), body: .any(HTTPBody(bytes))))
+    }
+}

@@ -1,0 +1,127 @@
+import Database
+import Foundation
+
+/// SQL for proposals; the stored document is the API input, the representation adds status and receipt.
+enum ProposalRepository {
+    struct Row: Sendable {
+        var id: UUID
+        var json: String
+        var seq: Int64
+        var version: Int
+        var status: String
+        var callID: UUID
+        var leadOrganisationID: UUID
+    }
+
+    static let representation = SQL(unsafeRaw: """
+        id, call_id, lead_organisation_id, status, seq, version,
+        (document || jsonb_build_object('id', id, 'callId', call_id, 'status', status, 'version', version,
+            'createdAt', \(SQLInstant.render("created_at")), 'updatedAt', \(SQLInstant.render("updated_at")))
+          || CASE WHEN receipt_number IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('receipt',
+               jsonb_build_object('number', receipt_number, 'submittedAt', \(SQLInstant.render("submitted_at")))) END
+          || CASE WHEN ruleset_version IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('rulesetVersion', ruleset_version) END
+        )::text AS json
+        """)
+
+    /// Who may see a proposal: nil is everyone; otherwise proposals led by or partnering these organisations.
+    struct Visibility: Sendable {
+        var organisationIDs: [UUID]?
+        var none = false
+    }
+
+    struct Filter: Sendable {
+        var callID: UUID?
+        var status: String?
+        var country: String?
+        var language: String?
+        var questionID: String?
+        var solutionTypeID: String?
+        var targetGroup: String?
+        var leadOrganisationID: UUID?
+        var updatedSince: Date?
+    }
+
+    struct Columns: Sendable {
+        var document: String
+        var leadOrganisationID: UUID
+        var language: String?
+        var countries: [String]
+        var questionIDs: [String]
+        var solutionTypeIDs: [String]
+        var targetGroups: [String]
+        var partnerIDs: [UUID]
+    }
+
+    static func insert(_ connection: Connection, callID: UUID, _ c: Columns) throws -> Row {
+        try decodeRow(connection.query("""
+            INSERT INTO proposals (call_id, lead_organisation_id, language, countries, question_ids, solution_type_ids,
+                                   target_groups, partner_ids, document)
+            VALUES (\(callID), \(c.leadOrganisationID), \(c.language), \(c.countries), \(c.questionIDs),
+                    \(c.solutionTypeIDs), \(c.targetGroups), \(c.partnerIDs), \(JSONB(c.document)))
+            RETURNING \(representation)
+            """).first!)
+    }
+
+    static func update(_ connection: Connection, id: UUID, _ c: Columns) throws -> Row {
+        try decodeRow(connection.query("""
+            UPDATE proposals SET lead_organisation_id = \(c.leadOrganisationID), language = \(c.language),
+                countries = \(c.countries), question_ids = \(c.questionIDs), solution_type_ids = \(c.solutionTypeIDs),
+                target_groups = \(c.targetGroups), partner_ids = \(c.partnerIDs), document = \(JSONB(c.document))
+            WHERE id = \(id) RETURNING \(representation)
+            """).first!)
+    }
+
+    static func markSubmitted(_ connection: Connection, id: UUID, receipt: String, at instant: Date, rulesetVersion: Int? = nil)
+        throws -> Row
+    {
+        try decodeRow(connection.query("""
+            UPDATE proposals SET status = 'submitted', receipt_number = \(receipt), submitted_at = \(instant),
+                ruleset_version = \(rulesetVersion)
+            WHERE id = \(id) RETURNING \(representation)
+            """).first!)
+    }
+
+    static func markWithdrawn(_ connection: Connection, id: UUID, at instant: Date) throws -> Row {
+        try decodeRow(connection.query("""
+            UPDATE proposals SET status = 'withdrawn', withdrawn_at = \(instant)
+            WHERE id = \(id) RETURNING \(representation)
+            """).first!)
+    }
+
+    static func find(_ connection: Connection, id: UUID, visibility: Visibility, forUpdate: Bool = false) throws -> Row? {
+        guard !visibility.none else { return nil }
+        var sql: SQL = "SELECT \(representation) FROM proposals WHERE id = \(id)"
+        sql += visible(visibility)
+        if forUpdate { sql += " FOR UPDATE" }
+        return try connection.query(sql).first.map(decodeRow)
+    }
+
+    static func list(_ connection: Connection, filter f: Filter, visibility: Visibility, after seq: Int64, limit: Int) throws -> [Row] {
+        guard !visibility.none else { return [] }
+        var sql: SQL = "SELECT \(representation) FROM proposals WHERE seq > \(seq)"
+        sql += visible(visibility)
+        if let v = f.callID { sql += " AND call_id = \(v)" }
+        if let v = f.status { sql += " AND status = \(v)" }
+        if let v = f.country { sql += " AND countries @> ARRAY[\(v)]::text[]" }
+        if let v = f.language { sql += " AND language = \(v)" }
+        if let v = f.questionID { sql += " AND question_ids @> ARRAY[\(v)]::text[]" }
+        if let v = f.solutionTypeID { sql += " AND solution_type_ids @> ARRAY[\(v)]::text[]" }
+        if let v = f.targetGroup { sql += " AND target_groups @> ARRAY[\(v)]::text[]" }
+        if let v = f.leadOrganisationID { sql += " AND lead_organisation_id = \(v)" }
+        if let v = f.updatedSince { sql += " AND updated_at >= \(v)" }
+        sql += " ORDER BY seq LIMIT \(limit)"
+        return try connection.query(sql).map(decodeRow)
+    }
+
+    private static func visible(_ visibility: Visibility) -> SQL {
+        guard let ids = visibility.organisationIDs else { return "" }
+        return " AND (lead_organisation_id = ANY(\(ids)) OR partner_ids && \(ids))"
+    }
+
+    static func decodeRow(_ row: Database.Row) throws -> Row {
+        Row(id: try row.decode(UUID.self, column: "id"), json: try row.decode(String.self, column: "json"),
+            seq: try row.decode(Int64.self, column: "seq"), version: try row.decode(Int.self, column: "version"),
+            status: try row.decode(String.self, column: "status"), callID: try row.decode(UUID.self, column: "call_id"),
+            leadOrganisationID: try row.decode(UUID.self, column: "lead_organisation_id"))
+    }
+}

@@ -1,0 +1,204 @@
+import ConvocaAPI
+import Database
+import Foundation
+import Rules
+
+/// The submission lifecycle: draft → submitted (with a receipt, frozen) → withdrawn.
+struct ProposalService: Sendable {
+    let pool: DatabasePool
+    let audit: AuditLog
+    let now: @Sendable () -> Date
+
+    typealias Proposal = Components.Schemas.Proposal
+    typealias Input = Components.Schemas.ProposalInput
+
+    func create(callReference: String, _ input: Input, idempotencyKey: String?) async throws -> Proposal {
+        let actor = AuditActor.current
+        let principal = try Principal.current
+        try ProposalValidation.validate(input)
+        let lead = UUID(uuidString: input.leadOrganisationId)!
+        guard principal.actsFor(organisation: lead) else {
+            throw Problem(.forbidden, detail: "This credential does not act for the lead organisation.",
+                          errors: [.init(pointer: "/leadOrganisationId", detail: "is not an organisation you act for")])
+        }
+        let document = try Representation.json(input)
+        let request = try IdempotentRequest(
+            key: idempotencyKey, principal: principal, operation: "createProposal",
+            target: "/v1/calls/\(callReference)/proposals", body: document)
+        let answer = try await request.run(pool) { connection in
+            guard let (callID, _) = try CallRepository.find(connection, callReference) else {
+                throw Problem.notFound("No call \(callReference).")
+            }
+            try Self.requireOrganisationsExist(connection, input)
+            let row = try ProposalRepository.insert(connection, callID: callID, Self.columns(input, document: document))
+            try audit.record(connection, actor: actor, action: "proposal.created", entity: "proposal",
+                             id: row.id.uuidString.lowercased(), changes: .created(row.json))
+            return .init(status: 201, body: row.json)
+        }
+        return try Representation.decode(Proposal.self, from: answer.body)
+    }
+
+    func get(_ id: String) async throws -> Proposal {
+        let visibility = try Self.visibility()
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound("No proposal \(id).") }
+        let row = try await pool.withConnection { connection in
+            try ProposalRepository.find(connection, id: uuid, visibility: visibility)
+        }
+        guard let row else { throw Problem.notFound("No proposal \(id).") }
+        return try Representation.decode(Proposal.self, from: row.json)
+    }
+
+    func list(filter: ProposalRepository.Filter, cursor: String?, limit: Int?) async throws -> (items: [Proposal], next: String?) {
+        let visibility = try Self.visibility()
+        let after = try PageCursor.decode(cursor)
+        let limit = try PageCursor.limit(limit)
+        let rows = try await pool.withConnection { connection in
+            try ProposalRepository.list(connection, filter: filter, visibility: visibility, after: after, limit: limit + 1)
+        }
+        let page = rows.prefix(limit)
+        let next = rows.count > limit ? page.last.map { PageCursor.encode(after: $0.seq) } : nil
+        return (try page.map { try Representation.decode(Proposal.self, from: $0.json) }, next)
+    }
+
+    func update(_ id: String, patch: JSONValue, ifMatch: String?) async throws -> Proposal {
+        let actor = AuditActor.current
+        let principal = try Principal.current
+        let visibility = try Self.visibility()
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound("No proposal \(id).") }
+        let json = try await pool.withTransaction { connection in
+            let current = try Self.lockForChange(connection, uuid, visibility: visibility, principal: principal)
+            guard current.status == "draft" else {
+                throw Problem(.conflict, detail: "The proposal is \(current.status); only drafts can be changed.")
+            }
+            try EntityTag.requireMatch(ifMatch, version: current.version)
+            let merged = MergePatch.apply(patch, to: Self.inputPart(of: try JSONValue(parsing: Array(current.json.utf8))))
+            let input = try Representation.decodeInput(Input.self, from: merged)
+            try ProposalValidation.validate(input)
+            if let lead = UUID(uuidString: input.leadOrganisationId), !principal.actsFor(organisation: lead) {
+                throw Problem(.forbidden, detail: "This credential does not act for the lead organisation.",
+                              errors: [.init(pointer: "/leadOrganisationId", detail: "is not an organisation you act for")])
+            }
+            try Self.requireOrganisationsExist(connection, input)
+            let row = try ProposalRepository.update(
+                connection, id: uuid, Self.columns(input, document: try Representation.json(input)))
+            try audit.record(connection, actor: actor, action: "proposal.updated", entity: "proposal",
+                             id: uuid.uuidString.lowercased(), changes: .updated(before: current.json, after: row.json))
+            return row.json
+        }
+        return try Representation.decode(Proposal.self, from: json)
+    }
+
+    func submit(_ id: String, idempotencyKey: String?) async throws -> Proposal {
+        let actor = AuditActor.current
+        let principal = try Principal.current
+        let visibility = try Self.visibility()
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound("No proposal \(id).") }
+        let instant = now()
+        let language = RequestScope.language
+        let request = try IdempotentRequest(
+            key: idempotencyKey, principal: principal, operation: "submitProposal", target: "/v1/proposals/\(id)/submit", body: "")
+        let answer = try await request.run(pool) { connection in
+            let current = try Self.lockForChange(connection, uuid, visibility: visibility, principal: principal)
+            guard current.status == "draft" else {
+                throw Problem(.conflict, detail: "The proposal is \(current.status); only drafts can be submitted.")
+            }
+            guard let (callID, callRow) = try CallRepository.find(connection, current.callID.uuidString, forUpdate: true) else {
+                throw Problem.notFound("No call for proposal \(id).")
+            }
+            let call = try Representation.decode(Components.Schemas.Call.self, from: callRow.json)
+            let input = try Representation.decode(Input.self, from: Self.inputPart(of: try JSONValue(parsing: Array(current.json.utf8))).jsonText)
+            let reasons = ProposalValidation.completeness(input, call: call, submittedAt: instant)
+            guard reasons.isEmpty else {
+                throw Problem(.unprocessable, detail: "The proposal cannot be submitted: \(reasons.count) reason(s).", errors: reasons)
+            }
+            let rulesetVersion = try SubmissionRules.enforce(
+                connection, proposal: try Representation.decode(Proposal.self, from: current.json), call: call, callID: callID,
+                at: instant, language: language)
+            let sequence = try connection.query("""
+                UPDATE calls SET last_receipt = last_receipt + 1 WHERE id = \(callID) RETURNING last_receipt
+                """).first!.decode(Int.self, column: "last_receipt")
+            let number = call.code + "-" + String(repeating: "0", count: max(0, 6 - String(sequence).count)) + String(sequence)
+            let row = try ProposalRepository.markSubmitted(
+                connection, id: uuid, receipt: number, at: instant, rulesetVersion: rulesetVersion)
+            try audit.record(connection, actor: actor, action: "proposal.submitted", entity: "proposal", id: uuid.uuidString.lowercased(),
+                             changes: .fields(["status": (old: "draft", new: "submitted"), "receipt": (old: .null, new: .string(number)),
+                                               "rulesetVersion": (old: .null, new: rulesetVersion.map { .number(Double($0)) } ?? .null)]))
+            return .init(status: 200, body: row.json)
+        }
+        return try Representation.decode(Proposal.self, from: answer.body)
+    }
+
+    func withdraw(_ id: String, idempotencyKey: String?) async throws -> Proposal {
+        let actor = AuditActor.current
+        let principal = try Principal.current
+        let visibility = try Self.visibility()
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound("No proposal \(id).") }
+        let instant = now()
+        let request = try IdempotentRequest(
+            key: idempotencyKey, principal: principal, operation: "withdrawProposal", target: "/v1/proposals/\(id)/withdraw", body: "")
+        let answer = try await request.run(pool) { connection in
+            let current = try Self.lockForChange(connection, uuid, visibility: visibility, principal: principal)
+            guard current.status == "draft" || current.status == "submitted" else {
+                throw Problem(.conflict, detail: "The proposal is \(current.status); it cannot be withdrawn.")
+            }
+            let row = try ProposalRepository.markWithdrawn(connection, id: uuid, at: instant)
+            try audit.record(connection, actor: actor, action: "proposal.withdrawn", entity: "proposal", id: uuid.uuidString.lowercased(),
+                             changes: .fields(["status": (old: .string(current.status), new: "withdrawn")]))
+            return .init(status: 200, body: row.json)
+        }
+        return try Representation.decode(Proposal.self, from: answer.body)
+    }
+
+    // MARK: - Access
+
+    /// Which proposals the caller may see at all (object-level access; others answer 404).
+    static func visibility() throws(Problem) -> ProposalRepository.Visibility {
+        let principal = try Principal.current
+        switch principal.role {
+        case .admin, .platform, .reporting: return .init(organisationIDs: nil)
+        case .applicant: return .init(organisationIDs: principal.organisationIDs)
+        // Reviewers see what is assigned to them; assignments arrive with the review work.
+        case .reviewer, .finance: return .init(organisationIDs: nil, none: true)
+        }
+    }
+
+    /// The proposal, locked, if the caller may change it: visible ones it cannot change answer 403.
+    static func lockForChange(_ connection: Connection, _ id: UUID, visibility: ProposalRepository.Visibility,
+                              principal: Principal) throws -> ProposalRepository.Row {
+        guard let row = try ProposalRepository.find(connection, id: id, visibility: visibility, forUpdate: true) else {
+            throw Problem.notFound("No proposal \(id.uuidString.lowercased()).")
+        }
+        guard principal.actsFor(organisation: row.leadOrganisationID) else {
+            throw Problem(.forbidden, detail: "Only the lead organisation changes a proposal.")
+        }
+        return row
+    }
+
+    static func requireOrganisationsExist(_ connection: Connection, _ input: Input) throws {
+        let ids = [input.leadOrganisationId] + (input.partners ?? []).map(\.organisationId)
+        let existing = try OrganisationRepository.existing(connection, ids: ids.compactMap(UUID.init(uuidString:)))
+        var v = Validator()
+        v.check(existing.contains(UUID(uuidString: input.leadOrganisationId)!), "/leadOrganisationId", "is not a registered organisation")
+        for (index, partner) in (input.partners ?? []).enumerated() {
+            v.check(UUID(uuidString: partner.organisationId).map(existing.contains) ?? false,
+                    "/partners/\(index)/organisationId", "is not a registered organisation")
+        }
+        try v.throwIfInvalid()
+    }
+
+    static func columns(_ input: Input, document: String) -> ProposalRepository.Columns {
+        .init(
+            document: document, leadOrganisationID: UUID(uuidString: input.leadOrganisationId)!,
+            language: input.language?.rawValue, countries: input.countries ?? [], questionIDs: input.questionIds ?? [],
+            solutionTypeIDs: input.solutionTypeIds ?? [], targetGroups: input.targetGroups ?? [],
+            partnerIDs: (input.partners ?? []).compactMap { UUID(uuidString: $0.organisationId) })
+    }
+
+    static func inputPart(of representation: JSONValue) -> JSONValue {
+        guard case .object(var fields) = representation else { return representation }
+        for key in ["id", "callId", "status", "receipt", "rulesetVersion", "version", "createdAt", "updatedAt"] {
+            fields.removeValue(forKey: key)
+        }
+        return .object(fields)
+    }
+}

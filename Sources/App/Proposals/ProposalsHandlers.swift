@@ -1,0 +1,73 @@
+import ConvocaAPI
+import Foundation
+import OpenAPIRuntime
+
+extension APIHandlers {
+    func createProposal(_ input: Operations.CreateProposal.Input) async throws -> Operations.CreateProposal.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType) }
+        let proposal = try await proposals.create(
+            callReference: input.path.callId, body, idempotencyKey: input.headers.idempotencyKey)
+        return .created(.init(
+            headers: .init(
+                xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: proposal.version),
+                location: "/v1/proposals/\(proposal.id)"),
+            body: .json(proposal)))
+    }
+
+    func listProposals(_ input: Operations.ListProposals.Input) async throws -> Operations.ListProposals.Output {
+        let q = input.query
+        var v = Validator()
+        let callID = q.callId.flatMap(UUID.init(uuidString:))
+        v.check(q.callId == nil || callID != nil, "callId", "is not a UUID")
+        let leadID = q.leadOrganisationId.flatMap(UUID.init(uuidString:))
+        v.check(q.leadOrganisationId == nil || leadID != nil, "leadOrganisationId", "is not a UUID")
+        try v.throwIfInvalid()
+        let filter = ProposalRepository.Filter(
+            callID: callID, status: q.status?.rawValue, country: q.country, language: q.language?.rawValue,
+            questionID: q.questionId, solutionTypeID: q.solutionTypeId, targetGroup: q.targetGroup,
+            leadOrganisationID: leadID, updatedSince: q.updatedSince)
+        let page = try await proposals.list(filter: filter, cursor: q.cursor, limit: q.limit)
+        let query: [(String, String?)] = [
+            ("limit", q.limit.map(String.init)), ("callId", q.callId), ("status", q.status?.rawValue),
+            ("country", q.country), ("language", q.language?.rawValue), ("questionId", q.questionId),
+            ("solutionTypeId", q.solutionTypeId), ("targetGroup", q.targetGroup),
+            ("leadOrganisationId", q.leadOrganisationId), ("updatedSince", q.updatedSince.map(Representation.instant)),
+        ]
+        let link = PageCursor.link(path: "/v1/proposals", query: query.compactMap(Self.pair), next: page.next)
+        return .ok(.init(
+            headers: .init(xRequestId: RequestScope.requestID, link: link),
+            body: .json(.init(items: page.items, nextCursor: page.next))))
+    }
+
+    func getProposal(_ input: Operations.GetProposal.Input) async throws -> Operations.GetProposal.Output {
+        let proposal = try await proposals.get(input.path.proposalId)
+        let tag = EntityTag.of(version: proposal.version)
+        if EntityTag.noneMatchHolds(input.headers.ifNoneMatch, version: proposal.version) {
+            return .notModified(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: tag)))
+        }
+        return .ok(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: tag), body: .json(proposal)))
+    }
+
+    func updateProposal(_ input: Operations.UpdateProposal.Input) async throws -> Operations.UpdateProposal.Output {
+        guard case .applicationMergePatchJson(let patch) = input.body else { throw Problem(.unsupportedMediaType) }
+        let proposal = try await proposals.update(
+            input.path.proposalId, patch: try Self.jsonValue(patch), ifMatch: input.headers.ifMatch)
+        return .ok(.init(
+            headers: .init(xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: proposal.version)),
+            body: .json(proposal)))
+    }
+
+    func submitProposal(_ input: Operations.SubmitProposal.Input) async throws -> Operations.SubmitProposal.Output {
+        let proposal = try await proposals.submit(input.path.proposalId, idempotencyKey: input.headers.idempotencyKey)
+        return .ok(.init(
+            headers: .init(xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: proposal.version)),
+            body: .json(proposal)))
+    }
+
+    func withdrawProposal(_ input: Operations.WithdrawProposal.Input) async throws -> Operations.WithdrawProposal.Output {
+        let proposal = try await proposals.withdraw(input.path.proposalId, idempotencyKey: input.headers.idempotencyKey)
+        return .ok(.init(
+            headers: .init(xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: proposal.version)),
+            body: .json(proposal)))
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import XCTest
+
+/// Paging, conditional requests, merge patches and idempotency keys.
+final class ConventionTests: XCTestCase {
+    func testPagingSeesEveryRowOnceWhileRowsAreInserted() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            var created: [String] = []
+            for _ in 0..<7 { created.append(try await Fixtures.proposalID(client, lead: lead)) }
+            var seen: [String] = []
+            var cursor: String?
+            var pages = 0
+            repeat {
+                let path = "/v1/proposals?limit=3" + (cursor.map { "&cursor=\($0)" } ?? "")
+                let page = try await client.call(.get, path)
+                XCTAssertEqual(page.status, .ok, page.text)
+                seen += (page["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                cursor = page["nextCursor"] as? String
+                if let cursor {
+                    XCTAssertEqual(page.headers[HTTPField.Name("Link")!], "</v1/proposals?limit=3&cursor=\(cursor)>; rel=\"next\"")
+                    // Inserts between pages land after every cursor already handed out.
+                    created.append(try await Fixtures.proposalID(client, lead: lead))
+                } else {
+                    XCTAssertNil(page.headers[HTTPField.Name("Link")!])
+                }
+                pages += 1
+            } while cursor != nil && pages < 20
+            XCTAssertEqual(seen, created)
+            XCTAssertEqual(Set(seen).count, seen.count)
+        }
+    }
+
+    func testListFiltersAndBadParameters() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            var other = Fixtures.proposalBody(lead: lead)
+            other["countries"] = ["MX"]
+            other["language"] = "pt"
+            _ = try await Fixtures.createProposal(client, lead: lead)
+            _ = try await Fixtures.createProposal(client, lead: lead, body: other)
+            let mexico = try await client.call(.get, "/v1/proposals?country=MX")
+            XCTAssertEqual((mexico["items"] as? [Any])?.count, 1)
+            let portuguese = try await client.call(.get, "/v1/proposals?language=pt&targetGroup=women")
+            XCTAssertEqual((portuguese["items"] as? [Any])?.count, 1)
+            let drafts = try await client.call(.get, "/v1/proposals?status=draft&questionId=Q3&solutionTypeId=S1")
+            XCTAssertEqual((drafts["items"] as? [Any])?.count, 2)
+
+            XCTAssertProblem(try await client.call(.get, "/v1/proposals?limit=0"), .badRequest, "validation")
+            XCTAssertProblem(try await client.call(.get, "/v1/proposals?limit=201"), .badRequest, "validation")
+            XCTAssertProblem(try await client.call(.get, "/v1/proposals?cursor=nonsense"), .badRequest, "validation")
+            XCTAssertProblem(try await client.call(.get, "/v1/proposals?status=lost"), .badRequest, "bad-request")
+        }
+    }
+
+    func testConditionalRequests() async throws {
+        try await TestApp.run { _, client in
+            let created = try await client.call(.post, "/v1/organisations", body: Fixtures.organisationBody())
+            let id = try XCTUnwrap(created["id"] as? String)
+            let etag = try XCTUnwrap(created.headers[.eTag])
+            XCTAssertEqual(etag, "\"1\"")
+
+            let notModified = try await client.call(.get, "/v1/organisations/\(id)", headers: ["If-None-Match": etag])
+            XCTAssertEqual(notModified.status, .notModified)
+            XCTAssertTrue(notModified.body.isEmpty)
+
+            let withoutIfMatch = try await client.call(
+                .patch, "/v1/organisations/\(id)", body: ["website": "https://formaliza.example"],
+                contentType: "application/merge-patch+json")
+            XCTAssertProblem(withoutIfMatch, .preconditionRequired, "precondition-required")
+
+            let changed = try await client.call(
+                .patch, "/v1/organisations/\(id)", body: ["website": "https://formaliza.example", "contacts": NSNull()],
+                contentType: "application/merge-patch+json", headers: ["If-Match": etag])
+            XCTAssertEqual(changed.status, .ok, changed.text)
+            XCTAssertEqual(changed["website"] as? String, "https://formaliza.example")
+            XCTAssertNil(changed["contacts"], "null in a merge patch removes the field")
+            XCTAssertEqual(changed["legalName"] as? String, "Fundación Formaliza")
+
+            let stale = try await client.call(
+                .patch, "/v1/organisations/\(id)", body: ["website": "https://other.example"],
+                contentType: "application/merge-patch+json", headers: ["If-Match": etag])
+            XCTAssertProblem(stale, .preconditionFailed, "precondition-failed")
+            let current = try await client.call(.get, "/v1/organisations/\(id)", headers: ["If-None-Match": etag])
+            XCTAssertEqual(current.status, .ok)
+            XCTAssertEqual(current["website"] as? String, "https://formaliza.example")
+
+            let invalid = try await client.call(
+                .patch, "/v1/organisations/\(id)", body: ["country": "ZZ", "unknownField": 1],
+                contentType: "application/merge-patch+json", headers: ["If-Match": "\"2\""])
+            XCTAssertProblem(invalid, .badRequest, "validation")
+            XCTAssertEqual(invalid.errorPointers, ["/unknownField"])
+        }
+    }
+
+    func testIdempotencyKeyReplaysAndRefusesAnotherBody() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let body = Fixtures.proposalBody(lead: lead)
+            let headers = ["Idempotency-Key": "create-42"]
+            let first = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: body, headers: headers)
+            let second = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: body, headers: headers)
+            XCTAssertEqual(first.status, .created)
+            XCTAssertEqual(second.status, .created)
+            XCTAssertEqual(first.json["id"] as? String, second.json["id"] as? String)
+            XCTAssertEqual(first.body, second.body)
+
+            var changed = body
+            changed["title"] = "Another title"
+            let conflicting = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: changed, headers: headers)
+            XCTAssertProblem(conflicting, .unprocessableContent, "unprocessable")
+
+            let count = try await app.pool.withConnection { try $0.query("SELECT count(*) AS n FROM proposals").first!.decode(Int.self, column: "n") }
+            XCTAssertEqual(count, 1)
+        }
+    }
+
+    func testIdempotentReplayUnderARace() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let body = try JSONSerialization.data(withJSONObject: Fixtures.proposalBody(lead: lead))
+            let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: body, headers: ["Idempotency-Key": "race"])
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            XCTAssertEqual(responses.map(\.status), Array(repeating: .created, count: 6))
+            XCTAssertEqual(Set(responses.compactMap { $0.json["id"] as? String }).count, 1)
+            let count = try await app.pool.withConnection { try $0.query("SELECT count(*) AS n FROM proposals").first!.decode(Int.self, column: "n") }
+            XCTAssertEqual(count, 1)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import App
+import Database
+import Foundation
+import HummingbirdTesting
+import XCTest
+
+/// Records the tests build on, made through the API wherever the API can make them.
+enum Fixtures {
+    static func organisationBody(name: String = "Fundación Formaliza", country: String = "PE") -> [String: Any] {
+        [
+            "legalName": name, "kind": "ngo", "nonProfit": true, "country": country, "foundedOn": "2012-04-01",
+            "contractualCapacity": true,
+            "registration": ["number": "RUC-20123456789", "country": country, "registeredOn": "2012-05-02"],
+            "contacts": [["name": "Ana Quispe", "email": "ana@formaliza.example", "phone": "+51 1 555 0100"]],
+        ]
+    }
+
+    static func proposalBody(lead: String) -> [String: Any] {
+        [
+            "leadOrganisationId": lead,
+            "projectLead": ["name": "Ana Quispe", "email": "ana@formaliza.example"],
+            "title": "Formalisation in two clicks",
+            "summary": "A mobile service that registers informal workers in two steps.",
+            "need": "Most workers in the region are informal and cannot reach registration offices.",
+            "language": "es", "stage": "early",
+            "questionIds": ["Q1", "Q3"], "solutionTypeIds": ["S1"], "countries": ["PE", "CO"],
+            "targetGroups": ["informal_workers", "women"],
+            "stakeholderSupport": [["name": "Luis Pérez", "organisation": "Ministerio de Trabajo"]],
+            "labAvailability": true,
+        ]
+    }
+
+    static func createOrganisation(_ client: any TestClientProtocol, token: String = TestApp.adminToken,
+                                   name: String = "Fundación Formaliza") async throws -> String {
+        let response = try await client.call(.post, "/v1/organisations", token: token, body: organisationBody(name: name))
+        XCTAssertEqual(response.status, .created, response.text)
+        return try XCTUnwrap(response["id"] as? String)
+    }
+
+    static func createProposal(_ client: any TestClientProtocol, lead: String, token: String = TestApp.adminToken,
+                               body: [String: Any]? = nil) async throws -> TestResponse {
+        let response = try await client.call(.post, "/v1/calls/LAC-2021/proposals", token: token, body: body ?? proposalBody(lead: lead))
+        XCTAssertEqual(response.status, .created, response.text)
+        return response
+    }
+
+    static func proposalID(_ client: any TestClientProtocol, lead: String, token: String = TestApp.adminToken,
+                           body: [String: Any]? = nil) async throws -> String {
+        let response = try await createProposal(client, lead: lead, token: token, body: body)
+        return try XCTUnwrap(response.json["id"] as? String)
+    }
+
+    /// A credential for a role, written straight into the token table (the tokens API has its own tests).
+    static func token(_ app: TestApp, role: String, organisations: [String] = []) async throws -> String {
+        let secret = "cvk_test_" + UUID().uuidString + UUID().uuidString
+        let ids = organisations.compactMap(UUID.init(uuidString:))
+        try await app.pool.withConnection { connection in
+            try connection.execute("""
+                INSERT INTO api_tokens (name, role, organisation_ids, secret_hash)
+                VALUES ('test', \(role), \(ids), sha256(convert_to(\(secret), 'UTF8')))
+                """)
+        }
+        return secret
+    }
+}

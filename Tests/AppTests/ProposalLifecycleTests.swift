@@ -1,0 +1,128 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import XCTest
+
+final class ProposalLifecycleTests: XCTestCase {
+    func testSeededCallIsServedAsData() async throws {
+        try await TestApp.run { _, client in
+            let call = try await client.call(.get, "/v1/calls/LAC-2021")
+            XCTAssertEqual(call.status, .ok, call.text)
+            XCTAssertEqual(call["deadline"] as? String, "2021-06-30T22:00:00.000Z")
+            XCTAssertEqual((call["questions"] as? [Any])?.count, 11)
+            XCTAssertEqual((call["solutionTypes"] as? [Any])?.count, 8)
+            let criteria = try XCTUnwrap(call["criteria"] as? [[String: Any]])
+            XCTAssertEqual(criteria.count, 5)
+            XCTAssertEqual(criteria.map { ($0["subCriteria"] as? [Any])?.count ?? 0 }, [3, 2, 2, 3, 3])
+            let prizes = try XCTUnwrap(call["prizes"] as? [[String: Any]])
+            XCTAssertEqual(prizes.map { $0["amount"] as? String }, ["30000.00", "20000.00"])
+            XCTAssertEqual(call["workplanDueDays"] as? Int, 21)
+            let countries = try XCTUnwrap(call["eligibleCountries"] as? [String])
+            XCTAssertTrue(countries.contains("PE") && !countries.contains("BV") && !countries.contains("GS"))
+            XCTAssertEqual(call.headers[.eTag], "\"1\"")
+        }
+    }
+
+    func testDraftToSubmittedToWithdrawnEndToEnd() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead])
+            var body = Fixtures.proposalBody(lead: lead)
+            body["title"] = nil
+            let draft = try await Fixtures.createProposal(client, lead: lead, token: applicant, body: body)
+            XCTAssertEqual(draft["status"] as? String, "draft")
+            let id = try XCTUnwrap(draft["id"] as? String)
+            XCTAssertEqual(draft.headers[.location], "/v1/proposals/\(id)")
+
+            // Incomplete: refused with every reason.
+            let incomplete = try await client.call(.post, "/v1/proposals/\(id)/submit", token: applicant)
+            XCTAssertProblem(incomplete, .unprocessableContent, "unprocessable")
+            XCTAssertEqual(incomplete.errorPointers, ["/title"])
+
+            let patched = try await client.call(
+                .patch, "/v1/proposals/\(id)", token: applicant, body: ["title": "Formalisation in two clicks"],
+                contentType: "application/merge-patch+json", headers: ["If-Match": draft.headers[.eTag]!])
+            XCTAssertEqual(patched.status, .ok, patched.text)
+            XCTAssertEqual(patched.headers[.eTag], "\"2\"")
+
+            let submitted = try await client.call(.post, "/v1/proposals/\(id)/submit", token: applicant)
+            XCTAssertEqual(submitted.status, .ok, submitted.text)
+            XCTAssertEqual(submitted["status"] as? String, "submitted")
+            let receipt = try XCTUnwrap(submitted["receipt"] as? [String: Any])
+            XCTAssertEqual(receipt["number"] as? String, "LAC-2021-000001")
+            XCTAssertEqual(receipt["submittedAt"] as? String, "2021-06-01T12:00:00.000Z")
+
+            // Frozen once submitted.
+            let edit = try await client.call(
+                .patch, "/v1/proposals/\(id)", token: applicant, body: ["title": "Changed"],
+                contentType: "application/merge-patch+json", headers: ["If-Match": submitted.headers[.eTag]!])
+            XCTAssertProblem(edit, .conflict, "conflict")
+
+            let withdrawn = try await client.call(.post, "/v1/proposals/\(id)/withdraw", token: applicant)
+            XCTAssertEqual(withdrawn["status"] as? String, "withdrawn")
+            let again = try await client.call(.post, "/v1/proposals/\(id)/withdraw", token: applicant)
+            XCTAssertProblem(again, .conflict, "conflict")
+        }
+    }
+
+    func testSubmissionChecksIdsCountriesAndLanguageAgainstTheCall() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            var body = Fixtures.proposalBody(lead: lead)
+            body["questionIds"] = ["Q1", "Q99"]
+            body["countries"] = ["PE", "FR"]
+            body["solutionTypeIds"] = []
+            let draft = try await Fixtures.createProposal(client, lead: lead, body: body)
+            let id = try XCTUnwrap(draft["id"] as? String)
+            let refused = try await client.call(.post, "/v1/proposals/\(id)/submit")
+            XCTAssertProblem(refused, .unprocessableContent, "unprocessable")
+            XCTAssertEqual(Set(refused.errorPointers), ["/questionIds/1", "/countries/1", "/solutionTypeIds"])
+        }
+    }
+
+    func testLateSubmissionIsRefusedAtTheSecond() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let first = try await Fixtures.proposalID(client, lead: lead)
+            let second = try await Fixtures.proposalID(client, lead: lead)
+            let deadline = ISO8601DateFormatter().date(from: "2021-06-30T22:00:00Z")!
+
+            app.clock.now = deadline.addingTimeInterval(-1)
+            let inTime = try await client.call(.post, "/v1/proposals/\(first)/submit")
+            XCTAssertEqual(inTime.status, .ok, inTime.text)
+
+            app.clock.now = deadline
+            let late = try await client.call(.post, "/v1/proposals/\(second)/submit")
+            XCTAssertProblem(late, .unprocessableContent, "unprocessable")
+            XCTAssertTrue(late.text.contains("deadline"), late.text)
+        }
+    }
+
+    func testConcurrentSubmitsGiveExactlyOneReceipt() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let id = try await Fixtures.proposalID(client, lead: lead)
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<8 { group.addTask { try await client.call(.post, "/v1/proposals/\(id)/submit").status } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            XCTAssertEqual(statuses.filter { $0 == .ok }.count, 1)
+            XCTAssertEqual(statuses.filter { $0 == .conflict }.count, 7)
+            let stored = try await client.call(.get, "/v1/proposals/\(id)")
+            XCTAssertEqual((stored["receipt"] as? [String: Any])?["number"] as? String, "LAC-2021-000001")
+        }
+    }
+
+    func testValuesAreValidatedOnEveryWriteWithEveryPointer() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            var body = Fixtures.proposalBody(lead: lead)
+            body["countries"] = ["PE", "XX"]
+            body["projectLead"] = ["name": "Ana", "email": "not-an-email"]
+            body["title"] = "   "
+            let response = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: body)
+            XCTAssertProblem(response, .badRequest, "validation")
+            XCTAssertEqual(Set(response.errorPointers), ["/countries/1", "/projectLead/email", "/title"])
+        }
+    }
+}

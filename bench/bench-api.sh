@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# `make bench`: the API under wrk against pgbench on the same cluster, in one run.
+# 100,000 generated proposals; GET by id, list pages, draft creation; pgbench -S -M prepared and a
+# one-row prepared INSERT at the same concurrency over the same Unix socket. Prints medians and ratios.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CONNECTIONS=${CONNECTIONS:-16}
+DURATION=${DURATION:-10}
+RUNS=${RUNS:-3}
+PORT=${PORT:-18080}
+
+command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || {
+  echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+swift build -c release --scratch-path .build-release --product convoca >/dev/null
+
+dir=$(mktemp -d /tmp/convoca-bench-api.XXXXXX)
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; scripts/pg.sh stop "$dir"; rm -rf "$dir"; }
+trap cleanup EXIT
+scripts/pg.sh start "$dir" shared_buffers=256MB
+admin=$(scripts/pg.sh url "$dir" postgres)
+psql "$admin" -qc 'CREATE DATABASE convoca'
+export DATABASE_URL; DATABASE_URL=$(scripts/pg.sh url "$dir" convoca)
+export CONVOCA_ADMIN_TOKEN; CONVOCA_ADMIN_TOKEN=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+export LOG_LEVEL=error CONVOCA_RATE_LIMIT_PER_MINUTE=1000000 PORT DB_POOL_SIZE=${DB_POOL_SIZE:-4}
+.build-release/release/convoca migrate >/dev/null 2>&1
+.build-release/release/convoca seed >/dev/null 2>&1
+psql "$DATABASE_URL" -q -f bench/seed-proposals.sql
+psql "$DATABASE_URL" -Atc "SELECT id FROM proposals ORDER BY random() LIMIT 10000" > "$dir/ids"
+psql "$DATABASE_URL" -Atc "SELECT rtrim(translate(encode(convert_to('s1:' || seq, 'UTF8'), 'base64'), '+/', '-_'), '=') FROM proposals ORDER BY random() LIMIT 2000" > "$dir/cursors"
+export BENCH_IDS=$dir/ids BENCH_CURSORS=$dir/cursors BENCH_TOKEN=$CONVOCA_ADMIN_TOKEN
+export BENCH_LEAD; BENCH_LEAD=$(psql "$DATABASE_URL" -Atc "SELECT id FROM organisations LIMIT 1")
+
+.build-release/release/convoca serve --no-migrate >"$dir/server.log" 2>&1 &
+server=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+
+bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+pgbench=$(command -v pgbench || echo "$bindir/pgbench")
+host=$dir/socket
+"$pgbench" -h "$host" -U postgres -i -s 1 -q postgres >/dev/null 2>&1
+
+# wrk's "Requests/sec" and latency percentiles, in ms.
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.3f", v}'; }
+run_wrk() { # script -> "rps p50 p99"
+  local out; out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "bench/$1" "http://127.0.0.1:$PORT" 2>&1)
+  if echo "$out" | grep -q "Non-2xx"; then echo "$out" | grep "Non-2xx" >&2; fi
+  local rps p50 p99
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print int($2)}')
+  p50=$(echo "$out" | awk '$1 == "50%" {print $2}' | to_ms)
+  p99=$(echo "$out" | awk '$1 == "99%" {print $2}' | to_ms)
+  echo "$rps $p50 $p99"
+}
+run_pgbench() { # extra args -> tps
+  "$pgbench" -h "$host" -U postgres -M prepared -c "$CONNECTIONS" -j 2 -T "$DURATION" -n "$@" 2>/dev/null | awk '/tps =/ {print int($3)}' | tail -1
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+declare -A col
+for run in $(seq "$RUNS"); do
+  read -r r a b <<<"$(run_wrk get-by-id.lua)"; col[get_rps]+="$r "; col[get_p50]+="$a "; col[get_p99]+="$b "
+  read -r r a b <<<"$(run_wrk list.lua)"; col[list_rps]+="$r "; col[list_p50]+="$a "; col[list_p99]+="$b "
+  read -r r a b <<<"$(run_wrk create.lua)"; col[create_rps]+="$r "; col[create_p50]+="$a "; col[create_p99]+="$b "
+  col[pg_select]+="$(run_pgbench -S postgres) "
+  col[pg_insert]+="$(run_pgbench -f bench/pgbench-insert.sql convoca) "
+  echo "run $run done" >&2
+done
+m() { echo "${col[$1]}" | tr ' ' '\n' | grep -v '^$' | median; }
+rss=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$server/status")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') over a Unix socket"
+echo "medians of $RUNS runs x ${DURATION}s, $CONNECTIONS connections (wrk -t2), DB_POOL_SIZE=$DB_POOL_SIZE, 100,000 proposals"
+printf '%-34s %10s %9s %9s %8s\n' "what" "req/s" "p50 ms" "p99 ms" "ratio"
+printf '%-34s %10s %9s %9s %8s\n' "pgbench -S -M prepared" "$(m pg_select)" "" "" ""
+printf '%-34s %10s %9s %9s %8s\n' "pgbench prepared one-row INSERT" "$(m pg_insert)" "" "" ""
+printf '%-34s %10s %9s %9s %8s\n' "GET /v1/proposals/{id}" "$(m get_rps)" "$(m get_p50)" "$(m get_p99)" "$(ratio "$(m get_rps)" "$(m pg_select)")"
+printf '%-34s %10s %9s %9s %8s\n' "GET /v1/proposals?limit=50" "$(m list_rps)" "$(m list_p50)" "$(m list_p99)" "$(ratio "$(m list_rps)" "$(m pg_select)")"
+printf '%-34s %10s %9s %9s %8s\n' "POST draft proposal" "$(m create_rps)" "$(m create_p50)" "$(m create_p99)" "$(ratio "$(m create_rps)" "$(m pg_insert)")"
+echo "server peak RSS: ${rss} MB"
