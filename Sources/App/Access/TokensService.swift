@@ -1,0 +1,102 @@
+import ConvocaAPI
+import Database
+import Foundation
+import Rules
+
+/// Issuing, listing and revoking API tokens. A secret exists in clear only in the answer that issues it.
+struct TokensService: Sendable {
+    let pool: DatabasePool
+    let audit: AuditLog
+    let now: @Sendable () -> Date
+
+    typealias Token = Components.Schemas.Token
+    typealias Input = Components.Schemas.TokenInput
+
+    /// Every secret starts with this, so that leaked ones are easy to recognise (e.g. by secret scanners).
+    static let secretPrefix = "cvk_"
+
+    func issue(_ input: Input) async throws -> Components.Schemas.IssuedToken {
+        let actor = AuditActor.current
+        var v = Validator()
+        v.text(input.name, "/name", required: true, max: 200)
+        let role = input.role.rawValue
+        let given = input.organisationIds ?? []
+        var ids: [UUID] = []
+        for (index, text) in given.enumerated() {
+            if let id = UUID(uuidString: text) { ids.append(id) } else { v.fail("/organisationIds/\(index)", "is not a UUID") }
+        }
+        v.unique(ids, "/organisationIds", what: "organisation")
+        if input.role == .applicant {
+            v.check(!given.isEmpty, "/organisationIds", "must name at least one organisation for an applicant token")
+        } else {
+            v.check(given.isEmpty, "/organisationIds", "must be empty for the \(role) role")
+        }
+        v.check(input.expiresAt > now(), "/expiresAt", "must be in the future")
+        try v.throwIfInvalid()
+
+        let secret = Self.newSecret()
+        let row = try await pool.withTransaction { [ids] connection in
+            let existing = try OrganisationRepository.existing(connection, ids: ids)
+            var v = Validator()
+            for (index, id) in ids.enumerated() where !existing.contains(id) {
+                v.fail("/organisationIds/\(index)", "is not a registered organisation")
+            }
+            try v.throwIfInvalid()
+            let row = try TokensRepository.insert(
+                connection, name: input.name, role: role, organisationIDs: ids, secret: secret, expiresAt: input.expiresAt)
+            // The representation holds no secret; `AuditLog` would redact a `token` field anyway.
+            try audit.record(connection, actor: actor, action: "token.issued", entity: "token",
+                             id: row.id.uuidString.lowercased(), changes: .created(row.json))
+            return row
+        }
+        let token = try Representation.decode(Token.self, from: row.json)
+        return .init(
+            id: token.id, name: token.name, role: token.role, organisationIds: token.organisationIds,
+            expiresAt: token.expiresAt ?? input.expiresAt, createdAt: token.createdAt, token: secret)
+    }
+
+    func list(cursor: String?, limit: Int?) async throws -> (items: [Token], next: String?) {
+        let after = try PageCursor.decode(cursor)
+        let limit = try PageCursor.limit(limit)
+        let rows = try await pool.withConnection { connection in
+            try TokensRepository.list(connection, after: after, limit: limit + 1)
+        }
+        let page = rows.prefix(limit)
+        let next = rows.count > limit ? page.last.map { PageCursor.encode(after: $0.seq) } : nil
+        return (try page.map { try Representation.decode(Token.self, from: $0.json) }, next)
+    }
+
+    /// Revokes a token at once (the next request with it answers 401); revoking it again changes nothing.
+    func revoke(_ id: String) async throws {
+        let actor = AuditActor.current
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound("No token \(id).") }
+        try await pool.withTransaction { connection in
+            guard let row = try TokensRepository.revoke(connection, id: uuid) else {
+                if try TokensRepository.exists(connection, id: uuid) { return }
+                throw Problem.notFound("No token \(id).")
+            }
+            let revokedAt = try Self.field("revokedAt", of: row.json)
+            try audit.record(connection, actor: actor, action: "token.revoked", entity: "token", id: uuid.uuidString.lowercased(),
+                             changes: .fields(["revokedAt": (old: .null, new: revokedAt)]))
+        }
+    }
+
+    /// `cvk_` and 256 bits from the system's cryptographically secure generator, in base64url without padding.
+    static func newSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for _ in 0..<4 {
+            withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
+        }
+        let base64 = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        return secretPrefix + base64
+    }
+
+    private static func field(_ name: String, of json: String) throws -> JSONValue {
+        guard case .object(let fields) = try JSONValue(parsing: Array(json.utf8)) else { return .null }
+        return fields[name] ?? .null
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import XCTest
+
+/// Authentication, and object-, property- and function-level access on the resources.
+final class AccessTests: XCTestCase {
+    func testEveryCredentialFailureLooksTheSame() async throws {
+        try await TestApp.run { app, client in
+            let revoked = try await Fixtures.token(app, role: "admin")
+            try await app.pool.withConnection { try $0.execute("UPDATE api_tokens SET revoked_at = now()") }
+            let expired = try await Fixtures.token(app, role: "admin")
+            try await app.pool.withConnection {
+                try $0.execute("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE revoked_at IS NULL")
+            }
+            var bodies: Set<String> = []
+            for header in [nil, "Basic abc", "Bearer", "Bearer unknown-token-0123456789", "Bearer \(revoked)", "Bearer \(expired)"] {
+                let response = try await client.call(
+                    .get, "/v1/calls", token: nil, headers: header.map { ["Authorization": $0] } ?? [:])
+                XCTAssertProblem(response, .unauthorized, "unauthorized")
+                XCTAssertEqual(response.headers[.wwwAuthenticate], "Bearer")
+                var json = response.json
+                json["instance"] = nil
+                bodies.insert(String(describing: json.sorted { $0.key < $1.key }))
+            }
+            XCTAssertEqual(bodies.count, 1, "no hint which check failed")
+        }
+    }
+
+    func testApplicantSeesOnlyItsOwnOrganisationsAndProposals() async throws {
+        try await TestApp.run { app, client in
+            let mine = try await Fixtures.createOrganisation(client, name: "Mine")
+            let theirs = try await Fixtures.createOrganisation(client, name: "Theirs")
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [mine])
+            let own = try await Fixtures.proposalID(client, lead: mine, token: applicant)
+            let foreign = try await Fixtures.proposalID(client, lead: theirs)
+
+            let status = try await client.call(.get, "/v1/proposals/\(own)", token: applicant).status
+            XCTAssertEqual(status, .ok)
+            XCTAssertProblem(try await client.call(.get, "/v1/proposals/\(foreign)", token: applicant), .notFound, "not-found")
+            XCTAssertProblem(try await client.call(.post, "/v1/proposals/\(foreign)/submit", token: applicant), .notFound, "not-found")
+            XCTAssertProblem(try await client.call(.get, "/v1/organisations/\(theirs)", token: applicant), .notFound, "not-found")
+            let list = try await client.call(.get, "/v1/proposals", token: applicant)
+            XCTAssertEqual((list["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [own])
+            let organisations = try await client.call(.get, "/v1/organisations", token: applicant)
+            XCTAssertEqual((organisations["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [mine])
+
+            // Another organisation's id as lead is refused.
+            let refused = try await client.call(
+                .post, "/v1/calls/LAC-2021/proposals", token: applicant, body: Fixtures.proposalBody(lead: theirs))
+            XCTAssertProblem(refused, .forbidden, "forbidden")
+            XCTAssertEqual(refused.errorPointers, ["/leadOrganisationId"])
+        }
+    }
+
+    func testOnlyTheSecretariatSetsDueDiligence() async throws {
+        try await TestApp.run { app, client in
+            let id = try await Fixtures.createOrganisation(client)
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [id])
+            let attempt = try await client.call(
+                .patch, "/v1/organisations/\(id)", token: applicant, body: ["dueDiligence": ["status": "cleared"]],
+                contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""])
+            XCTAssertProblem(attempt, .forbidden, "forbidden")
+            XCTAssertEqual(attempt.errorPointers, ["/dueDiligence"])
+
+            var body = Fixtures.organisationBody(name: "Self-cleared")
+            body["dueDiligence"] = ["status": "cleared"]
+            XCTAssertProblem(try await client.call(.post, "/v1/organisations", token: applicant, body: body), .forbidden, "forbidden")
+
+            let admin = try await client.call(
+                .patch, "/v1/organisations/\(id)", body: ["dueDiligence": ["status": "flagged", "note": "reference did not answer"]],
+                contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""])
+            XCTAssertEqual(admin.status, .ok, admin.text)
+            XCTAssertEqual((admin["dueDiligence"] as? [String: Any])?["status"] as? String, "flagged")
+            // The applicant never sees the secretariat's screening.
+            let seen = try await client.call(.get, "/v1/organisations/\(id)", token: applicant)
+            XCTAssertNil(seen["dueDiligence"])
+        }
+    }
+
+    func testReportingSeesNoContactData() async throws {
+        try await TestApp.run { app, client in
+            let id = try await Fixtures.createOrganisation(client)
+            let reporting = try await Fixtures.token(app, role: "reporting")
+            let seen = try await client.call(.get, "/v1/organisations/\(id)", token: reporting)
+            XCTAssertEqual(seen.status, .ok)
+            XCTAssertNil(seen["contacts"])
+            XCTAssertEqual(seen["legalName"] as? String, "Fundación Formaliza")
+            XCTAssertProblem(try await client.call(.post, "/v1/organisations", token: reporting, body: Fixtures.organisationBody()),
+                             .forbidden, "forbidden")
+        }
+    }
+
+    func testRolesWithoutTheOperationGet403() async throws {
+        try await TestApp.run { app, client in
+            let reviewer = try await Fixtures.token(app, role: "reviewer")
+            let applicant = try await Fixtures.token(app, role: "applicant")
+            XCTAssertProblem(try await client.call(.patch, "/v1/calls/LAC-2021", token: applicant, body: ["deadline": "2030-01-01T00:00:00Z"],
+                                                   contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""]),
+                             .forbidden, "forbidden")
+            XCTAssertProblem(try await client.call(.get, "/v1/organisations", token: reviewer), .forbidden, "forbidden")
+            let status = try await client.call(.get, "/v1/calls", token: reviewer).status
+            XCTAssertEqual(status, .ok)
+        }
+    }
+
+    func testAuditTrailRecordsChangesAndRefusesEdits() async throws {
+        try await TestApp.run { app, client in
+            let id = try await Fixtures.createOrganisation(client)
+            _ = try await client.call(
+                .patch, "/v1/organisations/\(id)", body: ["website": "https://formaliza.example"],
+                contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\"", "X-Request-Id": "req-audit-1"])
+            let rows = try await app.pool.withConnection { connection in
+                try connection.query("""
+                    SELECT action, actor_role, changes::text AS changes, request_id FROM audit_events
+                    WHERE entity_type = 'organisation' AND entity_id = \(id) ORDER BY id
+                    """).map { row in
+                    [try row.decode(String.self, column: "action"), try row.decode(String.self, column: "actor_role"),
+                     try row.decode(String.self, column: "changes"), try row.decode(String?.self, column: "request_id") ?? ""]
+                }
+            }
+            XCTAssertEqual(rows.map { $0[0] }, ["organisation.created", "organisation.updated"])
+            XCTAssertEqual(rows[1][1], "admin")
+            XCTAssertTrue(rows[1][2].contains("https://formaliza.example"), rows[1][2])
+            XCTAssertFalse(rows[1][2].contains("legalName"), "only changed fields are recorded")
+            XCTAssertEqual(rows[1][3], "req-audit-1")
+
+            await XCTAssertThrowsErrorAsync { _ = try await app.pool.withConnection { try $0.execute("UPDATE audit_events SET action = 'x'") } }
+            await XCTAssertThrowsErrorAsync { _ = try await app.pool.withConnection { try $0.execute("DELETE FROM audit_events") } }
+        }
+    }
+}
+
+func XCTAssertThrowsErrorAsync(_ body: () async throws -> Void, file: StaticString = #filePath, line: UInt = #line) async {
+    do {
+        try await body()
+        XCTFail("expected an error", file: file, line: line)
+    } catch {}
+}
