@@ -30,8 +30,7 @@ struct AuditEventsService: Sendable {
         let rows = try await pool.withConnection { [actor] connection in
             try AuditEventsRepository.list(connection, filter: filter, actor: actor, after: after, limit: limit + 1)
         }
-        let page = rows.prefix(limit)
-        let next = rows.count > limit ? page.last.map { PageCursor.encode(after: $0.id) } : nil
+        let (page, next) = PageCursor.page(rows, limit: limit) { row in row.id }
         return (try page.map { try Representation.decode(Event.self, from: $0.json) }, next)
     }
 }

@@ -61,8 +61,7 @@ struct TokensService: Sendable {
         let rows = try await pool.withConnection { connection in
             try TokensRepository.list(connection, after: after, limit: limit + 1)
         }
-        let page = rows.prefix(limit)
-        let next = rows.count > limit ? page.last.map { PageCursor.encode(after: $0.seq) } : nil
+        let (page, next) = PageCursor.page(rows, limit: limit) { row in row.seq }
         return (try page.map { try Representation.decode(Token.self, from: $0.json) }, next)
     }
 

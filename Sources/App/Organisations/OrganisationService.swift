@@ -61,8 +61,7 @@ struct OrganisationService: Sendable {
         let rows = try await pool.withConnection { [filter] connection in
             try OrganisationRepository.list(connection, filter: filter, after: after, limit: limit + 1)
         }
-        let page = rows.prefix(limit)
-        let next = rows.count > limit ? page.last.map { PageCursor.encode(after: $0.seq) } : nil
+        let (page, next) = PageCursor.page(rows, limit: limit) { row in row.seq }
         return (try page.map { try view($0.json, for: principal) }, next)
     }
 

@@ -70,8 +70,8 @@ struct DocumentService: Sendable {
                 ORDER BY seq LIMIT \(limit + 1)
                 """).map { (try Self.document($0), try $0.decode(Int64.self, column: "seq")) }
         }
-        let page = rows.prefix(limit)
-        return (page.map(\.0), rows.count > limit ? page.last.map { PageCursor.encode(after: $0.1) } : nil)
+        let (page, next) = PageCursor.page(rows, limit: limit) { row in row.1 }
+        return (page.map(\.0), next)
     }
 
     func content(proposalID: String, documentID: String) async throws -> (document: Document, bytes: Data) {

@@ -31,6 +31,12 @@ enum PageCursor {
         return value
     }
 
+    /// Cuts a page that was read one row past the limit: the extra row only says a next page exists.
+    static func page<Row>(_ rows: [Row], limit: Int, position: (Row) -> Int64) -> (rows: ArraySlice<Row>, next: String?) {
+        let page = rows.prefix(limit)
+        return (page, rows.count > limit ? page.last.map { encode(after: position($0)) } : nil)
+    }
+
     /// `Link: <…>; rel="next"` for the next page, keeping the other query parameters.
     static func link(path: String, query: [(String, String)], next: String?) -> String? {
         guard let next else { return nil }
