@@ -83,6 +83,12 @@ let package = Package(
             dependencies: ["Database", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // The 2021 ruleset against a realistic facts document, for `make bench-rules`.
+        .executableTarget(
+            name: "convoca-rules-bench",
+            dependencies: ["Rules"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "DatabaseTests",
             dependencies: ["Database"],

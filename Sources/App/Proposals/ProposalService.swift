@@ -55,8 +55,7 @@ struct ProposalService: Sendable {
         let rows = try await pool.withConnection { connection in
             try ProposalRepository.list(connection, filter: filter, visibility: visibility, after: after, limit: limit + 1)
         }
-        let page = rows.prefix(limit)
-        let next = rows.count > limit ? page.last.map { PageCursor.encode(after: $0.seq) } : nil
+        let (page, next) = PageCursor.page(rows, limit: limit) { row in row.seq }
         return (try page.map { try Representation.decode(Proposal.self, from: $0.json) }, next)
     }
 

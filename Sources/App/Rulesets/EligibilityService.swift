@@ -1,0 +1,205 @@
+import ConvocaAPI
+import Database
+import Foundation
+import Rules
+
+/// Facts, the eligibility dry run, and screening: what a call's ruleset says about one proposal.
+struct EligibilityService: Sendable {
+    let pool: DatabasePool
+    let audit: AuditLog
+    let now: @Sendable () -> Date
+
+    typealias Facts = Components.Schemas.Facts
+    typealias Eligibility = Components.Schemas.Eligibility
+    typealias Screening = Components.Schemas.Screening
+    typealias Proposal = Components.Schemas.Proposal
+    typealias Call = Components.Schemas.Call
+
+    /// The facts the rules read about a proposal the caller may see (others answer 404, as for the proposal).
+    func facts(_ id: String) async throws -> Facts {
+        let visibility = try ProposalService.visibility()
+        let instant = now()
+        return try await pool.withConnection { connection in
+            let (proposal, call, _) = try Self.load(connection, id, visibility: visibility)
+            return try FactsBuilder.build(connection, proposal: proposal, call: call, at: instant)
+        }
+    }
+
+    /// A dry run of the current ruleset's rules of `phases` (the eligibility phases when nil); nothing is stored.
+    func eligibility(_ id: String, phases: [String]?) async throws -> Eligibility {
+        let visibility = try ProposalService.visibility()
+        let phases = phases.flatMap { $0.isEmpty ? nil : $0 } ?? CompiledRuleset.eligibilityPhases
+        var v = Validator()
+        for (index, phase) in phases.enumerated() {
+            v.check(RulesetValidation.isPhase(phase), "phase/\(index)", "is not a phase name")
+        }
+        try v.throwIfInvalid()
+        let instant = now()
+        let language = RequestScope.language
+        return try await pool.withConnection { connection in
+            let (proposal, call, callID) = try Self.load(connection, id, visibility: visibility)
+            guard let ruleset = try RulesetService.current(connection, callID: callID) else {
+                throw Problem.notFound("The call \(call.code) has no ruleset yet.")
+            }
+            let facts = try FactsBuilder.document(FactsBuilder.build(connection, proposal: proposal, call: call, at: instant))
+            let results = ruleset.evaluate(facts, phases: Set(phases))
+            return Eligibility(
+                proposalId: proposal.id, callId: proposal.callId, rulesetVersion: ruleset.version, evaluatedAt: instant,
+                phases: phases, outcome: results.contains(where: \.blocks) ? .fail : .pass,
+                rules: results.map { Self.representation($0, in: language) })
+        }
+    }
+
+    /// Screens a submitted proposal against the current ruleset's eligibility rules and records the decision.
+    func screen(_ id: String, idempotencyKey: String?) async throws -> Screening {
+        let principal = try Principal.current
+        let actor = AuditActor.current
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound("No proposal \(id).") }
+        let instant = now()
+        let language = RequestScope.language
+        let request = try IdempotentRequest(
+            key: idempotencyKey, principal: principal, operation: "screenProposal",
+            target: "/v1/proposals/\(id)/screening", body: "")
+        let answer = try await request.run(pool) { connection in
+            let (proposal, call, callID) = try Self.lockSubmitted(connection, uuid)
+            guard let ruleset = try RulesetService.current(connection, callID: callID) else {
+                throw Problem(.conflict, detail: "The call \(call.code) has no ruleset to screen with.")
+            }
+            let facts = try FactsBuilder.document(FactsBuilder.build(connection, proposal: proposal, call: call, at: instant))
+            let results = ruleset.evaluate(facts, phases: Set(CompiledRuleset.eligibilityPhases))
+            let decision: Components.Schemas.ScreeningDecision = results.contains(where: \.blocks) ? .ineligible : .eligible
+            let previous = try RulesetRepository.currentScreening(connection, proposalID: uuid)
+            try RulesetRepository.insertScreening(connection, proposalID: uuid, .init(
+                kind: "evaluation", decision: decision.rawValue, rulesetVersion: ruleset.version,
+                results: try Representation.json(results.map { Self.representation($0, in: .en) }),
+                actorTokenID: principal.tokenID, actorRole: principal.role.rawValue, decidedAt: instant))
+            try audit.record(
+                connection, actor: actor, action: "proposal.screened", entity: "proposal", id: uuid.uuidString.lowercased(),
+                changes: .fields([
+                    "screening": (old: previous.map { .string($0.override?.decision ?? $0.evaluation.decision) } ?? .null,
+                                  new: .string(decision.rawValue)),
+                    "rulesetVersion": (old: .null, new: .number(Double(ruleset.version))),
+                    "failedRules": (old: .null, new: .array(results.filter(\.blocks).map { .string($0.entry.id) })),
+                ]))
+            return .init(status: 200, body: try Representation.json(Self.screening(connection, uuid, callID: callID, in: language)!))
+        }
+        return try Representation.decode(Screening.self, from: answer.body)
+    }
+
+    /// Overrides the latest screening decision; the evaluation is kept beside the override.
+    func override(_ id: String, _ input: Components.Schemas.ScreeningOverrideInput, idempotencyKey: String?) async throws -> Screening {
+        let principal = try Principal.current
+        let actor = AuditActor.current
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound("No proposal \(id).") }
+        var v = Validator()
+        v.text(input.justification, "/justification", required: true, max: 5000)
+        try v.throwIfInvalid()
+        let instant = now()
+        let language = RequestScope.language
+        let request = try IdempotentRequest(
+            key: idempotencyKey, principal: principal, operation: "overrideProposalScreening",
+            target: "/v1/proposals/\(id)/screening/override", body: try Representation.json(input))
+        let answer = try await request.run(pool) { connection in
+            guard let row = try ProposalRepository.find(connection, id: uuid, visibility: .init(organisationIDs: nil), forUpdate: true)
+            else { throw Problem.notFound("No proposal \(id).") }
+            guard let previous = try RulesetRepository.currentScreening(connection, proposalID: uuid) else {
+                throw Problem(.conflict, detail: "The proposal has not been screened; screen it before overriding the decision.")
+            }
+            try RulesetRepository.insertScreening(connection, proposalID: uuid, .init(
+                kind: "override", decision: input.decision.rawValue, justification: input.justification,
+                actorTokenID: principal.tokenID, actorRole: principal.role.rawValue, decidedAt: instant))
+            try audit.record(
+                connection, actor: actor, action: "proposal.screening_overridden", entity: "proposal", id: uuid.uuidString.lowercased(),
+                changes: .fields([
+                    "screening": (old: .string(previous.override?.decision ?? previous.evaluation.decision),
+                                  new: .string(input.decision.rawValue)),
+                    "justification": (old: previous.override?.justification.map(JSONValue.string) ?? .null,
+                                      new: .string(input.justification)),
+                ]))
+            return .init(status: 200, body: try Representation.json(Self.screening(connection, uuid, callID: row.callID, in: language)!))
+        }
+        return try Representation.decode(Screening.self, from: answer.body)
+    }
+
+    /// The decision as it stands: the latest evaluation, and the override made after it if any.
+    func screening(_ id: String) async throws -> Screening {
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound("No proposal \(id).") }
+        let language = RequestScope.language
+        let screening = try await pool.withConnection { connection -> Screening? in
+            guard let row = try ProposalRepository.find(connection, id: uuid, visibility: .init(organisationIDs: nil)) else {
+                throw Problem.notFound("No proposal \(id).")
+            }
+            return try Self.screening(connection, uuid, callID: row.callID, in: language)
+        }
+        guard let screening else { throw Problem.notFound("The proposal \(id) has not been screened.") }
+        return screening
+    }
+
+    // MARK: - Shared
+
+    /// A proposal the caller may see, with its call.
+    static func load(_ connection: Connection, _ id: String, visibility: ProposalRepository.Visibility) throws
+        -> (Proposal, Call, UUID)
+    {
+        guard let uuid = UUID(uuidString: id),
+            let row = try ProposalRepository.find(connection, id: uuid, visibility: visibility)
+        else { throw Problem.notFound("No proposal \(id).") }
+        let proposal = try Representation.decode(Proposal.self, from: row.json)
+        guard let (callID, callRow) = try CallRepository.find(connection, row.callID.uuidString) else {
+            throw Problem.notFound("No call for proposal \(id).")
+        }
+        return (proposal, try Representation.decode(Call.self, from: callRow.json), callID)
+    }
+
+    /// A submitted proposal, locked so that its screenings are recorded one after the other.
+    static func lockSubmitted(_ connection: Connection, _ id: UUID) throws -> (Proposal, Call, UUID) {
+        guard let row = try ProposalRepository.find(connection, id: id, visibility: .init(organisationIDs: nil), forUpdate: true)
+        else { throw Problem.notFound("No proposal \(id.uuidString.lowercased()).") }
+        guard row.status == "submitted" else {
+            throw Problem(.conflict, detail: "The proposal is \(row.status); only submitted proposals are screened.")
+        }
+        let proposal = try Representation.decode(Proposal.self, from: row.json)
+        guard let (callID, callRow) = try CallRepository.find(connection, row.callID.uuidString) else {
+            throw Problem.notFound("No call for proposal \(id.uuidString.lowercased()).")
+        }
+        return (proposal, try Representation.decode(Call.self, from: callRow.json), callID)
+    }
+
+    static func representation(_ result: CompiledRuleset.Result, in language: Language) -> Components.Schemas.RuleResult {
+        .init(
+            id: result.entry.id, phase: result.entry.phase,
+            severity: result.entry.severity == .blocking ? .blocking : .warning,
+            outcome: Components.Schemas.RuleOutcome(rawValue: result.outcome.rawValue)!,
+            message: result.entry.message(in: language),
+            facts: result.reads.map { .init(path: $0.path, value: RuleJSON.container($0.value)) },
+            error: result.error.map { .init(errorType: $0.errorType, message: $0.message) })
+    }
+
+    /// The screening representation; stored results carry English messages, shown in the reader's language.
+    static func screening(_ connection: Connection, _ proposalID: UUID, callID: UUID, in language: Language) throws -> Screening? {
+        guard let (evaluation, override) = try RulesetRepository.currentScreening(connection, proposalID: proposalID),
+            let version = evaluation.rulesetVersion
+        else { return nil }
+        let entries = try RulesetService.find(connection, callID: callID, version: version)?.entries ?? []
+        let messages = Dictionary(entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var rules = try Representation.decode([Components.Schemas.RuleResult].self, from: evaluation.results ?? "[]")
+        for index in rules.indices {
+            if let entry = messages[rules[index].id] { rules[index].message = entry.message(in: language) }
+        }
+        let evaluated = Components.Schemas.ScreeningEvaluation(
+            decision: .init(rawValue: evaluation.decision)!, rulesetVersion: version, evaluatedAt: evaluation.decidedAt,
+            rules: rules, actor: actor(evaluation))
+        let overridden = override.map {
+            Components.Schemas.ScreeningOverride(
+                decision: .init(rawValue: $0.decision)!, justification: $0.justification ?? "", decidedAt: $0.decidedAt,
+                actor: actor($0))
+        }
+        return Screening(
+            proposalId: proposalID.uuidString.lowercased(), decision: overridden?.decision ?? evaluated.decision,
+            evaluation: evaluated, override: overridden)
+    }
+
+    private static func actor(_ screening: RulesetRepository.Screening) -> Components.Schemas.AuditActor {
+        .init(tokenId: screening.actorTokenID?.uuidString.lowercased(), role: screening.actorRole)
+    }
+}

@@ -1,0 +1,81 @@
+import ConvocaAPI
+import Database
+import Foundation
+import Rules
+
+/// Rulesets are data: admins publish immutable versions per call, every authenticated caller reads them,
+/// and anyone may try a rule against a document.
+struct RulesetService: Sendable {
+    let pool: DatabasePool
+    let audit: AuditLog
+
+    typealias Ruleset = Components.Schemas.Ruleset
+    typealias Input = Components.Schemas.RulesetInput
+
+    /// Evaluates one rule; a rule that does not compile or fails to evaluate is a 422 naming the failure.
+    func evaluate(rule: JSONValue, data: JSONValue) throws(Problem) -> JSONValue {
+        do {
+            return try CompiledRule(rule).evaluate(data)
+        } catch {
+            throw Problem(
+                .unprocessable, detail: error.message, errors: [.init(pointer: "/rule", detail: error.message)],
+                extensions: ["errorType": error.errorType])
+        }
+    }
+
+    func create(callReference: String, _ input: Input, idempotencyKey: String?) async throws -> Ruleset {
+        let principal = try Principal.current
+        let actor = AuditActor.current
+        try RulesetValidation.validate(input)
+        let document = try Representation.json(input)
+        let request = try IdempotentRequest(
+            key: idempotencyKey, principal: principal, operation: "createRuleset",
+            target: "/v1/calls/\(callReference)/rulesets", body: document)
+        let answer = try await request.run(pool) { connection in
+            // The call's row lock orders publications, and submissions read the ruleset under the same lock.
+            guard let (callID, _) = try CallRepository.find(connection, callReference, forUpdate: true) else {
+                throw Problem.notFound("No call \(callReference).")
+            }
+            let row = try RulesetRepository.insertNext(connection, callID: callID, document: document)
+            try audit.record(connection, actor: actor, action: "ruleset.created", entity: "ruleset",
+                             id: "\(callID.uuidString.lowercased())/\(row.version)", changes: .created(row.json))
+            return .init(status: 201, body: row.json)
+        }
+        return try Representation.decode(Ruleset.self, from: answer.body)
+    }
+
+    func current(callReference: String) async throws -> Ruleset {
+        let row = try await pool.withConnection { connection -> RulesetRepository.Row? in
+            guard let (callID, _) = try CallRepository.find(connection, callReference) else {
+                throw Problem.notFound("No call \(callReference).")
+            }
+            return try RulesetRepository.current(connection, callID: callID)
+        }
+        guard let row else { throw Problem.notFound("The call \(callReference) has no ruleset yet.") }
+        return try Representation.decode(Ruleset.self, from: row.json)
+    }
+
+    func list(callReference: String, cursor: String?, limit: Int?) async throws -> (items: [Ruleset], next: String?) {
+        let after = try PageCursor.decode(cursor)
+        let limit = try PageCursor.limit(limit)
+        let rows = try await pool.withConnection { connection in
+            guard let (callID, _) = try CallRepository.find(connection, callReference) else {
+                throw Problem.notFound("No call \(callReference).")
+            }
+            return try RulesetRepository.list(connection, callID: callID, afterVersion: after, limit: limit + 1)
+        }
+        let (page, next) = PageCursor.page(rows, limit: limit) { row in Int64(row.version) }
+        return (try page.map { try Representation.decode(Ruleset.self, from: $0.json) }, next)
+    }
+
+    /// The call's current ruleset, compiled (nil when it has none).
+    static func current(_ connection: Connection, callID: UUID) throws -> CompiledRuleset? {
+        guard let row = try RulesetRepository.current(connection, callID: callID) else { return nil }
+        return try CompiledRuleset(callID: callID, version: row.version, document: row.document)
+    }
+
+    static func find(_ connection: Connection, callID: UUID, version: Int) throws -> CompiledRuleset? {
+        guard let row = try RulesetRepository.find(connection, callID: callID, version: version) else { return nil }
+        return try CompiledRuleset(callID: callID, version: row.version, document: row.document)
+    }
+}

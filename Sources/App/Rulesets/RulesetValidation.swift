@@ -1,0 +1,97 @@
+import ConvocaAPI
+import Rules
+
+/// Checks a ruleset before it is published: every expression compiles, is portable to json-logic-js, and
+/// every rule has a unique id, a phase, and an English message.
+enum RulesetValidation {
+    typealias Input = Components.Schemas.RulesetInput
+
+    /// The operators json-logic-js knows. Front ends run the same rules with it, so a ruleset may use no other
+    /// (the evaluator's community-edition extras remain available to `POST /v1/rules/evaluate`).
+    static let portableOperators: Set<String> = [
+        "var", "missing", "missing_some", "if", "?:", "==", "===", "!=", "!==", "!", "!!", "or", "and",
+        "<", "<=", ">", ">=", "max", "min", "+", "-", "*", "/", "%", "map", "filter", "reduce", "all", "none",
+        "some", "merge", "in", "cat", "substr", "log",
+    ]
+
+    /// Every fault at once, as a 422 whose pointers name the rules (`/rules/3/expression`).
+    static func validate(_ input: Input) throws(Problem) {
+        var errors: [Problem.FieldError] = []
+        var errorType: String?
+        func fail(_ pointer: String, _ detail: String, type: String = "invalid_rule") {
+            errors.append(.init(pointer: pointer, detail: detail))
+            if errorType == nil { errorType = type }
+        }
+        if let description = input.description, description.count > 2000 {
+            fail("/description", "must be at most 2000 characters", type: "invalid_ruleset")
+        }
+        if input.rules.count > 500 { fail("/rules", "must hold at most 500 rules", type: "invalid_ruleset") }
+        var firstIndex: [String: Int] = [:]
+        for (index, rule) in input.rules.enumerated() {
+            let at = "/rules/\(index)"
+            if !isRuleID(rule.id) {
+                fail("\(at)/id", "must be 1 to 64 of a-z 0-9 . _ - starting with a letter or digit")
+            } else if let first = firstIndex[rule.id] {
+                fail("\(at)/id", "repeats the id of /rules/\(first) (\(rule.id))")
+            } else {
+                firstIndex[rule.id] = index
+            }
+            if !isPhase(rule.phase) { fail("\(at)/phase", "must be 1 to 40 of a-z 0-9 _ starting with a letter") }
+            let messages: [(String, String?)] = [
+                ("en", rule.messages.en), ("fr", rule.messages.fr), ("es", rule.messages.es), ("pt", rule.messages.pt),
+            ]
+            for (language, text) in messages {
+                guard let text else {
+                    if language == "en" { fail("\(at)/messages/en", "is required") }
+                    continue
+                }
+                if text.allSatisfy(\.isWhitespace) { fail("\(at)/messages/\(language)", "must not be blank") }
+                if text.count > 2000 { fail("\(at)/messages/\(language)", "must be at most 2000 characters") }
+            }
+            let expression = RuleJSON.value(rule.expression)
+            do {
+                _ = try CompiledRule(expression)
+                if let name = nonPortableOperator(in: expression) {
+                    fail("\(at)/expression", "rule \(rule.id): operator \"\(name)\" is not part of json-logic-js", type: "not_portable")
+                }
+            } catch {
+                fail("\(at)/expression", "rule \(rule.id): \(error.message)", type: error.errorType)
+            }
+        }
+        guard errors.isEmpty else {
+            throw Problem(
+                .unprocessable, detail: errors.count == 1 ? "1 rule is not valid." : "\(errors.count) problems with the rules.",
+                errors: errors, extensions: ["errorType": errorType ?? "invalid_rule"])
+        }
+    }
+
+    /// The first operator json-logic-js would not know (it reads every single-key object as an operation).
+    static func nonPortableOperator(in value: JSONValue) -> String? {
+        switch value {
+        case .object(let fields) where fields.count == 1:
+            let (name, argument) = fields.first!
+            return portableOperators.contains(name) ? nonPortableOperator(in: argument) : name
+        case .array(let items):
+            for item in items { if let name = nonPortableOperator(in: item) { return name } }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    static func isRuleID(_ id: String) -> Bool {
+        let bytes = Array(id.utf8)
+        guard (1...64).contains(bytes.count), isLowerOrDigit(bytes[0]) else { return false }
+        return bytes.allSatisfy { isLowerOrDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+
+    static func isPhase(_ phase: String) -> Bool {
+        let bytes = Array(phase.utf8)
+        guard (1...40).contains(bytes.count), (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[0]) else { return false }
+        return bytes.allSatisfy { isLowerOrDigit($0) || $0 == UInt8(ascii: "_") }
+    }
+
+    private static func isLowerOrDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+}

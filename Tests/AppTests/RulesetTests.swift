@@ -1,0 +1,576 @@
+@testable import App
+import ConvocaAPI
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Rules
+import XCTest
+
+/// `POST /v1/rules/evaluate` and the versioned rulesets of a call.
+final class RulesetTests: XCTestCase {
+    func testEvaluateAnswersTheRulesResult() async throws {
+        try await TestApp.run { app, client in
+            let reviewer = try await Fixtures.token(app, role: "reviewer")
+            let answer = try await client.call(.post, "/v1/rules/evaluate", token: reviewer, body: [
+                "rule": [">=": [["var": "derived.years"], ["var": "call.min"]]],
+                "data": ["derived": ["years": 9], "call": ["min": 2]],
+            ])
+            XCTAssertEqual(answer.status, .ok, answer.text)
+            XCTAssertEqual(answer["result"] as? Bool, true)
+
+            let list = try await client.call(.post, "/v1/rules/evaluate", body: [
+                "rule": ["map": [["var": "xs"], ["*": [["var": ""], 1.5]]]], "data": ["xs": [1, 2]],
+            ])
+            XCTAssertEqual(list.text, #"{"result":[1.5,3]}"#)
+            // Without data, `var` reads null.
+            let empty = try await client.call(.post, "/v1/rules/evaluate", body: ["rule": ["var": "a"]])
+            XCTAssertEqual(empty.text, #"{"result":null}"#)
+        }
+    }
+
+    func testHostileOrBrokenRulesAre422WithTheirErrorType() async throws {
+        try await TestApp.run { _, client in
+            var deep: Any = true
+            for _ in 0..<100 { deep = ["!": [deep]] }
+            let many = Array(repeating: 1, count: 300_000)
+            let cases: [(rule: Any, data: Any, errorType: String)] = [
+                (["eval": ["rm -rf /"]], [:], "unknown_operator"),
+                ([">": [1]], [:], "invalid_arguments"),
+                (deep, [:], "too_deep"),
+                (["reduce": [["var": "xs"], ["+": [["var": "current"], ["var": "accumulator"]]], 0]], ["xs": many], "too_many_steps"),
+                (["/": [1, 0]], [:], "NaN"),
+                (["throw": "boom"], [:], "thrown"),
+            ]
+            for (rule, data, errorType) in cases {
+                let response = try await client.call(.post, "/v1/rules/evaluate", body: ["rule": rule, "data": data])
+                XCTAssertProblem(response, .unprocessableContent, "unprocessable")
+                XCTAssertEqual(response["errorType"] as? String, errorType, response.text)
+                XCTAssertEqual(response.errorPointers, ["/rule"])
+            }
+            let noRule = try await client.call(.post, "/v1/rules/evaluate", body: ["data": [:]])
+            XCTAssertProblem(noRule, .badRequest, "validation")
+            XCTAssertEqual(noRule.errorPointers, ["/rule"])
+            XCTAssertProblem(try await client.call(.post, "/v1/rules/evaluate", token: nil, body: ["rule": true]),
+                             .unauthorized, "unauthorized")
+        }
+    }
+
+    func testTheSeedRulesetIsVersionOneOfTheCall() async throws {
+        try await TestApp.run { app, client in
+            let applicant = try await Fixtures.token(app, role: "applicant")
+            let current = try await client.call(.get, "/v1/calls/LAC-2021/rulesets/current", token: applicant)
+            XCTAssertEqual(current.status, .ok, current.text)
+            XCTAssertEqual(current["version"] as? Int, 1)
+            XCTAssertEqual(current["callCode"] as? String, "LAC-2021")
+            let rules = try XCTUnwrap(current["rules"] as? [[String: Any]])
+            XCTAssertEqual(rules.count, 24)
+            XCTAssertEqual(Set(rules.compactMap { $0["phase"] as? String }), ["submission", "screening", "disbursement"])
+            // Seeding again changes nothing.
+            try await SeedLoader(pool: app.pool, logger: app.dependencies.logger).loadAll(from: BundledFiles.seedDirectory)
+            let list = try await client.call(.get, "/v1/calls/LAC-2021/rulesets")
+            XCTAssertEqual((list["items"] as? [Any])?.count, 1)
+            XCTAssertProblem(try await client.call(.get, "/v1/calls/NOPE/rulesets/current"), .notFound, "not-found")
+            XCTAssertProblem(try await client.call(.get, "/v1/calls/NOPE/rulesets"), .notFound, "not-found")
+        }
+    }
+
+    func testPublishingMakesVersionNPlusOneAndLeavesEarlierVersionsAlone() async throws {
+        try await TestApp.run { app, client in
+            var body = try RulesetFixtures.seedRuleset()
+            var rules = try XCTUnwrap(body["rules"] as? [[String: Any]])
+            rules.removeAll { ($0["phase"] as? String) == "disbursement" }
+            body["rules"] = rules
+            body["description"] = "Without the disbursement rules."
+            let created = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: body)
+            XCTAssertEqual(created.status, .created, created.text)
+            XCTAssertEqual(created["version"] as? Int, 2)
+            XCTAssertEqual((created["rules"] as? [Any])?.count, 16)
+
+            let again = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: body)
+            XCTAssertEqual(again["version"] as? Int, 3)
+
+            let current = try await client.call(.get, "/v1/calls/LAC-2021/rulesets/current")
+            XCTAssertEqual(current["version"] as? Int, 3)
+            let page = try await client.call(.get, "/v1/calls/LAC-2021/rulesets?limit=2")
+            let items = try XCTUnwrap(page["items"] as? [[String: Any]])
+            XCTAssertEqual(items.map { $0["version"] as? Int }, [1, 2])
+            XCTAssertEqual((items[0]["rules"] as? [Any])?.count, 24, "version 1 is unchanged")
+            let next = try XCTUnwrap(page["nextCursor"] as? String)
+            XCTAssertNotNil(page.headers[.link])
+            let rest = try await client.call(.get, "/v1/calls/LAC-2021/rulesets?limit=2&cursor=\(next)")
+            XCTAssertEqual((rest["items"] as? [[String: Any]])?.map { $0["version"] as? Int }, [3])
+
+            // PostgreSQL itself refuses to change a published version.
+            await XCTAssertThrowsErrorAsync {
+                _ = try await app.pool.withConnection { try $0.execute("UPDATE rulesets SET document = '{}'") }
+            }
+            await XCTAssertThrowsErrorAsync { _ = try await app.pool.withConnection { try $0.execute("DELETE FROM rulesets") } }
+
+            let audit = try await client.call(.get, "/v1/audit-events?action=ruleset.created")
+            XCTAssertEqual((audit["items"] as? [Any])?.count, 2)
+        }
+    }
+
+    func testAnInvalidRulesetIsRefusedNamingEveryFaultyRule() async throws {
+        try await TestApp.run { _, client in
+            let valid: [String: Any] = [
+                "id": "lead-non-profit", "phase": "submission", "severity": "blocking",
+                "messages": ["en": "Non-profit."], "expression": ["===": [["var": "leadOrganisation.nonProfit"], true]],
+            ]
+            var unknown = valid, duplicate = valid, noEnglish = valid, communityOnly = valid, badID = valid
+            unknown["id"] = "unknown-operator"
+            unknown["expression"] = ["eval": [1]]
+            noEnglish["id"] = "no-english"
+            noEnglish["messages"] = ["fr": "Sans but lucratif."]
+            communityOnly["id"] = "community-only"
+            communityOnly["expression"] = ["val": ["leadOrganisation", "nonProfit"]]
+            badID["id"] = "Not An Id"
+            let refused = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: [
+                "rules": [valid, unknown, duplicate, noEnglish, communityOnly, badID],
+            ])
+            XCTAssertProblem(refused, .unprocessableContent, "unprocessable")
+            XCTAssertEqual(refused.errorPointers, [
+                "/rules/1/expression", "/rules/2/id", "/rules/3/messages/en", "/rules/4/expression", "/rules/5/id",
+            ])
+            XCTAssertEqual(refused["errorType"] as? String, "unknown_operator")
+            XCTAssertTrue(refused.text.contains("unknown-operator"), refused.text)
+            let current = try await client.call(.get, "/v1/calls/LAC-2021/rulesets/current")
+            XCTAssertEqual(current["version"] as? Int, 1, "nothing was published")
+
+            let unknownField = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: ["rules": [], "extra": 1])
+            XCTAssertProblem(unknownField, .badRequest, "validation")
+        }
+    }
+
+    func testOnlyAdminsPublishRulesets() async throws {
+        try await TestApp.run { app, client in
+            let body = try RulesetFixtures.seedRuleset()
+            for role in ["applicant", "platform", "reviewer", "finance", "reporting"] {
+                let token = try await Fixtures.token(app, role: role)
+                let response = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", token: token, body: body)
+                XCTAssertProblem(response, .forbidden, "forbidden")
+            }
+            XCTAssertProblem(try await client.call(.post, "/v1/calls/NOPE/rulesets", body: body), .notFound, "not-found")
+        }
+    }
+
+    func testPublishingIsIdempotentWithAKey() async throws {
+        try await TestApp.run { _, client in
+            let body = try RulesetFixtures.seedRuleset()
+            let first = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: body, headers: ["Idempotency-Key": "rs-1"])
+            let second = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: body, headers: ["Idempotency-Key": "rs-1"])
+            XCTAssertEqual(first.status, .created, first.text)
+            XCTAssertEqual(second.text, first.text)
+            let current = try await client.call(.get, "/v1/calls/LAC-2021/rulesets/current")
+            XCTAssertEqual(current["version"] as? Int, 2)
+        }
+    }
+}
+
+/// The facts document and the eligibility dry run.
+final class EligibilityRulesetTests: XCTestCase {
+    func testFactsAreAssembledFromTheCallTheProposalAndItsOrganisations() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await RulesetFixtures.organisation(client, changes: ["foundedOn": "2019-01-01"])
+            let partner = try await RulesetFixtures.organisation(client, changes: ["kind": "workers_organisation", "country": "CO"])
+            var body = Fixtures.proposalBody(lead: lead)
+            body["partners"] = [["organisationId": partner, "role": "Outreach"]]
+            body["countries"] = ["PE", "CO", "FR"]
+            body["questionIds"] = ["Q1", "Q99"]
+            let id = try await Fixtures.proposalID(client, lead: lead, body: body)
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead])
+
+            let response = try await client.call(.get, "/v1/proposals/\(id)/facts", token: applicant)
+            XCTAssertEqual(response.status, .ok, response.text)
+            let facts = response.json
+            XCTAssertEqual(facts["evaluatedAt"] as? String, "2021-06-01T12:00:00.000Z")
+            let call = try XCTUnwrap(facts["call"] as? [String: Any])
+            XCTAssertEqual(call["code"] as? String, "LAC-2021")
+            XCTAssertEqual(call["deadline"] as? String, "2021-06-30T22:00:00.000Z")
+            XCTAssertEqual(call["minOrganisationAgeYears"] as? Int, 2)
+            XCTAssertEqual(call["workplanDueDays"] as? Int, 21)
+            XCTAssertEqual((call["questionIds"] as? [String])?.count, 11)
+            XCTAssertEqual((call["organisationKinds"] as? [String])?.contains("ngo"), true)
+            let proposal = try XCTUnwrap(facts["proposal"] as? [String: Any])
+            XCTAssertEqual(proposal["status"] as? String, "draft")
+            XCTAssertNil(proposal["submittedAt"])
+            XCTAssertEqual(proposal["title"] as? String, "Formalisation in two clicks")
+            let organisation = try XCTUnwrap(facts["leadOrganisation"] as? [String: Any])
+            XCTAssertEqual(organisation["kind"] as? String, "ngo")
+            XCTAssertEqual(organisation["nonProfit"] as? Bool, true)
+            XCTAssertEqual(organisation["registered"] as? Bool, true)
+            XCTAssertEqual(organisation["contractualCapacity"] as? Bool, true)
+            XCTAssertEqual(organisation["foundedOn"] as? String, "2019-01-01")
+            XCTAssertEqual(organisation["dueDiligence"] as? String, "pending")
+            XCTAssertNil(organisation["contacts"], "facts carry no contact data")
+            let partners = try XCTUnwrap(facts["partners"] as? [[String: Any]])
+            XCTAssertEqual(partners.map { $0["kind"] as? String }, ["workers_organisation"])
+            XCTAssertEqual(partners.first?["role"] as? String, "Outreach")
+            XCTAssertNil(facts["grant"])
+            let derived = try XCTUnwrap(facts["derived"] as? [String: Any])
+            XCTAssertEqual(derived["leadOrganisationFullYearsBeforeDeadline"] as? Int, 2)
+            XCTAssertEqual(derived["submittedBeforeDeadline"] as? Bool, true)
+            XCTAssertEqual(derived["countriesInCall"] as? [String], ["PE", "CO"])
+            XCTAssertEqual(derived["countriesOutsideCall"] as? [String], ["FR"])
+            XCTAssertEqual(derived["callQuestionsAnswered"] as? [String], ["Q1"])
+            XCTAssertEqual(derived["localCurrencies"] as? [String], ["PEN", "COP"])
+            XCTAssertNil(derived["bankAccountHolderMatchesLead"])
+        }
+    }
+
+    func testDryRunExplainsEveryRuleWithTheFactsItRead() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead])
+            let id = try await Fixtures.proposalID(client, lead: lead, token: applicant)
+
+            let response = try await client.call(.get, "/v1/proposals/\(id)/eligibility", token: applicant)
+            XCTAssertEqual(response.status, .ok, response.text)
+            XCTAssertEqual(response["rulesetVersion"] as? Int, 1)
+            XCTAssertEqual(response["outcome"] as? String, "pass")
+            XCTAssertEqual(response["phases"] as? [String], ["submission", "screening"])
+            let rules = try XCTUnwrap(response["rules"] as? [[String: Any]])
+            XCTAssertEqual(rules.count, 16)
+            let byID = Dictionary(uniqueKeysWithValues: rules.map { ($0["id"] as! String, $0) })
+            let age = try XCTUnwrap(byID["lead-two-full-years"])
+            XCTAssertEqual(age["outcome"] as? String, "pass")
+            XCTAssertEqual(age["severity"] as? String, "blocking")
+            XCTAssertEqual(age["phase"] as? String, "submission")
+            let read = try XCTUnwrap(age["facts"] as? [[String: Any]])
+            XCTAssertEqual(read.map { $0["path"] as? String },
+                           ["derived.leadOrganisationFullYearsBeforeDeadline", "derived.leadOrganisationFullYearsBeforeDeadline",
+                            "call.minOrganisationAgeYears"].uniqued())
+            XCTAssertEqual(read.map { $0["value"] as? Int }, [8, 2])
+            XCTAssertTrue((age["message"] as? String)?.hasPrefix("The lead organisation must have existed") == true)
+            // Due diligence is still pending: the warning fails, the outcome does not.
+            XCTAssertEqual(byID["due-diligence-complete"]?["outcome"] as? String, "fail")
+            XCTAssertEqual(byID["due-diligence-complete"]?["severity"] as? String, "warning")
+
+            let french = try await client.call(.get, "/v1/proposals/\(id)/eligibility", token: applicant,
+                                               headers: ["Accept-Language": "fr-CH, fr;q=0.9"])
+            let frenchRules = try XCTUnwrap(french["rules"] as? [[String: Any]])
+            XCTAssertEqual(frenchRules.first { $0["id"] as? String == "lead-non-profit" }?["message"] as? String,
+                           "L'organisation chef de file doit être une entité à but non lucratif légalement reconnue.")
+
+            let disbursement = try await client.call(.get, "/v1/proposals/\(id)/eligibility?phase=disbursement")
+            XCTAssertEqual(disbursement["outcome"] as? String, "fail", "no grant yet")
+            let grantRules = try XCTUnwrap(disbursement["rules"] as? [[String: Any]])
+            XCTAssertEqual(grantRules.count, 8)
+            XCTAssertTrue(grantRules.allSatisfy { $0["outcome"] as? String == "fail" }, disbursement.text)
+
+            let badPhase = try await client.call(.get, "/v1/proposals/\(id)/eligibility?phase=Not%20a%20phase")
+            XCTAssertProblem(badPhase, .badRequest, "validation")
+        }
+    }
+
+    func testAForProfitLeadIsIneligibleAndItsSubmissionRefusedRuleByRule() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await RulesetFixtures.organisation(client, changes: ["kind": "private_company", "nonProfit": false])
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead])
+            let id = try await Fixtures.proposalID(client, lead: lead, token: applicant)
+
+            let dryRun = try await client.call(.get, "/v1/proposals/\(id)/eligibility", token: applicant)
+            XCTAssertEqual(dryRun["outcome"] as? String, "fail")
+            let failed = (dryRun["rules"] as? [[String: Any]] ?? []).filter { $0["outcome"] as? String == "fail" }
+            XCTAssertEqual(failed.compactMap { $0["id"] as? String }, ["lead-non-profit", "lead-kind-accepted", "due-diligence-complete"])
+            let nonProfit = try XCTUnwrap(failed.first)
+            XCTAssertEqual((nonProfit["facts"] as? [[String: Any]])?.first?["value"] as? Bool, false)
+
+            let refused = try await RulesetFixtures.submit(client, id, token: applicant, headers: ["Accept-Language": "fr"])
+            XCTAssertProblem(refused, .unprocessableContent, "unprocessable")
+            XCTAssertEqual(refused.errorPointers, ["rules/lead-non-profit", "rules/lead-kind-accepted"])
+            let details = (refused["errors"] as? [[String: Any]] ?? []).compactMap { $0["detail"] as? String }
+            XCTAssertEqual(details.first, "L'organisation chef de file doit être une entité à but non lucratif légalement reconnue.")
+            let after = try await client.call(.get, "/v1/proposals/\(id)", token: applicant)
+            XCTAssertEqual(after["status"] as? String, "draft", "nothing was submitted")
+            XCTAssertNil(after["receipt"])
+        }
+    }
+
+    func testFoundedOnTheCutOffDayPassesAndADayLaterFails() async throws {
+        try await TestApp.run { _, client in
+            for (foundedOn, years, passes) in [("2019-01-01", 2, true), ("2019-01-02", 1, false), ("2018-12-31", 2, true)] {
+                let lead = try await RulesetFixtures.organisation(client, changes: ["foundedOn": foundedOn])
+                let id = try await Fixtures.proposalID(client, lead: lead)
+                let dryRun = try await client.call(.get, "/v1/proposals/\(id)/eligibility?phase=submission")
+                let rule = (dryRun["rules"] as? [[String: Any]] ?? []).first { $0["id"] as? String == "lead-two-full-years" }
+                XCTAssertEqual(rule?["outcome"] as? String, passes ? "pass" : "fail", foundedOn)
+                XCTAssertEqual((rule?["facts"] as? [[String: Any]])?.first?["value"] as? Int, years, foundedOn)
+                let submitted = try await RulesetFixtures.submit(client, id)
+                if passes {
+                    XCTAssertEqual(submitted.status, .ok, submitted.text)
+                } else {
+                    XCTAssertProblem(submitted, .unprocessableContent, "unprocessable")
+                    XCTAssertEqual(submitted.errorPointers, ["rules/lead-two-full-years"])
+                }
+            }
+        }
+    }
+
+    func testOneSecondBeforeTheDeadlinePassesAndTheDeadlineItselfFails() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let first = try await Fixtures.proposalID(client, lead: lead)
+            let second = try await Fixtures.proposalID(client, lead: lead)
+            let deadline = ISO8601DateFormatter().date(from: "2021-06-30T22:00:00Z")!
+            func deadlineRule(_ id: String) async throws -> String? {
+                let dryRun = try await client.call(.get, "/v1/proposals/\(id)/eligibility?phase=submission")
+                return (dryRun["rules"] as? [[String: Any]] ?? []).first { $0["id"] as? String == "submitted-before-deadline" }?["outcome"]
+                    as? String
+            }
+
+            app.clock.now = deadline.addingTimeInterval(-1)
+            let beforeOutcome = try await deadlineRule(first)
+            XCTAssertEqual(beforeOutcome, "pass")
+            let inTime = try await RulesetFixtures.submit(client, first)
+            XCTAssertEqual(inTime.status, .ok, inTime.text)
+            XCTAssertEqual(inTime["rulesetVersion"] as? Int, 1, "the proposal records the ruleset it was checked against")
+
+            app.clock.now = deadline
+            let atOutcome = try await deadlineRule(second)
+            XCTAssertEqual(atOutcome, "fail")
+            XCTAssertProblem(try await RulesetFixtures.submit(client, second), .unprocessableContent, "unprocessable")
+            // A submitted proposal keeps passing: it was submitted before the deadline.
+            let submittedOutcome = try await deadlineRule(first)
+            XCTAssertEqual(submittedOutcome, "pass")
+        }
+    }
+
+    func testApplicantsSeeOnlyTheirOwnFactsAndEligibility() async throws {
+        try await TestApp.run { app, client in
+            let own = try await Fixtures.createOrganisation(client, name: "Own")
+            let other = try await Fixtures.createOrganisation(client, name: "Other")
+            let foreign = try await Fixtures.proposalID(client, lead: other)
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [own])
+            XCTAssertProblem(try await client.call(.get, "/v1/proposals/\(foreign)/eligibility", token: applicant), .notFound, "not-found")
+            XCTAssertProblem(try await client.call(.get, "/v1/proposals/\(foreign)/facts", token: applicant), .notFound, "not-found")
+            let finance = try await Fixtures.token(app, role: "finance")
+            XCTAssertProblem(try await client.call(.get, "/v1/proposals/\(foreign)/eligibility", token: finance), .forbidden, "forbidden")
+            XCTAssertProblem(try await client.call(.get, "/v1/proposals/\(UUID().uuidString)/facts"), .notFound, "not-found")
+        }
+    }
+
+    func testACallWithoutARulesetSubmitsWithoutOne() async throws {
+        try await TestApp.run { app, client in
+            var call = try World(app: app, client: client, tokens: [:], ownOrganisation: "", foreignOrganisation: "",
+                                 ownProposal: "", foreignProposal: "").callBody(code: "NORULES-2021")
+            call["opensAt"] = "2021-01-01T00:00:00Z"
+            let created = try await client.call(.post, "/v1/calls", body: call)
+            XCTAssertEqual(created.status, .created, created.text)
+            let lead = try await Fixtures.createOrganisation(client)
+            let draft = try await client.call(.post, "/v1/calls/NORULES-2021/proposals", body: Fixtures.proposalBody(lead: lead))
+            let id = try XCTUnwrap(draft["id"] as? String)
+            XCTAssertProblem(try await client.call(.get, "/v1/proposals/\(id)/eligibility"), .notFound, "not-found")
+            let submitted = try await RulesetFixtures.submit(client, id)
+            XCTAssertEqual(submitted.status, .ok, submitted.text)
+            XCTAssertNil(submitted["rulesetVersion"])
+            XCTAssertProblem(try await client.call(.post, "/v1/proposals/\(id)/screening"), .conflict, "conflict")
+        }
+    }
+}
+
+/// Screening decisions and their overrides.
+final class ScreeningRulesetTests: XCTestCase {
+    func testScreeningRecordsTheDecisionAndAnOverrideKeepsItBeside() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let id = try await Fixtures.proposalID(client, lead: lead)
+            XCTAssertProblem(try await client.call(.post, "/v1/proposals/\(id)/screening"), .conflict, "conflict")
+            let submitted = try await RulesetFixtures.submit(client, id)
+            XCTAssertEqual(submitted.status, .ok, submitted.text)
+            XCTAssertProblem(try await client.call(.get, "/v1/proposals/\(id)/screening"), .notFound, "not-found")
+            XCTAssertProblem(try await client.call(.post, "/v1/proposals/\(id)/screening/override",
+                                                   body: ["decision": "eligible", "justification": "Checked."]),
+                             .conflict, "conflict")
+
+            app.clock.now = ISO8601DateFormatter().date(from: "2021-07-05T09:00:00Z")!
+            let eligible = try await client.call(.post, "/v1/proposals/\(id)/screening")
+            XCTAssertEqual(eligible.status, .ok, eligible.text)
+            XCTAssertEqual(eligible["decision"] as? String, "eligible")
+            let evaluation = try XCTUnwrap(eligible["evaluation"] as? [String: Any])
+            XCTAssertEqual(evaluation["rulesetVersion"] as? Int, 1)
+            XCTAssertEqual(evaluation["evaluatedAt"] as? String, "2021-07-05T09:00:00.000Z")
+            XCTAssertEqual((evaluation["actor"] as? [String: Any])?["role"] as? String, "admin")
+            XCTAssertEqual((evaluation["rules"] as? [Any])?.count, 16)
+            XCTAssertNil(eligible["override"])
+
+            // The secretariat's due diligence raises a flag: screening again makes the proposal ineligible.
+            let flagged = try await client.call(
+                .patch, "/v1/organisations/\(lead)", body: ["dueDiligence": ["status": "flagged", "note": "forged reference"]],
+                contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""])
+            XCTAssertEqual(flagged.status, .ok, flagged.text)
+            let ineligible = try await client.call(.post, "/v1/proposals/\(id)/screening")
+            XCTAssertEqual(ineligible["decision"] as? String, "ineligible")
+            let failed = ((ineligible["evaluation"] as? [String: Any])?["rules"] as? [[String: Any]] ?? [])
+                .filter { $0["outcome"] as? String == "fail" && $0["severity"] as? String == "blocking" }
+            XCTAssertEqual(failed.compactMap { $0["id"] as? String }, ["due-diligence-not-flagged"])
+
+            // An override needs a written justification.
+            let missing = try await client.call(.post, "/v1/proposals/\(id)/screening/override", body: ["decision": "eligible"])
+            XCTAssertProblem(missing, .badRequest, "validation")
+            XCTAssertEqual(missing.errorPointers, ["/justification"])
+            let blank = try await client.call(.post, "/v1/proposals/\(id)/screening/override",
+                                              body: ["decision": "eligible", "justification": "   "])
+            XCTAssertProblem(blank, .badRequest, "validation")
+            XCTAssertEqual(blank.errorPointers, ["/justification"])
+
+            let justification = "The reference was reached by phone on 2021-07-06 and confirmed the letter."
+            let overridden = try await client.call(.post, "/v1/proposals/\(id)/screening/override",
+                                                   body: ["decision": "eligible", "justification": justification])
+            XCTAssertEqual(overridden.status, .ok, overridden.text)
+            XCTAssertEqual(overridden["decision"] as? String, "eligible")
+            XCTAssertEqual((overridden["evaluation"] as? [String: Any])?["decision"] as? String, "ineligible", "the evaluation is kept")
+            let override = try XCTUnwrap(overridden["override"] as? [String: Any])
+            XCTAssertEqual(override["justification"] as? String, justification)
+            XCTAssertEqual(override["decision"] as? String, "eligible")
+
+            let reporting = try await Fixtures.token(app, role: "reporting")
+            let read = try await client.call(.get, "/v1/proposals/\(id)/screening", token: reporting, headers: ["Accept-Language": "es"])
+            XCTAssertEqual(read.status, .ok, read.text)
+            XCTAssertEqual(read["decision"] as? String, "eligible")
+            let rules = ((read["evaluation"] as? [String: Any])?["rules"] as? [[String: Any]]) ?? []
+            XCTAssertEqual(rules.first { $0["id"] as? String == "due-diligence-not-flagged" }?["message"] as? String,
+                           "La diligencia debida no debe haber suscitado sospechas de irregularidades o fraude sobre la organización líder o un socio.")
+
+            // Every decision is audited, and the screenings table keeps them all.
+            let audit = try await client.call(.get, "/v1/audit-events?entityType=proposal&entityId=\(id)")
+            let actions = (audit["items"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+            XCTAssertEqual(actions.filter { $0.hasPrefix("proposal.screen") },
+                           ["proposal.screened", "proposal.screened", "proposal.screening_overridden"])
+            let overrideEvent = try XCTUnwrap((audit["items"] as? [[String: Any]])?.last { $0["action"] as? String == "proposal.screening_overridden" })
+            let changes = try XCTUnwrap(overrideEvent["changes"] as? [String: Any])
+            XCTAssertEqual((changes["screening"] as? [String: Any])?["old"] as? String, "ineligible")
+            XCTAssertEqual((changes["justification"] as? [String: Any])?["new"] as? String, justification)
+            let kept = try await app.pool.withConnection { connection in
+                try connection.query("SELECT kind FROM screenings WHERE proposal_id = \(UUID(uuidString: id)!) ORDER BY id")
+                    .map { try $0.decode(String.self, column: "kind") }
+            }
+            XCTAssertEqual(kept, ["evaluation", "evaluation", "override"])
+            await XCTAssertThrowsErrorAsync { _ = try await app.pool.withConnection { try $0.execute("DELETE FROM screenings") } }
+        }
+    }
+
+    func testOnlyAdminsScreenAndOverride() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let id = try await RulesetFixtures.submitted(client, lead: lead)
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead])
+            for token in [applicant, try await Fixtures.token(app, role: "reviewer"), try await Fixtures.token(app, role: "platform")] {
+                XCTAssertProblem(try await client.call(.post, "/v1/proposals/\(id)/screening", token: token), .forbidden, "forbidden")
+                XCTAssertProblem(try await client.call(.post, "/v1/proposals/\(id)/screening/override", token: token,
+                                                       body: ["decision": "eligible", "justification": "Because."]),
+                                 .forbidden, "forbidden")
+            }
+            XCTAssertProblem(try await client.call(.get, "/v1/proposals/\(id)/screening", token: applicant), .forbidden, "forbidden")
+        }
+    }
+}
+
+/// The derived facts, computed without a database.
+final class FactsDerivationRulesetTests: XCTestCase {
+    let zurich = TimeZone(identifier: "Europe/Zurich")!
+    let deadline = ISO8601DateFormatter().date(from: "2021-06-30T22:00:00Z")!
+
+    func testFullCalendarYearsBeforeTheDeadline() {
+        let cases: [(String, Int)] = [
+            ("2019-01-01", 2), ("2019-01-02", 1), ("2018-12-31", 2), ("2018-01-01", 3), ("2020-06-30", 0),
+            ("2021-07-01", 0), ("1990-05-05", 30),
+        ]
+        for (foundedOn, years) in cases {
+            XCTAssertEqual(FactsBuilder.fullCalendarYears(foundedOn: foundedOn, before: deadline, in: zurich), years, foundedOn)
+        }
+        XCTAssertNil(FactsBuilder.fullCalendarYears(foundedOn: "2019-02-30", before: deadline, in: zurich))
+        // A deadline at local midnight on 1 January completes the year before it.
+        let newYear = ISO8601DateFormatter().date(from: "2021-12-31T23:00:00Z")!
+        XCTAssertEqual(FactsBuilder.fullCalendarYears(foundedOn: "2020-01-01", before: newYear, in: zurich), 2)
+        XCTAssertEqual(FactsBuilder.fullCalendarYears(foundedOn: "2020-01-01", before: newYear.addingTimeInterval(-1), in: zurich), 1)
+    }
+
+    func testWorkplanDeliveredWithinTheDueDays() {
+        let award = ISO8601DateFormatter().date(from: "2021-07-30T14:00:00Z")!
+        XCTAssertTrue(FactsBuilder.deliveredWithin(days: 21, of: award, deliveredAt: award.addingTimeInterval(21 * 86_400), in: zurich))
+        XCTAssertFalse(FactsBuilder.deliveredWithin(days: 21, of: award, deliveredAt: award.addingTimeInterval(21 * 86_400 + 1), in: zurich))
+        XCTAssertFalse(FactsBuilder.deliveredWithin(days: 21, of: award, deliveredAt: nil, in: zurich))
+    }
+
+    func testBankAccountHolderIsTheLeadsLegalName() {
+        XCTAssertTrue(FactsBuilder.sameLegalName("FUNDACION FORMALIZA", "Fundación Formaliza"))
+        XCTAssertTrue(FactsBuilder.sameLegalName("Fundación Formaliza, A.C.", "fundacion formaliza ac"))
+        XCTAssertFalse(FactsBuilder.sameLegalName("Ana Quispe", "Fundación Formaliza"))
+        XCTAssertFalse(FactsBuilder.sameLegalName("", ""))
+    }
+
+    func testLocalCurrenciesComeFromTheReferenceList() {
+        XCTAssertEqual(ReferenceData.localCurrencies["PE"], ["PEN"])
+        XCTAssertEqual(ReferenceData.localCurrencies["CL"], ["CLP"], "units of account are not currencies a grant is paid in")
+        XCTAssertEqual(ReferenceData.localCurrencies["PA"], ["PAB", "USD"])
+        XCTAssertNil(ReferenceData.localCurrencies["FR"])
+    }
+
+    /// The bench's facts document is a `Facts` document as the API writes it (nothing unknown, nothing lost).
+    func testTheBenchFactsFollowTheFactsSchema() throws {
+        let file = BundledFiles.root.appendingPathComponent("bench/facts-LAC-2021.json")
+        let data = try Data(contentsOf: file)
+        let facts = try Representation.decoder.decode(Components.Schemas.Facts.self, from: data)
+        XCTAssertEqual(try FactsBuilder.document(facts), try JSONValue(parsing: data))
+    }
+
+    /// With a grant, the builder derives what the disbursement rules read.
+    func testGrantFactsAreDerivedForTheDisbursementRules() throws {
+        let file = BundledFiles.root.appendingPathComponent("bench/facts-LAC-2021.json")
+        let expected = try Representation.decoder.decode(Components.Schemas.Facts.self, from: Data(contentsOf: file))
+        let callJSON = try Data(contentsOf: BundledFiles.seedDirectory.appendingPathComponent("calls/LAC-2021.json"))
+        var callObject = try XCTUnwrap(try JSONSerialization.jsonObject(with: callJSON) as? [String: Any])
+        callObject["id"] = expected.call.id
+        callObject["version"] = 1
+        callObject["createdAt"] = "2021-05-01T00:00:00Z"
+        callObject["updatedAt"] = "2021-05-01T00:00:00Z"
+        let call = try Representation.decoder.decode(
+            Components.Schemas.Call.self, from: JSONSerialization.data(withJSONObject: callObject))
+        let p = expected.proposal
+        let proposal = Components.Schemas.Proposal(
+            leadOrganisationId: p.leadOrganisationId, partners: p.partners, projectLead: p.projectLead, title: p.title,
+            summary: p.summary, need: p.need, language: p.language, stage: p.stage, questionIds: p.questionIds,
+            solutionTypeIds: p.solutionTypeIds, countries: p.countries, targetGroups: p.targetGroups,
+            stakeholderSupport: p.stakeholderSupport, labAvailability: p.labAvailability, id: p.id, callId: p.callId,
+            status: p.status, receipt: p.receipt, rulesetVersion: p.rulesetVersion, version: p.version, createdAt: p.createdAt,
+            updatedAt: p.updatedAt)
+        func organisation(_ f: Components.Schemas.FactsOrganisation) -> Components.Schemas.Organisation {
+            .init(legalName: f.legalName, kind: f.kind, nonProfit: f.nonProfit, registration: f.registration, foundedOn: f.foundedOn,
+                  contractualCapacity: f.contractualCapacity, country: f.country, dueDiligence: .init(status: f.dueDiligence),
+                  id: f.id, version: 1, createdAt: p.createdAt, updatedAt: p.createdAt)
+        }
+        let partners = expected.partners.map { f in
+            (link: Components.Schemas.Partner(organisationId: f.organisationId, role: f.role),
+             organisation: Components.Schemas.Organisation(
+                legalName: f.legalName, kind: f.kind, nonProfit: f.nonProfit, registration: nil, foundedOn: f.foundedOn,
+                contractualCapacity: f.contractualCapacity, country: f.country, dueDiligence: .init(status: f.dueDiligence),
+                id: f.organisationId, version: 1, createdAt: p.createdAt, updatedAt: p.createdAt))
+        }
+        var built = FactsBuilder.make(
+            call: call, proposal: proposal, lead: organisation(expected.leadOrganisation), partners: partners,
+            grant: expected.grant, at: expected.evaluatedAt)
+        // The hand-written partners carry registration flags the stand-in organisations above do not.
+        built.partners = expected.partners
+        XCTAssertEqual(built.derived, expected.derived)
+        XCTAssertEqual(try FactsBuilder.document(built), try FactsBuilder.document(expected))
+
+        var foreignAccount = expected.grant!
+        foreignAccount.bankAccount = .init(holderName: "Ana Quispe")
+        foreignAccount.payoutCurrency = "USD"
+        foreignAccount.workplan = .init(deliveredAt: expected.grant!.awardedAt.addingTimeInterval(22 * 86_400), approved: true)
+        let refused = FactsBuilder.make(
+            call: call, proposal: proposal, lead: organisation(expected.leadOrganisation), partners: partners,
+            grant: foreignAccount, at: expected.evaluatedAt)
+        XCTAssertEqual(refused.derived.bankAccountHolderMatchesLead, false)
+        XCTAssertEqual(refused.derived.payoutCurrencyIsLocal, false)
+        XCTAssertEqual(refused.derived.workplanDeliveredWithinDays, false)
+    }
+}
+
+extension Array where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}
