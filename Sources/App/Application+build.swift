@@ -31,7 +31,9 @@ public struct AppDependencies: Sendable {
 /// The pool and migrator for a configuration.
 public func makeDependencies(configuration: Configuration, logger: Logger) throws -> AppDependencies {
     let pool = DatabasePool(
-        configuration: .init(conninfo: configuration.databaseURL, size: configuration.databasePoolSize),
+        configuration: .init(
+            conninfo: configuration.databaseURL, size: configuration.databasePoolSize,
+            acquireTimeout: configuration.databaseAcquireTimeout),
         logger: logger)
     let migrator = try Migrator(pool: pool, directory: BundledFiles.migrationsDirectory)
     return AppDependencies(configuration: configuration, pool: pool, migrator: migrator, logger: logger)

@@ -59,3 +59,35 @@ final class OperationsTests: XCTestCase {
         }
     }
 }
+
+/// A saturated or unreachable database is a 503 the client may retry, never a 500.
+final class UnavailableDatabaseTests: XCTestCase {
+    func testAnExhaustedPoolAnswers503WithRetryAfter() async throws {
+        try await TestApp.run(configure: {
+            $0.databasePoolSize = 1
+            $0.databaseAcquireTimeout = .milliseconds(200)
+        }) { app, client in
+            let holding = Task { try await app.pool.withConnection { connection in try connection.execute("SELECT pg_sleep(1.5)") } }
+            try await Task.sleep(for: .milliseconds(300))
+            let response = try await client.call(.get, "/v1/calls")
+            XCTAssertProblem(response, .serviceUnavailable, "service-unavailable")
+            XCTAssertEqual(response.headers[.retryAfter], "1")
+            _ = try await holding.value
+            let after = try await client.call(.get, "/v1/calls")
+            XCTAssertEqual(after.status, .ok)
+        }
+    }
+
+    func testAnUnreachableDatabaseAnswers503() async throws {
+        var configuration = Configuration(databaseURL: "host=/nonexistent-socket-dir user=postgres dbname=x", adminToken: TestApp.adminToken)
+        configuration.databasePoolSize = 1
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let application = try buildApplication(try makeDependencies(configuration: configuration, logger: logger), migrateAtStart: false)
+        try await application.test(.router) { client in
+            let token = try await client.call(.get, "/v1/calls", token: "cvk_some-token-that-needs-the-database")
+            XCTAssertProblem(token, .serviceUnavailable, "service-unavailable")
+            XCTAssertFalse(token.text.contains("nonexistent"), "no connection details leak")
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Database
 import Foundation
 import Hummingbird
 import OpenAPIRuntime
@@ -15,6 +16,8 @@ enum ProblemMapping {
             return problem
         case let convertible as any ProblemConvertible:
             return convertible.problem
+        case let database as DatabaseError:
+            return database.unavailableProblem ?? Problem(.internalError)
         case let serverError as ServerError:
             return problem(for: serverError)
         case let httpError as HTTPError:
@@ -28,6 +31,7 @@ enum ProblemMapping {
         switch error.underlyingError {
         case let problem as Problem: return problem
         case let convertible as any ProblemConvertible: return convertible.problem
+        case let database as DatabaseError: return database.unavailableProblem ?? Problem(.internalError)
         case let decoding as DecodingError:
             if case .dataCorrupted(let context) = decoding, context.codingPath.isEmpty {
                 // Not the body (RequestLimitsMiddleware diagnoses bodies): a parameter or header value.

@@ -7,6 +7,8 @@ public struct Configuration: Sendable {
     public var port: Int
     public var logLevel: Logger.Level
     public var databasePoolSize: Int
+    /// How long a request waits for a free database connection before answering 503.
+    public var databaseAcquireTimeout: Duration = .seconds(5)
     public var adminToken: String?
     /// Largest JSON request body accepted.
     public var maxBodyBytes: Int
@@ -57,6 +59,8 @@ public struct Configuration: Sendable {
             config.logLevel = parsed
         }
         config.databasePoolSize = try integer(env, "DB_POOL_SIZE", default: 4, in: 1...200)
+        config.databaseAcquireTimeout = .milliseconds(
+            try integer(env, "DB_ACQUIRE_TIMEOUT_MS", default: 5000, in: 10...600_000))
         if let token = env["CONVOCA_ADMIN_TOKEN"] {
             guard token.utf8.count >= 32 else {
                 throw ConfigurationError(variable: "CONVOCA_ADMIN_TOKEN", problem: "must be at least 32 characters")

@@ -1,0 +1,27 @@
+import Database
+
+/// Database conditions a client can do something about: wait and try again (503 with Retry-After).
+/// Everything else from the database is a 500 whose details stay in the log.
+extension PoolError: ProblemConvertible {
+    var problem: Problem {
+        switch self {
+        case .acquireTimeout:
+            Problem(.serviceUnavailable, detail: "The service is busy; try again shortly.", headers: [.retryAfter: "1"])
+        case .shutdown:
+            Problem(.serviceUnavailable, detail: "The service is shutting down.", headers: [.retryAfter: "5"])
+        }
+    }
+}
+
+extension DatabaseError {
+    /// The database cannot be reached, or a conflict outlasted every retry.
+    var unavailableProblem: Problem? {
+        if isConnectionFailure {
+            return Problem(.serviceUnavailable, detail: "The database cannot be reached; try again shortly.", headers: [.retryAfter: "5"])
+        }
+        if isTransientTransactionFailure {
+            return Problem(.serviceUnavailable, detail: "The request conflicted with others; try again.", headers: [.retryAfter: "1"])
+        }
+        return nil
+    }
+}
