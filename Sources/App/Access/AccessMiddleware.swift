@@ -10,14 +10,23 @@ struct AccessMiddleware: ServerMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
-        if policy.isPublic(operationID) { return try await next(request, body, metadata) }
-        let principal = try await authenticator.authenticate(request.headerFields[.authorization])
-        guard policy.allows(principal.role, operationID) else {
-            throw Problem(.forbidden, detail: "The \(principal.role.rawValue) role may not call \(operationID).")
+        guard let principal = try await authorize(operationID, authorization: request.headerFields[.authorization]) else {
+            return try await next(request, body, metadata)
         }
-        try await authenticator.admit(principal)
         return try await RequestScope.$principal.withValue(principal) {
             try await next(request, body, metadata)
         }
+    }
+
+    /// The caller of an operation, once authenticated, allowed by role and admitted by the rate limit;
+    /// nil for public operations.
+    func authorize(_ operationID: String, authorization: String?) async throws -> Principal? {
+        if policy.isPublic(operationID) { return nil }
+        let principal = try await authenticator.authenticate(authorization)
+        guard policy.allows(principal.role, operationID) else {
+            throw Problem(.forbidden, detail: .roleMayNotCall(principal.role.rawValue, operationID))
+        }
+        try await authenticator.admit(principal)
+        return principal
     }
 }

@@ -21,7 +21,7 @@ struct AuditEventsService: Sendable {
         var actor: UUID?
         if let text = filter.actorTokenID {
             guard let id = UUID(uuidString: text) else {
-                throw Problem.validation([.init(pointer: "actorTokenId", detail: "is not a UUID")])
+                throw Problem.validation([.init(pointer: "actorTokenId", detail: .notAUUID)])
             }
             actor = id
         }

@@ -11,7 +11,7 @@ struct Authenticator: Sendable {
     var failures: AuthFailureLog? = nil
 
     static let unauthorized = Problem(
-        .unauthorized, detail: "A valid bearer token is required.", headers: [.wwwAuthenticate: "Bearer"])
+        .unauthorized, detail: .bearerTokenRequired, headers: [.wwwAuthenticate: "Bearer"])
 
     func authenticate(_ header: String?) async throws -> Principal {
         guard let secret = Self.bearerSecret(header) else {
@@ -50,7 +50,7 @@ struct Authenticator: Sendable {
     func admit(_ principal: Principal) throws(Problem) {
         if let wait = rateLimiter.take(principal.actorKey) {
             throw Problem(
-                .tooManyRequests, detail: "Too many requests for this credential; retry in \(wait) s.",
+                .tooManyRequests, detail: .tooManyRequests(retryAfter: wait),
                 headers: [.retryAfter: String(wait)])
         }
     }

@@ -42,7 +42,7 @@ extension Principal {
     static var current: Principal {
         get throws(Problem) {
             guard let principal = RequestScope.principal else {
-                throw Problem(.unauthorized, detail: "A valid bearer token is required.", headers: [.wwwAuthenticate: "Bearer"])
+                throw Authenticator.unauthorized
             }
             return principal
         }

@@ -23,15 +23,15 @@ struct TokensService: Sendable {
         let given = input.organisationIds ?? []
         var ids: [UUID] = []
         for (index, text) in given.enumerated() {
-            if let id = UUID(uuidString: text) { ids.append(id) } else { v.fail("/organisationIds/\(index)", "is not a UUID") }
+            if let id = UUID(uuidString: text) { ids.append(id) } else { v.fail("/organisationIds/\(index)", .notAUUID) }
         }
-        v.unique(ids, "/organisationIds", what: "organisation")
+        v.unique(ids, "/organisationIds", what: .organisation)
         if input.role == .applicant {
-            v.check(!given.isEmpty, "/organisationIds", "must name at least one organisation for an applicant token")
+            v.check(!given.isEmpty, "/organisationIds", .applicantTokenNeedsOrganisation)
         } else {
-            v.check(given.isEmpty, "/organisationIds", "must be empty for the \(role) role")
+            v.check(given.isEmpty, "/organisationIds", .mustBeEmpty(forRole: role))
         }
-        v.check(input.expiresAt > now(), "/expiresAt", "must be in the future")
+        v.check(input.expiresAt > now(), "/expiresAt", .mustBeInFuture)
         try v.throwIfInvalid()
 
         let secret = Self.newSecret()
@@ -39,7 +39,7 @@ struct TokensService: Sendable {
             let existing = try OrganisationRepository.existing(connection, ids: ids)
             var v = Validator()
             for (index, id) in ids.enumerated() where !existing.contains(id) {
-                v.fail("/organisationIds/\(index)", "is not a registered organisation")
+                v.fail("/organisationIds/\(index)", .notARegisteredOrganisation)
             }
             try v.throwIfInvalid()
             let row = try TokensRepository.insert(
@@ -68,11 +68,11 @@ struct TokensService: Sendable {
     /// Revokes a token at once (the next request with it answers 401); revoking it again changes nothing.
     func revoke(_ id: String) async throws {
         let actor = AuditActor.current
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound("No token \(id).") }
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.token, id)) }
         try await pool.withTransaction { connection in
             guard let row = try TokensRepository.revoke(connection, id: uuid) else {
                 if try TokensRepository.exists(connection, id: uuid) { return }
-                throw Problem.notFound("No token \(id).")
+                throw Problem.notFound(.noSuch(.token, id))
             }
             let revokedAt = try Self.field("revokedAt", of: row.json)
             try audit.record(connection, actor: actor, action: "token.revoked", entity: "token", id: uuid.uuidString.lowercased(),

@@ -28,7 +28,7 @@ struct CallService: Sendable {
 
     func get(_ reference: String) async throws -> Call {
         let found = try await pool.withConnection { connection in try CallRepository.find(connection, reference) }
-        guard let found else { throw Problem.notFound("No call \(reference).") }
+        guard let found else { throw Problem.notFound(.noSuch(.call, reference)) }
         return try Representation.decode(Call.self, from: found.row.json)
     }
 
@@ -47,7 +47,7 @@ struct CallService: Sendable {
         _ = try Principal.current
         let json = try await pool.withTransaction { connection in
             guard let (id, current) = try CallRepository.find(connection, reference, forUpdate: true) else {
-                throw Problem.notFound("No call \(reference).")
+                throw Problem.notFound(.noSuch(.call, reference))
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
             let currentValue = try JSONValue(parsing: Array(current.json.utf8))

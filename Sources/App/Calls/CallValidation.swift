@@ -5,20 +5,20 @@ import Foundation
 enum CallValidation {
     static func validate(_ call: Components.Schemas.CallInput) throws(Problem) {
         var v = Validator()
-        v.check(TimeZone(identifier: call.timezone) != nil, "/timezone", "is not an IANA time zone")
-        v.check(call.opensAt < call.deadline, "/deadline", "must be after opensAt")
-        v.unique(call.languages.map(\.rawValue), "/languages", what: "language")
+        v.check(TimeZone(identifier: call.timezone) != nil, "/timezone", .notATimeZone)
+        v.check(call.opensAt < call.deadline, "/deadline", .mustBeAfterOpensAt)
+        v.unique(call.languages.map(\.rawValue), "/languages", what: .language)
         for (index, code) in call.eligibleCountries.enumerated() { v.country(code, "/eligibleCountries/\(index)") }
-        v.unique(call.eligibleCountries, "/eligibleCountries", what: "country")
-        v.unique(call.questions.map(\.id), "/questions", what: "id")
-        v.unique(call.solutionTypes.map(\.id), "/solutionTypes", what: "id")
-        v.unique(call.targetGroups.map(\.id), "/targetGroups", what: "id")
-        v.unique(call.criteria.map(\.id), "/criteria", what: "id")
-        v.unique(call.criteria.flatMap { $0.subCriteria.map(\.id) }, "/criteria/*/subCriteria", what: "id")
+        v.unique(call.eligibleCountries, "/eligibleCountries", what: .country)
+        v.unique(call.questions.map(\.id), "/questions", what: .id)
+        v.unique(call.solutionTypes.map(\.id), "/solutionTypes", what: .id)
+        v.unique(call.targetGroups.map(\.id), "/targetGroups", what: .id)
+        v.unique(call.criteria.map(\.id), "/criteria", what: .id)
+        v.unique(call.criteria.flatMap { $0.subCriteria.map(\.id) }, "/criteria/*/subCriteria", what: .id)
         for (index, criterion) in call.criteria.enumerated() {
-            v.check((Decimal(string: criterion.weight) ?? 0) > 0, "/criteria/\(index)/weight", "must be greater than 0")
+            v.check((Decimal(string: criterion.weight) ?? 0) > 0, "/criteria/\(index)/weight", .mustBeGreaterThanZero)
         }
-        v.unique(call.prizes.map(\.rank), "/prizes", what: "rank")
+        v.unique(call.prizes.map(\.rank), "/prizes", what: .rank)
         for (index, prize) in call.prizes.enumerated() {
             v.currency(prize.currency, "/prizes/\(index)/currency")
         }

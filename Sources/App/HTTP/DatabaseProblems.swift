@@ -6,9 +6,9 @@ extension PoolError: ProblemConvertible {
     var problem: Problem {
         switch self {
         case .acquireTimeout:
-            Problem(.serviceUnavailable, detail: "The service is busy; try again shortly.", headers: [.retryAfter: "1"])
+            Problem(.serviceUnavailable, detail: .serviceBusy, headers: [.retryAfter: "1"])
         case .shutdown:
-            Problem(.serviceUnavailable, detail: "The service is shutting down.", headers: [.retryAfter: "5"])
+            Problem(.serviceUnavailable, detail: .shuttingDown, headers: [.retryAfter: "5"])
         }
     }
 }
@@ -17,10 +17,10 @@ extension DatabaseError {
     /// The database cannot be reached, or a conflict outlasted every retry.
     var unavailableProblem: Problem? {
         if isConnectionFailure {
-            return Problem(.serviceUnavailable, detail: "The database cannot be reached; try again shortly.", headers: [.retryAfter: "5"])
+            return Problem(.serviceUnavailable, detail: .databaseUnreachableTryAgain, headers: [.retryAfter: "5"])
         }
         if isTransientTransactionFailure {
-            return Problem(.serviceUnavailable, detail: "The request conflicted with others; try again.", headers: [.retryAfter: "1"])
+            return Problem(.serviceUnavailable, detail: .requestConflicted, headers: [.retryAfter: "1"])
         }
         return nil
     }

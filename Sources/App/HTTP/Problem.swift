@@ -2,16 +2,18 @@ import Foundation
 import HTTPTypes
 
 /// An RFC 9457 problem: what the client gets for every refusal and failure.
+///
+/// Its texts are messages, rendered in the request's language only when the body is written (`body(…)`).
 public struct Problem: Error, Sendable {
     public var kind: Kind
-    public var detail: String?
+    public var detail: Message?
     public var errors: [FieldError]
     public var headers: HTTPFields
     /// Extra members of the problem document (e.g. `errorType` of a rule error).
     public var extensions: [String: String]
 
     public init(
-        _ kind: Kind, detail: String? = nil, errors: [FieldError] = [], headers: HTTPFields = [:],
+        _ kind: Kind, detail: Message? = nil, errors: [FieldError] = [], headers: HTTPFields = [:],
         extensions: [String: String] = [:]
     ) {
         self.kind = kind
@@ -21,10 +23,10 @@ public struct Problem: Error, Sendable {
         self.extensions = extensions
     }
 
-    public struct FieldError: Sendable, Equatable, Codable {
+    public struct FieldError: Sendable, Equatable {
         public var pointer: String
-        public var detail: String
-        public init(pointer: String, detail: String) {
+        public var detail: Message
+        public init(pointer: String, detail: Message) {
             self.pointer = pointer
             self.detail = detail
         }
@@ -78,17 +80,17 @@ public struct Problem: Error, Sendable {
         }
     }
 
-    /// The problem document, as sent.
+    /// The problem document, as sent: titles and messages in `language`.
     public func body(requestID: String?, language: Language) -> Data {
         var object: [String: Any] = [
             "type": kind.typeURI,
             "title": kind.title(in: language),
             "status": kind.status.code,
         ]
-        if let detail { object["detail"] = detail }
+        if let detail { object["detail"] = detail.text(in: language) }
         if let requestID { object["instance"] = requestID }
         if !errors.isEmpty {
-            object["errors"] = errors.map { ["pointer": $0.pointer, "detail": $0.detail] }
+            object["errors"] = errors.map { ["pointer": $0.pointer, "detail": $0.detail.text(in: language)] }
         }
         for (key, value) in extensions where object[key] == nil { object[key] = value }
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
@@ -97,8 +99,8 @@ public struct Problem: Error, Sendable {
 }
 
 extension Problem {
-    public static func notFound(_ detail: String? = nil) -> Problem { Problem(.notFound, detail: detail) }
+    public static func notFound(_ detail: Message? = nil) -> Problem { Problem(.notFound, detail: detail) }
     public static func validation(_ errors: [FieldError]) -> Problem {
-        Problem(.validation, detail: errors.count == 1 ? "1 field is not valid." : "\(errors.count) fields are not valid.", errors: errors)
+        Problem(.validation, detail: .fieldsNotValid(errors.count), errors: errors)
     }
 }

@@ -21,7 +21,8 @@ enum ProblemMapping {
         case let serverError as ServerError:
             return problem(for: serverError)
         case let httpError as HTTPError:
-            return problem(status: httpError.status.code, detail: httpError.body)
+            // Its message is Hummingbird's English; the status's title says what the client needs.
+            return problem(status: httpError.status.code)
         default:
             return Problem(.internalError)
         }
@@ -35,19 +36,19 @@ enum ProblemMapping {
         case let decoding as DecodingError:
             if case .dataCorrupted(let context) = decoding, context.codingPath.isEmpty {
                 // Not the body (RequestLimitsMiddleware diagnoses bodies): a parameter or header value.
-                return Problem(.badRequest, detail: error.causeDescription)
+                return Problem(.badRequest, detail: parameterValueMessage(context.debugDescription))
             }
             return problem(for: decoding)
         default: break
         }
         switch error.httpStatus.code {
         case 415:
-            return Problem(.unsupportedMediaType, detail: "This operation does not accept that Content-Type.")
+            return Problem(.unsupportedMediaType, detail: .contentTypeNotAccepted)
         case 406:
-            return Problem(.notAcceptable, detail: "No representation matches the Accept header.")
+            return Problem(.notAcceptable, detail: .noAcceptableRepresentation)
         case 400..<500:
             // The runtime's cause names the parameter or header at fault (never a value we stored).
-            return Problem(.badRequest, detail: error.causeDescription)
+            return Problem(.badRequest, detail: runtimeCauseMessage(error.causeDescription))
         default:
             return Problem(.internalError)
         }
@@ -56,27 +57,55 @@ enum ProblemMapping {
     static func problem(for error: DecodingError) -> Problem {
         switch error {
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            return Problem(.malformedJSON, detail: "The body is not valid JSON.")
+            return Problem(.malformedJSON, detail: .bodyNotJSON)
         case .dataCorrupted(let context):
             let pointer = JSONPointer.from(context.codingPath)
             if context.debugDescription.hasPrefix("Additional properties are disabled") {
-                return .validation([.init(pointer: pointer, detail: "is not a known field")])
+                return .validation([.init(pointer: pointer, detail: .notAKnownField)])
             }
-            return .validation([.init(pointer: pointer, detail: "has an invalid value")])
+            return .validation([.init(pointer: pointer, detail: .hasInvalidValue)])
         case .keyNotFound(let key, let context):
-            return .validation([.init(pointer: JSONPointer.from(context.codingPath + [key]), detail: "is required")])
+            return .validation([.init(pointer: JSONPointer.from(context.codingPath + [key]), detail: .required)])
         case .typeMismatch(let type, let context):
-            return .validation([.init(pointer: JSONPointer.from(context.codingPath), detail: "must be \(JSONPointer.jsonTypeName(type))")])
+            return .validation([.init(pointer: JSONPointer.from(context.codingPath), detail: .mustBe(JSONPointer.jsonType(type)))])
         case .valueNotFound(let type, let context):
-            return .validation([.init(pointer: JSONPointer.from(context.codingPath), detail: "must be \(JSONPointer.jsonTypeName(type)), not null")])
+            return .validation([.init(pointer: JSONPointer.from(context.codingPath), detail: .mustBeNotNull(JSONPointer.jsonType(type)))])
         @unknown default:
-            return Problem(.badRequest, detail: "The body could not be read.")
+            return Problem(.badRequest, detail: .bodyUnreadable)
         }
     }
 
-    private static func problem(status: Int, detail: String?) -> Problem {
+    private static func problem(status: Int) -> Problem {
         let kind = Problem.Kind.allCases.first { $0.status.code == status && $0 != .validation && $0 != .malformedJSON }
-        return Problem(kind ?? (status < 500 ? .badRequest : .internalError), detail: detail)
+        return Problem(kind ?? (status < 500 ? .badRequest : .internalError))
+    }
+
+    /// The runtime says what it could not read in English sentences (its error type is not public); the ones a
+    /// client causes are recognised and said from the catalog, keeping the names they carry.
+    static func runtimeCauseMessage(_ cause: String) -> Message {
+        if let name = cause.removingPrefix("Missing required query parameter named: ") { return .missingQueryParameter(name) }
+        if let name = cause.removingPrefix("Missing required path parameter named: ") { return .missingPathParameter(name) }
+        if let rest = cause.removingPrefix("The required header field named '"), rest.hasSuffix("' is missing.") {
+            return .missingHeader(String(rest.dropLast("' is missing.".count)))
+        }
+        if cause == "Missing required request body" { return .bodyRequired }
+        return .parameterUnreadable(cause)
+    }
+
+    /// A parameter or header value the decoder refused: an enumeration's unknown value, or an instant that is not one.
+    static func parameterValueMessage(_ description: String) -> Message {
+        // Swift's raw-value decoding: "Cannot initialize <Type> from invalid <Raw> value <value>".
+        if description.hasPrefix("Cannot initialize "), let range = description.range(of: " value ") {
+            return .valueNotAllowed(String(description[range.upperBound...]))
+        }
+        if description == RFC3339DateTranscoder.notAnInstant { return .notAnInstant }
+        return .parameterUnreadable(description)
+    }
+}
+
+extension String {
+    fileprivate func removingPrefix(_ prefix: String) -> String? {
+        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
     }
 }
 
@@ -93,14 +122,14 @@ enum JSONPointer {
         token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
-    static func jsonTypeName(_ type: Any.Type) -> String {
+    static func jsonType(_ type: Any.Type) -> Message.JSONType {
         switch type {
-        case is String.Type: "a string"
-        case is Bool.Type: "a boolean"
-        case is Int.Type, is Int32.Type, is Int64.Type: "an integer"
-        case is Double.Type, is Float.Type: "a number"
-        case is [Any].Type: "an array"
-        default: "of another type"
+        case is String.Type: .string
+        case is Bool.Type: .boolean
+        case is Int.Type, is Int32.Type, is Int64.Type: .integer
+        case is Double.Type, is Float.Type: .number
+        case is [Any].Type: .array
+        default: .other
         }
     }
 }

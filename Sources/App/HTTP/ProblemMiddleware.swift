@@ -54,22 +54,23 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             if !allowed.isEmpty {
                 problem = Problem(
                     .methodNotAllowed,
-                    detail: "\(request.method.rawValue) is not allowed on this path; allowed: \(allowed.joined(separator: ", ")).",
+                    detail: .methodNotAllowed(request.method.rawValue, allowed: allowed.joined(separator: ", ")),
                     headers: [.allow: allowed.joined(separator: ", ")])
             } else {
-                problem = Problem(.notFound, detail: "No operation is documented at \(request.uri.path).")
+                problem = Problem(.notFound, detail: .noOperation(at: request.uri.path))
             }
         }
         if problem.kind == .internalError {
             logger.error(
                 "request failed",
                 metadata: ["error": "\(String(reflecting: error))", "requestId": "\(requestID)", "path": "\(request.uri.path)"])
-            problem.detail = "An unexpected error occurred; quote request id \(requestID) when reporting it."
+            problem.detail = .unexpectedError(requestID: requestID)
         } else if problem.kind.status.code >= 500 {
             logger.warning("request refused", metadata: ["error": "\(String(reflecting: error))", "requestId": "\(requestID)"])
         }
         var headers = problem.headers
         headers[.contentType] = "application/problem+json"
+        // The problem's messages are rendered here: where it was made (often a database thread) the language was unknown.
         let body = problem.body(requestID: requestID, language: language)
         return Response(status: problem.kind.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }

@@ -6,9 +6,12 @@ import OpenAPIRuntime
 struct RFC3339DateTranscoder: DateTranscoder {
     func encode(_ date: Date) throws -> String { Representation.instant(date) }
 
+    /// What the decoding error says (`ProblemMapping` recognises it).
+    static let notAnInstant = "Expected an RFC 3339 instant."
+
     func decode(_ text: String) throws -> Date {
         guard let date = Representation.parseInstant(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "Expected an RFC 3339 instant."))
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: Self.notAnInstant))
         }
         return date
     }

@@ -15,24 +15,24 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
 
         let limit = Self.isDocumentUpload(request) ? maxDocumentBytes : maxBodyBytes
         if let declaredLength, declaredLength > limit {
-            throw Problem(.contentTooLarge, detail: "The body is \(declaredLength) bytes; the limit is \(limit) bytes.")
+            throw Problem(.contentTooLarge, detail: .bodyTooLarge(bytes: declaredLength, limit: limit))
         }
         guard let contentType = request.headers[.contentType], !contentType.isEmpty else {
-            throw Problem(.unsupportedMediaType, detail: "A request body needs a Content-Type header.")
+            throw Problem(.unsupportedMediaType, detail: .bodyNeedsContentType)
         }
         var request = request
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw Problem(.contentTooLarge, detail: "The body is larger than the limit of \(limit) bytes.")
+            throw Problem(.contentTooLarge, detail: .bodyOverLimit(limit))
         }
         do {
             return try await next(request, context)
         } catch let error as ServerError where error.underlyingError is DecodingError {
             // The decoder only says "not valid JSON"; say where, from the bytes still at hand.
             if contentType.lowercased().contains("json"), let reason = Self.syntaxError(in: body) {
-                throw Problem(.malformedJSON, detail: "The body is not valid JSON: \(reason).")
+                throw Problem(.malformedJSON, detail: .bodyNotJSON(reason: reason))
             }
             throw error
         }

@@ -11,8 +11,7 @@ extension APIHandlers {
         guard state.isReady else {
             throw Problem(
                 .serviceUnavailable,
-                detail: state.databaseReachable
-                    ? "The database schema has pending migrations." : "The database cannot be reached.",
+                detail: state.databaseReachable ? .pendingMigrations : .databaseUnreachable,
                 headers: [.retryAfter: "5"])
         }
         return .ok(.init(

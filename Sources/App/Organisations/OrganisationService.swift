@@ -16,8 +16,8 @@ struct OrganisationService: Sendable {
         let actor = AuditActor.current
         let principal = try Principal.current
         if input.dueDiligence != nil && principal.role != .admin {
-            throw Problem(.forbidden, detail: "Only the secretariat sets due diligence.",
-                          errors: [.init(pointer: "/dueDiligence", detail: "may not be set by this role")])
+            throw Problem(.forbidden, detail: .onlySecretariatSetsDueDiligence,
+                          errors: [.init(pointer: "/dueDiligence", detail: .mayNotBeSetByThisRole)])
         }
         try OrganisationValidation.validate(input, today: now())
         let document = try Representation.json(input)
@@ -45,10 +45,10 @@ struct OrganisationService: Sendable {
     func get(_ id: String) async throws -> Organisation {
         let principal = try Principal.current
         guard let uuid = UUID(uuidString: id), principal.readsAll || principal.actsFor(organisation: uuid) else {
-            throw Problem.notFound("No organisation \(id).")
+            throw Problem.notFound(.noSuch(.organisation, id))
         }
         let row = try await pool.withConnection { connection in try OrganisationRepository.find(connection, id: uuid) }
-        guard let row else { throw Problem.notFound("No organisation \(id).") }
+        guard let row else { throw Problem.notFound(.noSuch(.organisation, id)) }
         return try view(row.json, for: principal)
     }
 
@@ -70,18 +70,18 @@ struct OrganisationService: Sendable {
         let principal = try Principal.current
         guard let uuid = UUID(uuidString: id), principal.actsFor(organisation: uuid) else {
             if let uuid = UUID(uuidString: id), principal.readsAll || principal.organisationIDs.contains(uuid) {
-                throw Problem(.forbidden, detail: "The \(principal.role.rawValue) role may not change organisations.")
+                throw Problem(.forbidden, detail: .roleMayNotChangeOrganisations(principal.role.rawValue))
             }
-            throw Problem.notFound("No organisation \(id).")
+            throw Problem.notFound(.noSuch(.organisation, id))
         }
         if case .object(let fields) = patch, fields["dueDiligence"] != nil, principal.role != .admin {
-            throw Problem(.forbidden, detail: "Only the secretariat sets due diligence.",
-                          errors: [.init(pointer: "/dueDiligence", detail: "may not be set by this role")])
+            throw Problem(.forbidden, detail: .onlySecretariatSetsDueDiligence,
+                          errors: [.init(pointer: "/dueDiligence", detail: .mayNotBeSetByThisRole)])
         }
         let today = now()
         let json = try await pool.withTransaction { connection in
             guard let current = try OrganisationRepository.find(connection, id: uuid, forUpdate: true) else {
-                throw Problem.notFound("No organisation \(id).")
+                throw Problem.notFound(.noSuch(.organisation, id))
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
             let merged = MergePatch.apply(patch, to: Self.inputPart(of: try JSONValue(parsing: Array(current.json.utf8))))

@@ -16,7 +16,7 @@ enum OrganisationValidation {
         if let website = organisation.website {
             let url = URL(string: website)
             v.check(["http", "https"].contains(url?.scheme?.lowercased() ?? "") && url?.host != nil,
-                    "/website", "must be an http or https URL")
+                    "/website", .mustBeHTTPURL)
         }
         for (index, contact) in (organisation.contacts ?? []).enumerated() {
             v.text(contact.name, "/contacts/\(index)/name", required: true, max: 200)
@@ -33,7 +33,7 @@ enum OrganisationValidation {
         guard let value else { return }
         v.date(value, pointer)
         if Validator.calendarDate(value) != nil {
-            v.check(value <= Self.day(today), pointer, "must not be in the future")
+            v.check(value <= Self.day(today), pointer, .mustNotBeInFuture)
         }
     }
 

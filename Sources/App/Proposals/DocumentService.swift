@@ -30,23 +30,23 @@ struct DocumentService: Sendable {
         let principal = try Principal.current
         let type = Self.mediaType(contentType)
         guard let type, Self.acceptedTypes.contains(type) else {
-            throw Problem(.unsupportedMediaType, detail: "Documents may be \(Self.acceptedTypes.sorted().joined(separator: ", ")).")
+            throw Problem(.unsupportedMediaType, detail: .documentTypes(Self.acceptedTypes.sorted().joined(separator: ", ")))
         }
         var v = Validator()
         v.check(!filename.contains("/") && !filename.contains("\\") && !filename.contains("\0")
                 && filename.trimmingCharacters(in: .whitespaces) == filename && !filename.isEmpty,
-                "filename", "must be a plain file name")
-        v.check(!bytes.isEmpty, "", "the document is empty")
+                "filename", .mustBePlainFileName)
+        v.check(!bytes.isEmpty, "", .documentIsEmpty)
         try v.throwIfInvalid()
         guard bytes.count <= maxBytes else {
-            throw Problem(.contentTooLarge, detail: "The document is larger than the limit of \(maxBytes) bytes.")
+            throw Problem(.contentTooLarge, detail: .documentOverLimit(maxBytes))
         }
         let visibility = try ProposalService.visibility()
-        guard let uuid = UUID(uuidString: proposalID) else { throw Problem.notFound("No proposal \(proposalID).") }
+        guard let uuid = UUID(uuidString: proposalID) else { throw Problem.notFound(.noSuch(.proposal, proposalID)) }
         return try await pool.withTransaction { connection in
             let proposal = try ProposalService.lockForChange(connection, uuid, visibility: visibility, principal: principal)
             guard proposal.status == "draft" else {
-                throw Problem(.conflict, detail: "The proposal is \(proposal.status); documents are attached to drafts.")
+                throw Problem(.conflict, detail: .documentsOnlyOnDrafts(status: proposal.status))
             }
             let row = try connection.query("""
                 INSERT INTO proposal_documents (proposal_id, filename, content_type, size_bytes, sha256, content)
@@ -76,23 +76,23 @@ struct DocumentService: Sendable {
 
     func content(proposalID: String, documentID: String) async throws -> (document: Document, bytes: Data) {
         let uuid = try await requireVisible(proposalID)
-        guard let documentUUID = UUID(uuidString: documentID) else { throw Problem.notFound("No document \(documentID).") }
+        guard let documentUUID = UUID(uuidString: documentID) else { throw Problem.notFound(.noSuch(.document, documentID)) }
         let found = try await pool.withConnection { connection in
             try connection.query("""
                 SELECT \(Self.metadata), content FROM proposal_documents WHERE proposal_id = \(uuid) AND id = \(documentUUID)
                 """).first.map { (try Self.document($0), try $0.decode(Data.self, column: "content")) }
         }
-        guard let found else { throw Problem.notFound("No document \(documentID).") }
+        guard let found else { throw Problem.notFound(.noSuch(.document, documentID)) }
         return found
     }
 
     private func requireVisible(_ proposalID: String) async throws -> UUID {
         let visibility = try ProposalService.visibility()
-        guard let uuid = UUID(uuidString: proposalID) else { throw Problem.notFound("No proposal \(proposalID).") }
+        guard let uuid = UUID(uuidString: proposalID) else { throw Problem.notFound(.noSuch(.proposal, proposalID)) }
         let visible = try await pool.withConnection { connection in
             try ProposalRepository.find(connection, id: uuid, visibility: visibility) != nil
         }
-        guard visible else { throw Problem.notFound("No proposal \(proposalID).") }
+        guard visible else { throw Problem.notFound(.noSuch(.proposal, proposalID)) }
         return uuid
     }
 

@@ -16,18 +16,18 @@ enum ProposalValidation {
             v.email(lead.email, "/projectLead/email")
         }
         for (index, code) in (proposal.countries ?? []).enumerated() { v.country(code, "/countries/\(index)") }
-        v.unique(proposal.countries ?? [], "/countries", what: "country")
-        v.unique(proposal.questionIds ?? [], "/questionIds", what: "id")
-        v.unique(proposal.solutionTypeIds ?? [], "/solutionTypeIds", what: "id")
-        v.unique(proposal.targetGroups ?? [], "/targetGroups", what: "target group")
-        v.check(UUID(uuidString: proposal.leadOrganisationId) != nil, "/leadOrganisationId", "is not a UUID")
+        v.unique(proposal.countries ?? [], "/countries", what: .country)
+        v.unique(proposal.questionIds ?? [], "/questionIds", what: .id)
+        v.unique(proposal.solutionTypeIds ?? [], "/solutionTypeIds", what: .id)
+        v.unique(proposal.targetGroups ?? [], "/targetGroups", what: .targetGroup)
+        v.check(UUID(uuidString: proposal.leadOrganisationId) != nil, "/leadOrganisationId", .notAUUID)
         for (index, partner) in (proposal.partners ?? []).enumerated() {
-            v.check(UUID(uuidString: partner.organisationId) != nil, "/partners/\(index)/organisationId", "is not a UUID")
+            v.check(UUID(uuidString: partner.organisationId) != nil, "/partners/\(index)/organisationId", .notAUUID)
             v.check(partner.organisationId.lowercased() != proposal.leadOrganisationId.lowercased(),
-                    "/partners/\(index)/organisationId", "is the lead organisation")
+                    "/partners/\(index)/organisationId", .isTheLeadOrganisation)
             v.text(partner.role, "/partners/\(index)/role", required: true, max: 200)
         }
-        v.unique((proposal.partners ?? []).map { $0.organisationId.lowercased() }, "/partners", what: "organisation")
+        v.unique((proposal.partners ?? []).map { $0.organisationId.lowercased() }, "/partners", what: .organisation)
         for (index, support) in (proposal.stakeholderSupport ?? []).enumerated() {
             v.text(support.name, "/stakeholderSupport/\(index)/name", required: true, max: 200)
             v.text(support.organisation, "/stakeholderSupport/\(index)/organisation", required: true, max: 300)
@@ -41,37 +41,39 @@ enum ProposalValidation {
         v.text(p.title, "/title", required: true, max: 300)
         v.text(p.summary, "/summary", required: true, max: 5000)
         v.text(p.need, "/need", required: true, max: 10000)
-        v.check(p.projectLead != nil, "/projectLead", "is required")
-        v.check(p.stage != nil, "/stage", "is required")
-        v.check(p.labAvailability != nil, "/labAvailability", "is required")
+        v.check(p.projectLead != nil, "/projectLead", .required)
+        v.check(p.stage != nil, "/stage", .required)
+        v.check(p.labAvailability != nil, "/labAvailability", .required)
         if let language = p.language {
-            v.check(call.languages.contains(language), "/language", "is not a language this call accepts")
+            v.check(call.languages.contains(language), "/language", .notALanguageOfThisCall)
         } else {
-            v.fail("/language", "is required")
+            v.fail("/language", .required)
         }
-        requireSome(&v, p.questionIds, "/questionIds", of: Set(call.questions.map(\.id)), what: "question of this call")
-        requireSome(&v, p.solutionTypeIds, "/solutionTypeIds", of: Set(call.solutionTypes.map(\.id)), what: "solution type of this call")
-        requireSome(&v, p.targetGroups, "/targetGroups", of: Set(call.targetGroups.map(\.id)), what: "target group of this call")
-        requireSome(&v, p.countries, "/countries", of: Set(call.eligibleCountries), what: "country eligible in this call")
+        requireSome(&v, p.questionIds, "/questionIds", of: Set(call.questions.map(\.id)), what: .question)
+        requireSome(&v, p.solutionTypeIds, "/solutionTypeIds", of: Set(call.solutionTypes.map(\.id)), what: .solutionType)
+        requireSome(&v, p.targetGroups, "/targetGroups", of: Set(call.targetGroups.map(\.id)), what: .targetGroup)
+        requireSome(&v, p.countries, "/countries", of: Set(call.eligibleCountries), what: .eligibleCountry)
         if let stage = p.stage, let stages = call.stages, !stages.isEmpty {
-            v.check(stages.contains(stage), "/stage", "is not a stage this call accepts")
+            v.check(stages.contains(stage), "/stage", .notAStageOfThisCall)
         }
         if submittedAt >= call.deadline {
-            v.fail("", "the call's deadline (\(Representation.instant(call.deadline))) has passed")
+            v.fail("", .deadlinePassed(Representation.instant(call.deadline)))
         }
         if submittedAt < call.opensAt {
-            v.fail("", "the call opens at \(Representation.instant(call.opensAt))")
+            v.fail("", .callOpensAt(Representation.instant(call.opensAt)))
         }
         return v.errors
     }
 
-    private static func requireSome(_ v: inout Validator, _ values: [String]?, _ pointer: String, of allowed: Set<String>, what: String) {
+    private static func requireSome(
+        _ v: inout Validator, _ values: [String]?, _ pointer: String, of allowed: Set<String>, what: Message.CallChoice
+    ) {
         guard let values, !values.isEmpty else {
-            v.fail(pointer, "needs at least one \(what)")
+            v.fail(pointer, .needsAtLeastOne(what))
             return
         }
         for (index, value) in values.enumerated() where !allowed.contains(value) {
-            v.fail("\(pointer)/\(index)", "is not a \(what)")
+            v.fail("\(pointer)/\(index)", .isNotA(what))
         }
     }
 }

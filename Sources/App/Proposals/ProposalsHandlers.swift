@@ -18,9 +18,9 @@ extension APIHandlers {
         let q = input.query
         var v = Validator()
         let callID = q.callId.flatMap(UUID.init(uuidString:))
-        v.check(q.callId == nil || callID != nil, "callId", "is not a UUID")
+        v.check(q.callId == nil || callID != nil, "callId", .notAUUID)
         let leadID = q.leadOrganisationId.flatMap(UUID.init(uuidString:))
-        v.check(q.leadOrganisationId == nil || leadID != nil, "leadOrganisationId", "is not a UUID")
+        v.check(q.leadOrganisationId == nil || leadID != nil, "leadOrganisationId", .notAUUID)
         try v.throwIfInvalid()
         let filter = ProposalRepository.Filter(
             callID: callID, status: q.status?.rawValue, country: q.country, language: q.language?.rawValue,

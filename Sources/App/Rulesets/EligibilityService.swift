@@ -31,7 +31,7 @@ struct EligibilityService: Sendable {
         let phases = phases.flatMap { $0.isEmpty ? nil : $0 } ?? CompiledRuleset.eligibilityPhases
         var v = Validator()
         for (index, phase) in phases.enumerated() {
-            v.check(RulesetValidation.isPhase(phase), "phase/\(index)", "is not a phase name")
+            v.check(RulesetValidation.isPhase(phase), "phase/\(index)", .notAPhaseName)
         }
         try v.throwIfInvalid()
         let instant = now()
@@ -39,7 +39,7 @@ struct EligibilityService: Sendable {
         return try await pool.withConnection { connection in
             let (proposal, call, callID) = try Self.load(connection, id, visibility: visibility)
             guard let ruleset = try RulesetService.current(connection, callID: callID) else {
-                throw Problem.notFound("The call \(call.code) has no ruleset yet.")
+                throw Problem.notFound(.noRulesetYet(call: call.code))
             }
             let facts = try FactsBuilder.document(FactsBuilder.build(connection, proposal: proposal, call: call, at: instant))
             let results = ruleset.evaluate(facts, phases: Set(phases))
@@ -54,7 +54,7 @@ struct EligibilityService: Sendable {
     func screen(_ id: String, idempotencyKey: String?) async throws -> Screening {
         let principal = try Principal.current
         let actor = AuditActor.current
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound("No proposal \(id).") }
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let instant = now()
         let language = RequestScope.language
         let request = try IdempotentRequest(
@@ -63,7 +63,7 @@ struct EligibilityService: Sendable {
         let answer = try await request.run(pool) { connection in
             let (proposal, call, callID) = try Self.lockSubmitted(connection, uuid)
             guard let ruleset = try RulesetService.current(connection, callID: callID) else {
-                throw Problem(.conflict, detail: "The call \(call.code) has no ruleset to screen with.")
+                throw Problem(.conflict, detail: .noRulesetToScreenWith(call: call.code))
             }
             let facts = try FactsBuilder.document(FactsBuilder.build(connection, proposal: proposal, call: call, at: instant))
             let results = ruleset.evaluate(facts, phases: Set(CompiledRuleset.eligibilityPhases))
@@ -90,7 +90,7 @@ struct EligibilityService: Sendable {
     func override(_ id: String, _ input: Components.Schemas.ScreeningOverrideInput, idempotencyKey: String?) async throws -> Screening {
         let principal = try Principal.current
         let actor = AuditActor.current
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound("No proposal \(id).") }
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         var v = Validator()
         v.text(input.justification, "/justification", required: true, max: 5000)
         try v.throwIfInvalid()
@@ -101,9 +101,9 @@ struct EligibilityService: Sendable {
             target: "/v1/proposals/\(id)/screening/override", body: try Representation.json(input))
         let answer = try await request.run(pool) { connection in
             guard let row = try ProposalRepository.find(connection, id: uuid, visibility: .init(organisationIDs: nil), forUpdate: true)
-            else { throw Problem.notFound("No proposal \(id).") }
+            else { throw Problem.notFound(.noSuch(.proposal, id)) }
             guard let previous = try RulesetRepository.currentScreening(connection, proposalID: uuid) else {
-                throw Problem(.conflict, detail: "The proposal has not been screened; screen it before overriding the decision.")
+                throw Problem(.conflict, detail: .screenBeforeOverriding)
             }
             try RulesetRepository.insertScreening(connection, proposalID: uuid, .init(
                 kind: "override", decision: input.decision.rawValue, justification: input.justification,
@@ -123,15 +123,15 @@ struct EligibilityService: Sendable {
 
     /// The decision as it stands: the latest evaluation, and the override made after it if any.
     func screening(_ id: String) async throws -> Screening {
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound("No proposal \(id).") }
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let language = RequestScope.language
         let screening = try await pool.withConnection { connection -> Screening? in
             guard let row = try ProposalRepository.find(connection, id: uuid, visibility: .init(organisationIDs: nil)) else {
-                throw Problem.notFound("No proposal \(id).")
+                throw Problem.notFound(.noSuch(.proposal, id))
             }
             return try Self.screening(connection, uuid, callID: row.callID, in: language)
         }
-        guard let screening else { throw Problem.notFound("The proposal \(id) has not been screened.") }
+        guard let screening else { throw Problem.notFound(.notScreened(proposal: id)) }
         return screening
     }
 
@@ -143,10 +143,10 @@ struct EligibilityService: Sendable {
     {
         guard let uuid = UUID(uuidString: id),
             let row = try ProposalRepository.find(connection, id: uuid, visibility: visibility)
-        else { throw Problem.notFound("No proposal \(id).") }
+        else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let proposal = try Representation.decode(Proposal.self, from: row.json)
         guard let (callID, callRow) = try CallRepository.find(connection, row.callID.uuidString) else {
-            throw Problem.notFound("No call for proposal \(id).")
+            throw Problem.notFound(.noCallForProposal(id))
         }
         return (proposal, try Representation.decode(Call.self, from: callRow.json), callID)
     }
@@ -154,13 +154,13 @@ struct EligibilityService: Sendable {
     /// A submitted proposal, locked so that its screenings are recorded one after the other.
     static func lockSubmitted(_ connection: Connection, _ id: UUID) throws -> (Proposal, Call, UUID) {
         guard let row = try ProposalRepository.find(connection, id: id, visibility: .init(organisationIDs: nil), forUpdate: true)
-        else { throw Problem.notFound("No proposal \(id.uuidString.lowercased()).") }
+        else { throw Problem.notFound(.noSuch(.proposal, id.uuidString.lowercased())) }
         guard row.status == "submitted" else {
-            throw Problem(.conflict, detail: "The proposal is \(row.status); only submitted proposals are screened.")
+            throw Problem(.conflict, detail: .onlySubmittedScreened(status: row.status))
         }
         let proposal = try Representation.decode(Proposal.self, from: row.json)
         guard let (callID, callRow) = try CallRepository.find(connection, row.callID.uuidString) else {
-            throw Problem.notFound("No call for proposal \(id.uuidString.lowercased()).")
+            throw Problem.notFound(.noCallForProposal(id.uuidString.lowercased()))
         }
         return (proposal, try Representation.decode(Call.self, from: callRow.json), callID)
     }

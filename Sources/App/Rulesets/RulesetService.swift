@@ -18,7 +18,7 @@ struct RulesetService: Sendable {
             return try CompiledRule(rule).evaluate(data)
         } catch {
             throw Problem(
-                .unprocessable, detail: error.message, errors: [.init(pointer: "/rule", detail: error.message)],
+                .unprocessable, detail: .ruleError(error), errors: [.init(pointer: "/rule", detail: .ruleError(error))],
                 extensions: ["errorType": error.errorType])
         }
     }
@@ -33,8 +33,8 @@ struct RulesetService: Sendable {
             target: "/v1/calls/\(callReference)/rulesets", body: document)
         let answer = try await request.run(pool) { connection in
             // The call's row lock orders publications, and submissions read the ruleset under the same lock.
-            guard let (callID, _) = try CallRepository.find(connection, callReference, forUpdate: true) else {
-                throw Problem.notFound("No call \(callReference).")
+            guard let callID = try CallRepository.id(connection, callReference, forUpdate: true) else {
+                throw Problem.notFound(.noSuch(.call, callReference))
             }
             let row = try RulesetRepository.insertNext(connection, callID: callID, document: document)
             try audit.record(connection, actor: actor, action: "ruleset.created", entity: "ruleset",
@@ -46,12 +46,12 @@ struct RulesetService: Sendable {
 
     func current(callReference: String) async throws -> Ruleset {
         let row = try await pool.withConnection { connection -> RulesetRepository.Row? in
-            guard let (callID, _) = try CallRepository.find(connection, callReference) else {
-                throw Problem.notFound("No call \(callReference).")
+            guard let callID = try CallRepository.id(connection, callReference) else {
+                throw Problem.notFound(.noSuch(.call, callReference))
             }
             return try RulesetRepository.current(connection, callID: callID)
         }
-        guard let row else { throw Problem.notFound("The call \(callReference) has no ruleset yet.") }
+        guard let row else { throw Problem.notFound(.noRulesetYet(call: callReference)) }
         return try Representation.decode(Ruleset.self, from: row.json)
     }
 
@@ -59,8 +59,8 @@ struct RulesetService: Sendable {
         let after = try PageCursor.decode(cursor)
         let limit = try PageCursor.limit(limit)
         let rows = try await pool.withConnection { connection in
-            guard let (callID, _) = try CallRepository.find(connection, callReference) else {
-                throw Problem.notFound("No call \(callReference).")
+            guard let callID = try CallRepository.id(connection, callReference) else {
+                throw Problem.notFound(.noSuch(.call, callReference))
             }
             return try RulesetRepository.list(connection, callID: callID, afterVersion: after, limit: limit + 1)
         }

@@ -18,49 +18,49 @@ enum RulesetValidation {
     static func validate(_ input: Input) throws(Problem) {
         var errors: [Problem.FieldError] = []
         var errorType: String?
-        func fail(_ pointer: String, _ detail: String, type: String = "invalid_rule") {
+        func fail(_ pointer: String, _ detail: Message, type: String = "invalid_rule") {
             errors.append(.init(pointer: pointer, detail: detail))
             if errorType == nil { errorType = type }
         }
         if let description = input.description, description.count > 2000 {
-            fail("/description", "must be at most 2000 characters", type: "invalid_ruleset")
+            fail("/description", .mustBeAtMost(characters: 2000), type: "invalid_ruleset")
         }
-        if input.rules.count > 500 { fail("/rules", "must hold at most 500 rules", type: "invalid_ruleset") }
+        if input.rules.count > 500 { fail("/rules", .mustHoldAtMost(rules: 500), type: "invalid_ruleset") }
         var firstIndex: [String: Int] = [:]
         for (index, rule) in input.rules.enumerated() {
             let at = "/rules/\(index)"
             if !isRuleID(rule.id) {
-                fail("\(at)/id", "must be 1 to 64 of a-z 0-9 . _ - starting with a letter or digit")
+                fail("\(at)/id", .ruleIDFormat)
             } else if let first = firstIndex[rule.id] {
-                fail("\(at)/id", "repeats the id of /rules/\(first) (\(rule.id))")
+                fail("\(at)/id", .repeatsRuleID(of: "/rules/\(first)", rule.id))
             } else {
                 firstIndex[rule.id] = index
             }
-            if !isPhase(rule.phase) { fail("\(at)/phase", "must be 1 to 40 of a-z 0-9 _ starting with a letter") }
+            if !isPhase(rule.phase) { fail("\(at)/phase", .phaseFormat) }
             let messages: [(String, String?)] = [
                 ("en", rule.messages.en), ("fr", rule.messages.fr), ("es", rule.messages.es), ("pt", rule.messages.pt),
             ]
             for (language, text) in messages {
                 guard let text else {
-                    if language == "en" { fail("\(at)/messages/en", "is required") }
+                    if language == "en" { fail("\(at)/messages/en", .required) }
                     continue
                 }
-                if text.allSatisfy(\.isWhitespace) { fail("\(at)/messages/\(language)", "must not be blank") }
-                if text.count > 2000 { fail("\(at)/messages/\(language)", "must be at most 2000 characters") }
+                if text.allSatisfy(\.isWhitespace) { fail("\(at)/messages/\(language)", .mustNotBeBlank) }
+                if text.count > 2000 { fail("\(at)/messages/\(language)", .mustBeAtMost(characters: 2000)) }
             }
             let expression = RuleJSON.value(rule.expression)
             do {
                 _ = try CompiledRule(expression)
                 if let name = nonPortableOperator(in: expression) {
-                    fail("\(at)/expression", "rule \(rule.id): operator \"\(name)\" is not part of json-logic-js", type: "not_portable")
+                    fail("\(at)/expression", .operatorNotPortable(rule: rule.id, operator: name), type: "not_portable")
                 }
             } catch {
-                fail("\(at)/expression", "rule \(rule.id): \(error.message)", type: error.errorType)
+                fail("\(at)/expression", .ruleIsInvalid(rule: rule.id, error), type: error.errorType)
             }
         }
         guard errors.isEmpty else {
             throw Problem(
-                .unprocessable, detail: errors.count == 1 ? "1 rule is not valid." : "\(errors.count) problems with the rules.",
+                .unprocessable, detail: .rulesNotValid(errors.count),
                 errors: errors, extensions: ["errorType": errorType ?? "invalid_rule"])
         }
     }

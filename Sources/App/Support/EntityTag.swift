@@ -11,11 +11,11 @@ enum EntityTag {
     /// `If-Match` on a change: required, and it must name the current version (strong comparison).
     static func requireMatch(_ header: String?, version: Int) throws(Problem) {
         guard let header, !header.isEmpty else {
-            throw Problem(.preconditionRequired, detail: "Send If-Match with the ETag of the version you are changing.")
+            throw Problem(.preconditionRequired, detail: .ifMatchRequired)
         }
         let tags = tags(in: header, weakAllowed: false)
         guard tags.contains(where: { $0 == "*" || $0 == of(version: version) }) else {
-            throw Problem(.preconditionFailed, detail: "The resource has changed; its current ETag is \(of(version: version)).")
+            throw Problem(.preconditionFailed, detail: .resourceChanged(currentETag: of(version: version)))
         }
     }
 

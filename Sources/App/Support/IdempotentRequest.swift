@@ -22,7 +22,7 @@ struct IdempotentRequest: Sendable {
         if let key {
             guard (1...200).contains(key.utf8.count), key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7e })
             else {
-                throw Problem.validation([.init(pointer: "Idempotency-Key", detail: "must be 1 to 200 printable ASCII characters")])
+                throw Problem.validation([.init(pointer: "Idempotency-Key", detail: .idempotencyKeyFormat)])
             }
         }
         self.key = key
@@ -60,12 +60,12 @@ struct IdempotentRequest: Sendable {
                        status, convert_from(body, 'UTF8') AS body
                 FROM idempotency_keys WHERE principal = \(principal) AND key = \(key)
                 """)
-            guard let row = rows.first else { throw Problem(.conflict, detail: "The Idempotency-Key is in use; try again.") }
+            guard let row = rows.first else { throw Problem(.conflict, detail: .idempotencyKeyInUse) }
             guard try row.decode(Bool.self, column: "same") else {
                 throw Problem(
                     .unprocessable,
-                    detail: "This Idempotency-Key was used with a different request.",
-                    errors: [.init(pointer: "Idempotency-Key", detail: "was already used with another body or target")])
+                    detail: .idempotencyKeyReused,
+                    errors: [.init(pointer: "Idempotency-Key", detail: .idempotencyKeyUsedElsewhere)])
             }
             return Answer(status: try row.decode(Int.self, column: "status"), body: try row.decode(String.self, column: "body"))
         }

@@ -17,7 +17,7 @@ enum PageCursor {
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
             text.hasPrefix("s1:"), let seq = Int64(text.dropFirst(3)), seq >= 0
         else {
-            throw Problem.validation([.init(pointer: "cursor", detail: "is not a cursor this service issued")])
+            throw Problem.validation([.init(pointer: "cursor", detail: .notACursor)])
         }
         return seq
     }
@@ -26,7 +26,7 @@ enum PageCursor {
     static func limit(_ value: Int?) throws(Problem) -> Int {
         guard let value else { return defaultLimit }
         guard (1...200).contains(value) else {
-            throw Problem.validation([.init(pointer: "limit", detail: "must be from 1 to 200")])
+            throw Problem.validation([.init(pointer: "limit", detail: .mustBeFrom(1, to: 200))])
         }
         return value
     }

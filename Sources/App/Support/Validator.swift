@@ -4,46 +4,46 @@ import Foundation
 struct Validator {
     private(set) var errors: [Problem.FieldError] = []
 
-    mutating func fail(_ pointer: String, _ detail: String) {
+    mutating func fail(_ pointer: String, _ detail: Message) {
         errors.append(.init(pointer: pointer, detail: detail))
     }
 
-    mutating func check(_ condition: Bool, _ pointer: String, _ detail: String) {
+    mutating func check(_ condition: Bool, _ pointer: String, _ detail: Message) {
         if !condition { fail(pointer, detail) }
     }
 
     mutating func text(_ value: String?, _ pointer: String, required: Bool = false, max: Int) {
         guard let value else {
-            if required { fail(pointer, "is required") }
+            if required { fail(pointer, .required) }
             return
         }
-        if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { fail(pointer, "must not be blank") }
-        if value.count > max { fail(pointer, "must be at most \(max) characters") }
+        if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { fail(pointer, .mustNotBeBlank) }
+        if value.count > max { fail(pointer, .mustBeAtMost(characters: max)) }
     }
 
     mutating func country(_ code: String?, _ pointer: String) {
         guard let code else { return }
-        check(ReferenceData.countryCodes.contains(code), pointer, "is not an ISO 3166-1 alpha-2 country code")
+        check(ReferenceData.countryCodes.contains(code), pointer, .notACountryCode)
     }
 
     mutating func currency(_ code: String, _ pointer: String) {
-        check(ReferenceData.currencyCodes.contains(code), pointer, "is not a current ISO 4217 currency code")
+        check(ReferenceData.currencyCodes.contains(code), pointer, .notACurrencyCode)
     }
 
     mutating func email(_ value: String?, _ pointer: String) {
         guard let value else { return }
-        check(Self.looksLikeEmail(value), pointer, "is not an e-mail address")
+        check(Self.looksLikeEmail(value), pointer, .notAnEmail)
     }
 
     mutating func date(_ value: String?, _ pointer: String) {
         guard let value else { return }
-        check(Self.calendarDate(value) != nil, pointer, "is not a date (YYYY-MM-DD)")
+        check(Self.calendarDate(value) != nil, pointer, .notADate)
     }
 
-    mutating func unique<T: Hashable>(_ values: [T], _ pointer: String, what: String = "value") {
+    mutating func unique<T: Hashable>(_ values: [T], _ pointer: String, what: Message.Item = .value) {
         var seen = Set<T>()
         for (index, value) in values.enumerated() where !seen.insert(value).inserted {
-            fail("\(pointer)/\(index)", "repeats an earlier \(what)")
+            fail("\(pointer)/\(index)", .repeatsEarlier(what))
         }
     }
 

@@ -1,0 +1,603 @@
+extension Message {
+    /// Every message the service can send; `texts` holds each one in every language.
+    enum Key: String, Sendable, CaseIterable {
+        // Field errors
+        case required, mustNotBeBlank, mustBeAtMostCharacters, mustBeFromTo, mustBeGreaterThanZero
+        case notACountryCode, notACurrencyCode, notAnEmail, notADate, notAUUID, notATimeZone, mustBeHTTPURL
+        case mustNotBeInFuture, mustBeInFuture, mustBeAfterOpensAt, isTaken, notACursor, notAPhaseName
+        case mustBePlainFileName, documentIsEmpty
+        case repeatsEarlierValue, repeatsEarlierLanguage, repeatsEarlierCountry, repeatsEarlierID, repeatsEarlierRank
+        case repeatsEarlierTargetGroup, repeatsEarlierOrganisation
+        case notAKnownField, hasInvalidValue, mustBe, mustBeNotNull
+        case aString, aBoolean, anInteger, aNumber, anArray, ofAnotherType
+        case mayNotBeSetByThisRole, notAnOrganisationYouActFor, notARegisteredOrganisation
+        case applicantTokenNeedsOrganisation, mustBeEmptyForRole
+        case idempotencyKeyFormat, idempotencyKeyUsedElsewhere
+        case isTheLeadOrganisation, notALanguageOfThisCall, notAStageOfThisCall, deadlinePassed, callOpensAt
+        case needsAQuestion, needsASolutionType, needsATargetGroup, needsAnEligibleCountry
+        case notAQuestionOfThisCall, notASolutionTypeOfThisCall, notATargetGroupOfThisCall, notAnEligibleCountryOfThisCall
+        case mustHoldAtMostRules, ruleIDFormat, phaseFormat, repeatsRuleID, operatorNotPortable, ruleIsInvalid
+        case ruleInvalidJSON, ruleUnknownOperator, ruleInvalidArguments, ruleTooDeep, ruleTooLarge, ruleInputTooLarge
+        case ruleValueTooLarge, ruleTooManySteps, ruleNaN, ruleInvalidArgumentValues, ruleRaised
+        // Problem details
+        case oneFieldNotValid, fieldsNotValid
+        case methodNotAllowed, noOperation, unexpectedError, contentTypeNotAccepted, noAcceptableRepresentation
+        case bodyNotJSON, bodyNotJSONBecause, bodyUnreadable, documentUnreadable, bodyTooLarge, bodyOverLimit
+        case bodyNeedsContentType, missingQueryParameter, missingHeader, missingPathParameter, bodyRequired
+        case valueNotAllowed, notAnInstant, parameterUnreadable
+        case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted
+        case pendingMigrations
+        case ifMatchRequired, resourceChanged, idempotencyKeyInUse, idempotencyKeyReused
+        case bearerTokenRequired, tooManyRequests, roleMayNotCall, roleMayNotChangeOrganisations
+        case onlySecretariatSetsDueDiligence, credentialNotForLead, onlyLeadChangesProposal
+        case noSuchCall, noSuchOrganisation, noSuchProposal, noSuchToken, noSuchDocument, noCallForProposal
+        case callCodeExists
+        case onlyDraftsChange, onlyDraftsSubmit, cannotWithdraw, documentsOnlyOnDrafts, onlySubmittedScreened
+        case cannotSubmitOneReason, cannotSubmit, documentTypes, documentOverLimit
+        case noRulesetYet, noRulesetToScreenWith, screenBeforeOverriding, notScreened
+        case oneRuleNotValid, rulesNotValid, submissionRuleFailed, submissionRulesFailed
+
+        /// The texts; `{0}`, `{1}`… are the arguments. Field errors are said of the field at the pointer.
+        var texts: Texts {
+            switch self {
+            // MARK: Field errors
+            case .required:
+                Texts(en: "is required", fr: "est obligatoire", es: "es obligatorio", pt: "é obrigatório")
+            case .mustNotBeBlank:
+                Texts(en: "must not be blank", fr: "ne doit pas être vide", es: "no debe estar vacío", pt: "não deve estar em branco")
+            case .mustBeAtMostCharacters:
+                Texts(
+                    en: "must be at most {0} characters", fr: "doit comporter au plus {0} caractères",
+                    es: "debe tener como máximo {0} caracteres", pt: "deve ter no máximo {0} caracteres")
+            case .mustBeFromTo:
+                Texts(
+                    en: "must be from {0} to {1}", fr: "doit être compris entre {0} et {1}", es: "debe estar entre {0} y {1}",
+                    pt: "deve estar entre {0} e {1}")
+            case .mustBeGreaterThanZero:
+                Texts(en: "must be greater than 0", fr: "doit être supérieur à 0", es: "debe ser mayor que 0", pt: "deve ser maior que 0")
+            case .notACountryCode:
+                Texts(
+                    en: "is not an ISO 3166-1 alpha-2 country code", fr: "n'est pas un code de pays ISO 3166-1 alpha-2",
+                    es: "no es un código de país ISO 3166-1 alfa-2", pt: "não é um código de país ISO 3166-1 alfa-2")
+            case .notACurrencyCode:
+                Texts(
+                    en: "is not a current ISO 4217 currency code", fr: "n'est pas un code de devise ISO 4217 en vigueur",
+                    es: "no es un código de moneda ISO 4217 vigente", pt: "não é um código de moeda ISO 4217 vigente")
+            case .notAnEmail:
+                Texts(
+                    en: "is not an e-mail address", fr: "n'est pas une adresse électronique",
+                    es: "no es una dirección de correo electrónico", pt: "não é um endereço de e-mail")
+            case .notADate:
+                Texts(
+                    en: "is not a date (YYYY-MM-DD)", fr: "n'est pas une date (AAAA-MM-JJ)", es: "no es una fecha (AAAA-MM-DD)",
+                    pt: "não é uma data (AAAA-MM-DD)")
+            case .notAUUID:
+                Texts(en: "is not a UUID", fr: "n'est pas un UUID", es: "no es un UUID", pt: "não é um UUID")
+            case .notATimeZone:
+                Texts(
+                    en: "is not an IANA time zone", fr: "n'est pas un fuseau horaire IANA", es: "no es una zona horaria IANA",
+                    pt: "não é um fuso horário IANA")
+            case .mustBeHTTPURL:
+                Texts(
+                    en: "must be an http or https URL", fr: "doit être une URL http ou https", es: "debe ser una URL http o https",
+                    pt: "deve ser uma URL http ou https")
+            case .mustNotBeInFuture:
+                Texts(
+                    en: "must not be in the future", fr: "ne doit pas se situer dans le futur", es: "no puede ser una fecha futura",
+                    pt: "não pode ser uma data futura")
+            case .mustBeInFuture:
+                Texts(
+                    en: "must be in the future", fr: "doit se situer dans le futur", es: "debe ser una fecha futura",
+                    pt: "deve ser uma data futura")
+            case .mustBeAfterOpensAt:
+                Texts(
+                    en: "must be after opensAt", fr: "doit être postérieur à opensAt", es: "debe ser posterior a opensAt",
+                    pt: "deve ser posterior a opensAt")
+            case .isTaken:
+                Texts(en: "is taken", fr: "est déjà utilisé", es: "ya está en uso", pt: "já está em uso")
+            case .notACursor:
+                Texts(
+                    en: "is not a cursor this service issued", fr: "n'est pas un curseur émis par ce service",
+                    es: "no es un cursor emitido por este servicio", pt: "não é um cursor emitido por este serviço")
+            case .notAPhaseName:
+                Texts(en: "is not a phase name", fr: "n'est pas un nom de phase", es: "no es un nombre de fase", pt: "não é um nome de fase")
+            case .mustBePlainFileName:
+                Texts(
+                    en: "must be a plain file name", fr: "doit être un simple nom de fichier", es: "debe ser un nombre de archivo simple",
+                    pt: "deve ser um nome de arquivo simples")
+            case .documentIsEmpty:
+                Texts(en: "the document is empty", fr: "le document est vide", es: "el documento está vacío", pt: "o documento está vazio")
+            case .repeatsEarlierValue:
+                Texts(
+                    en: "repeats an earlier value", fr: "répète une valeur déjà indiquée", es: "repite un valor ya indicado",
+                    pt: "repete um valor já indicado")
+            case .repeatsEarlierLanguage:
+                Texts(
+                    en: "repeats an earlier language", fr: "répète une langue déjà indiquée", es: "repite un idioma ya indicado",
+                    pt: "repete um idioma já indicado")
+            case .repeatsEarlierCountry:
+                Texts(
+                    en: "repeats an earlier country", fr: "répète un pays déjà indiqué", es: "repite un país ya indicado",
+                    pt: "repete um país já indicado")
+            case .repeatsEarlierID:
+                Texts(
+                    en: "repeats an earlier id", fr: "répète un identifiant déjà indiqué", es: "repite un identificador ya indicado",
+                    pt: "repete um identificador já indicado")
+            case .repeatsEarlierRank:
+                Texts(
+                    en: "repeats an earlier rank", fr: "répète un rang déjà indiqué", es: "repite un puesto ya indicado",
+                    pt: "repete uma colocação já indicada")
+            case .repeatsEarlierTargetGroup:
+                Texts(
+                    en: "repeats an earlier target group", fr: "répète un groupe cible déjà indiqué",
+                    es: "repite un grupo destinatario ya indicado", pt: "repete um grupo-alvo já indicado")
+            case .repeatsEarlierOrganisation:
+                Texts(
+                    en: "repeats an earlier organisation", fr: "répète une organisation déjà indiquée",
+                    es: "repite una organización ya indicada", pt: "repete uma organização já indicada")
+            case .notAKnownField:
+                Texts(en: "is not a known field", fr: "n'est pas un champ connu", es: "no es un campo conocido", pt: "não é um campo conhecido")
+            case .hasInvalidValue:
+                Texts(en: "has an invalid value", fr: "a une valeur non valide", es: "tiene un valor no válido", pt: "tem um valor inválido")
+            case .mustBe:
+                Texts(en: "must be {0}", fr: "doit être {0}", es: "debe ser {0}", pt: "deve ser {0}")
+            case .mustBeNotNull:
+                Texts(en: "must be {0}, not null", fr: "doit être {0}, et non null", es: "debe ser {0}, no null", pt: "deve ser {0}, não null")
+            case .aString:
+                Texts(en: "a string", fr: "une chaîne de caractères", es: "una cadena de texto", pt: "uma cadeia de caracteres")
+            case .aBoolean:
+                Texts(en: "a boolean", fr: "un booléen", es: "un booleano", pt: "um booleano")
+            case .anInteger:
+                Texts(en: "an integer", fr: "un nombre entier", es: "un número entero", pt: "um número inteiro")
+            case .aNumber:
+                Texts(en: "a number", fr: "un nombre", es: "un número", pt: "um número")
+            case .anArray:
+                Texts(en: "an array", fr: "un tableau", es: "un arreglo", pt: "um array")
+            case .ofAnotherType:
+                Texts(en: "of another type", fr: "d'un autre type", es: "de otro tipo", pt: "de outro tipo")
+            case .mayNotBeSetByThisRole:
+                Texts(
+                    en: "may not be set by this role", fr: "ne peut pas être défini par ce rôle", es: "no puede ser definido por este rol",
+                    pt: "não pode ser definido por este perfil")
+            case .notAnOrganisationYouActFor:
+                Texts(
+                    en: "is not an organisation you act for", fr: "n'est pas une organisation que vous représentez",
+                    es: "no es una organización que usted represente", pt: "não é uma organização representada por esta credencial")
+            case .notARegisteredOrganisation:
+                Texts(
+                    en: "is not a registered organisation", fr: "n'est pas une organisation enregistrée",
+                    es: "no es una organización registrada", pt: "não é uma organização cadastrada")
+            case .applicantTokenNeedsOrganisation:
+                Texts(
+                    en: "must name at least one organisation for an applicant token",
+                    fr: "doit indiquer au moins une organisation pour un jeton du rôle applicant",
+                    es: "debe indicar al menos una organización para un token del rol applicant",
+                    pt: "deve indicar pelo menos uma organização para um token do perfil applicant")
+            case .mustBeEmptyForRole:
+                Texts(
+                    en: "must be empty for the {0} role", fr: "doit être vide pour le rôle {0}", es: "debe estar vacío para el rol {0}",
+                    pt: "deve estar vazio para o perfil {0}")
+            case .idempotencyKeyFormat:
+                Texts(
+                    en: "must be 1 to 200 printable ASCII characters", fr: "doit comporter de 1 à 200 caractères ASCII imprimables",
+                    es: "debe tener de 1 a 200 caracteres ASCII imprimibles", pt: "deve ter de 1 a 200 caracteres ASCII imprimíveis")
+            case .idempotencyKeyUsedElsewhere:
+                Texts(
+                    en: "was already used with another body or target", fr: "a déjà été utilisé avec un autre corps ou une autre cible",
+                    es: "ya se usó con otro cuerpo u otro destino", pt: "já foi usado com outro corpo ou outro destino")
+            case .isTheLeadOrganisation:
+                Texts(
+                    en: "is the lead organisation", fr: "est l'organisation chef de file", es: "es la organización líder",
+                    pt: "é a organização líder")
+            case .notALanguageOfThisCall:
+                Texts(
+                    en: "is not a language this call accepts", fr: "n'est pas une langue acceptée par cet appel",
+                    es: "no es un idioma que esta convocatoria acepte", pt: "não é um idioma aceito por esta convocatória")
+            case .notAStageOfThisCall:
+                Texts(
+                    en: "is not a stage this call accepts", fr: "n'est pas un stade accepté par cet appel",
+                    es: "no es una etapa que esta convocatoria acepte", pt: "não é um estágio aceito por esta convocatória")
+            case .deadlinePassed:
+                Texts(
+                    en: "the call's deadline ({0}) has passed", fr: "la date limite de l'appel ({0}) est dépassée",
+                    es: "la fecha límite de la convocatoria ({0}) ya ha pasado", pt: "o prazo da convocatória ({0}) já se encerrou")
+            case .callOpensAt:
+                Texts(
+                    en: "the call opens at {0}", fr: "l'appel n'ouvre qu'à partir de {0}", es: "la convocatoria no abre hasta {0}",
+                    pt: "a convocatória só abre em {0}")
+            case .needsAQuestion:
+                Texts(
+                    en: "needs at least one question of this call", fr: "doit contenir au moins une question de cet appel",
+                    es: "debe incluir al menos una pregunta de esta convocatoria",
+                    pt: "deve incluir pelo menos uma pergunta desta convocatória")
+            case .needsASolutionType:
+                Texts(
+                    en: "needs at least one solution type of this call", fr: "doit contenir au moins un type de solution de cet appel",
+                    es: "debe incluir al menos un tipo de solución de esta convocatoria",
+                    pt: "deve incluir pelo menos um tipo de solução desta convocatória")
+            case .needsATargetGroup:
+                Texts(
+                    en: "needs at least one target group of this call", fr: "doit contenir au moins un groupe cible de cet appel",
+                    es: "debe incluir al menos un grupo destinatario de esta convocatoria",
+                    pt: "deve incluir pelo menos um grupo-alvo desta convocatória")
+            case .needsAnEligibleCountry:
+                Texts(
+                    en: "needs at least one country eligible in this call", fr: "doit contenir au moins un pays éligible dans cet appel",
+                    es: "debe incluir al menos un país elegible en esta convocatoria",
+                    pt: "deve incluir pelo menos um país elegível nesta convocatória")
+            case .notAQuestionOfThisCall:
+                Texts(
+                    en: "is not a question of this call", fr: "n'est pas une question de cet appel",
+                    es: "no es una pregunta de esta convocatoria", pt: "não é uma pergunta desta convocatória")
+            case .notASolutionTypeOfThisCall:
+                Texts(
+                    en: "is not a solution type of this call", fr: "n'est pas un type de solution de cet appel",
+                    es: "no es un tipo de solución de esta convocatoria", pt: "não é um tipo de solução desta convocatória")
+            case .notATargetGroupOfThisCall:
+                Texts(
+                    en: "is not a target group of this call", fr: "n'est pas un groupe cible de cet appel",
+                    es: "no es un grupo destinatario de esta convocatoria", pt: "não é um grupo-alvo desta convocatória")
+            case .notAnEligibleCountryOfThisCall:
+                Texts(
+                    en: "is not a country eligible in this call", fr: "n'est pas un pays éligible dans cet appel",
+                    es: "no es un país elegible en esta convocatoria", pt: "não é um país elegível nesta convocatória")
+            case .mustHoldAtMostRules:
+                Texts(
+                    en: "must hold at most {0} rules", fr: "doit contenir au plus {0} règles", es: "debe contener como máximo {0} reglas",
+                    pt: "deve conter no máximo {0} regras")
+            case .ruleIDFormat:
+                Texts(
+                    en: "must be 1 to 64 of a-z 0-9 . _ - starting with a letter or digit",
+                    fr: "doit comporter de 1 à 64 caractères parmi a-z 0-9 . _ - et commencer par une lettre ou un chiffre",
+                    es: "debe tener de 1 a 64 caracteres entre a-z 0-9 . _ - y empezar por una letra o un dígito",
+                    pt: "deve ter de 1 a 64 caracteres entre a-z 0-9 . _ - e começar com uma letra ou um dígito")
+            case .phaseFormat:
+                Texts(
+                    en: "must be 1 to 40 of a-z 0-9 _ starting with a letter",
+                    fr: "doit comporter de 1 à 40 caractères parmi a-z 0-9 _ et commencer par une lettre",
+                    es: "debe tener de 1 a 40 caracteres entre a-z 0-9 _ y empezar por una letra",
+                    pt: "deve ter de 1 a 40 caracteres entre a-z 0-9 _ e começar com uma letra")
+            case .repeatsRuleID:
+                Texts(
+                    en: "repeats the id of {0} ({1})", fr: "répète l'identifiant de {0} ({1})", es: "repite el identificador de {0} ({1})",
+                    pt: "repete o identificador de {0} ({1})")
+            case .operatorNotPortable:
+                Texts(
+                    en: "rule {0}: operator \"{1}\" is not part of json-logic-js",
+                    fr: "règle {0} : l'opérateur « {1} » ne fait pas partie de json-logic-js",
+                    es: "regla {0}: el operador «{1}» no forma parte de json-logic-js",
+                    pt: "regra {0}: o operador “{1}” não faz parte do json-logic-js")
+            case .ruleIsInvalid:
+                Texts(en: "rule {0}: {1}", fr: "règle {0} : {1}", es: "regla {0}: {1}", pt: "regra {0}: {1}")
+            case .ruleInvalidJSON:
+                Texts(en: "Invalid JSON: {0}.", fr: "JSON non valide : {0}.", es: "JSON no válido: {0}.", pt: "JSON inválido: {0}.")
+            case .ruleUnknownOperator:
+                Texts(
+                    en: "Unknown operator \"{0}\".", fr: "Opérateur inconnu « {0} ».", es: "Operador desconocido «{0}».",
+                    pt: "Operador desconhecido “{0}”.")
+            case .ruleInvalidArguments:
+                Texts(
+                    en: "Invalid arguments for \"{0}\": {1}.", fr: "Arguments non valides pour « {0} » : {1}.",
+                    es: "Argumentos no válidos para «{0}»: {1}.", pt: "Argumentos inválidos para “{0}”: {1}.")
+            case .ruleTooDeep:
+                Texts(
+                    en: "Nesting is deeper than the limit of {0} levels.", fr: "L'imbrication dépasse la limite de {0} niveaux.",
+                    es: "El anidamiento supera el límite de {0} niveles.", pt: "O aninhamento excede o limite de {0} níveis.")
+            case .ruleTooLarge:
+                Texts(
+                    en: "The rule has more than the limit of {0} values.", fr: "La règle dépasse la limite de {0} valeurs.",
+                    es: "La regla supera el límite de {0} valores.", pt: "A regra excede o limite de {0} valores.")
+            case .ruleInputTooLarge:
+                Texts(
+                    en: "The JSON text is longer than the limit of {0} bytes.", fr: "Le texte JSON dépasse la limite de {0} octets.",
+                    es: "El texto JSON supera el límite de {0} bytes.", pt: "O texto JSON excede o limite de {0} bytes.")
+            case .ruleValueTooLarge:
+                Texts(
+                    en: "A value built during evaluation is larger than the limit of {0} elements.",
+                    fr: "Une valeur construite pendant l'évaluation dépasse la limite de {0} éléments.",
+                    es: "Un valor construido durante la evaluación supera el límite de {0} elementos.",
+                    pt: "Um valor construído durante a avaliação excede o limite de {0} elementos.")
+            case .ruleTooManySteps:
+                Texts(
+                    en: "Evaluation took more than the limit of {0} steps.", fr: "L'évaluation a dépassé la limite de {0} étapes.",
+                    es: "La evaluación superó el límite de {0} pasos.", pt: "A avaliação excedeu o limite de {0} passos.")
+            case .ruleNaN:
+                Texts(
+                    en: "Arithmetic produced no finite number (NaN).", fr: "Le calcul n'a produit aucun nombre fini (NaN).",
+                    es: "La aritmética no produjo ningún número finito (NaN).", pt: "A aritmética não produziu nenhum número finito (NaN).")
+            case .ruleInvalidArgumentValues:
+                Texts(
+                    en: "An operator received values it cannot work with.", fr: "Un opérateur a reçu des valeurs qu'il ne peut pas traiter.",
+                    es: "Un operador recibió valores con los que no puede trabajar.",
+                    pt: "Um operador recebeu valores com os quais não consegue trabalhar.")
+            case .ruleRaised:
+                Texts(
+                    en: "The rule raised an error: {0}.", fr: "La règle a levé une erreur : {0}.", es: "La regla generó un error: {0}.",
+                    pt: "A regra gerou um erro: {0}.")
+
+            // MARK: Problem details
+            case .oneFieldNotValid:
+                Texts(en: "1 field is not valid.", fr: "1 champ n'est pas valide.", es: "1 campo no es válido.", pt: "1 campo não é válido.")
+            case .fieldsNotValid:
+                Texts(
+                    en: "{0} fields are not valid.", fr: "{0} champs ne sont pas valides.", es: "{0} campos no son válidos.",
+                    pt: "{0} campos não são válidos.")
+            case .methodNotAllowed:
+                Texts(
+                    en: "{0} is not allowed on this path; allowed: {1}.",
+                    fr: "{0} n'est pas autorisé sur ce chemin ; méthodes autorisées : {1}.",
+                    es: "{0} no está permitido en esta ruta; métodos permitidos: {1}.",
+                    pt: "{0} não é permitido neste caminho; métodos permitidos: {1}.")
+            case .noOperation:
+                Texts(
+                    en: "No operation is documented at {0}.", fr: "Aucune opération n'est documentée à l'adresse {0}.",
+                    es: "No hay ninguna operación documentada en {0}.", pt: "Nenhuma operação está documentada em {0}.")
+            case .unexpectedError:
+                Texts(
+                    en: "An unexpected error occurred; quote request id {0} when reporting it.",
+                    fr: "Une erreur inattendue s'est produite ; veuillez indiquer l'identifiant de requête {0} en la signalant.",
+                    es: "Se produjo un error inesperado; indique el identificador de solicitud {0} al informarlo.",
+                    pt: "Ocorreu um erro inesperado; informe o identificador de requisição {0} ao relatá-lo.")
+            case .contentTypeNotAccepted:
+                Texts(
+                    en: "This operation does not accept that Content-Type.", fr: "Cette opération n'accepte pas ce Content-Type.",
+                    es: "Esta operación no acepta ese Content-Type.", pt: "Esta operação não aceita esse Content-Type.")
+            case .noAcceptableRepresentation:
+                Texts(
+                    en: "No representation matches the Accept header.", fr: "Aucune représentation ne correspond à l'en-tête Accept.",
+                    es: "Ninguna representación coincide con el encabezado Accept.",
+                    pt: "Nenhuma representação corresponde ao cabeçalho Accept.")
+            case .bodyNotJSON:
+                Texts(
+                    en: "The body is not valid JSON.", fr: "Le corps de la requête n'est pas un JSON valide.",
+                    es: "El cuerpo de la solicitud no es un JSON válido.", pt: "O corpo da requisição não é um JSON válido.")
+            case .bodyNotJSONBecause:
+                Texts(
+                    en: "The body is not valid JSON: {0}.", fr: "Le corps de la requête n'est pas un JSON valide : {0}.",
+                    es: "El cuerpo de la solicitud no es un JSON válido: {0}.", pt: "O corpo da requisição não é um JSON válido: {0}.")
+            case .bodyUnreadable:
+                Texts(
+                    en: "The body could not be read.", fr: "Le corps de la requête n'a pas pu être lu.",
+                    es: "No se pudo leer el cuerpo de la solicitud.", pt: "Não foi possível ler o corpo da requisição.")
+            case .documentUnreadable:
+                Texts(
+                    en: "The document could not be read.", fr: "Le document n'a pas pu être lu.", es: "No se pudo leer el documento.",
+                    pt: "Não foi possível ler o documento.")
+            case .bodyTooLarge:
+                Texts(
+                    en: "The body is {0} bytes; the limit is {1} bytes.",
+                    fr: "Le corps de la requête fait {0} octets ; la limite est de {1} octets.",
+                    es: "El cuerpo de la solicitud tiene {0} bytes; el límite es de {1} bytes.",
+                    pt: "O corpo da requisição tem {0} bytes; o limite é de {1} bytes.")
+            case .bodyOverLimit:
+                Texts(
+                    en: "The body is larger than the limit of {0} bytes.", fr: "Le corps de la requête dépasse la limite de {0} octets.",
+                    es: "El cuerpo de la solicitud supera el límite de {0} bytes.", pt: "O corpo da requisição excede o limite de {0} bytes.")
+            case .bodyNeedsContentType:
+                Texts(
+                    en: "A request body needs a Content-Type header.",
+                    fr: "Un corps de requête doit être accompagné d'un en-tête Content-Type.",
+                    es: "Un cuerpo de solicitud requiere un encabezado Content-Type.",
+                    pt: "Um corpo de requisição exige um cabeçalho Content-Type.")
+            case .missingQueryParameter:
+                Texts(
+                    en: "The query parameter {0} is required.", fr: "Le paramètre de requête {0} est obligatoire.",
+                    es: "El parámetro de consulta {0} es obligatorio.", pt: "O parâmetro de consulta {0} é obrigatório.")
+            case .missingHeader:
+                Texts(
+                    en: "The header {0} is required.", fr: "L'en-tête {0} est obligatoire.", es: "El encabezado {0} es obligatorio.",
+                    pt: "O cabeçalho {0} é obrigatório.")
+            case .missingPathParameter:
+                Texts(
+                    en: "The path parameter {0} is required.", fr: "Le paramètre de chemin {0} est obligatoire.",
+                    es: "El parámetro de ruta {0} es obligatorio.", pt: "O parâmetro de caminho {0} é obrigatório.")
+            case .bodyRequired:
+                Texts(
+                    en: "This operation needs a request body.", fr: "Cette opération nécessite un corps de requête.",
+                    es: "Esta operación requiere un cuerpo de solicitud.", pt: "Esta operação exige um corpo de requisição.")
+            case .valueNotAllowed:
+                Texts(
+                    en: "A parameter or header has a value that is not allowed: {0}.",
+                    fr: "Un paramètre ou un en-tête a une valeur non autorisée : {0}.",
+                    es: "Un parámetro o encabezado tiene un valor no permitido: {0}.",
+                    pt: "Um parâmetro ou cabeçalho tem um valor não permitido: {0}.")
+            case .notAnInstant:
+                Texts(
+                    en: "A parameter or header is not an RFC 3339 instant.",
+                    fr: "Un paramètre ou un en-tête n'est pas un instant RFC 3339.",
+                    es: "Un parámetro o encabezado no es un instante RFC 3339.",
+                    pt: "Um parâmetro ou cabeçalho não é um instante RFC 3339.")
+            case .parameterUnreadable:
+                Texts(
+                    en: "A parameter or header could not be read: {0}", fr: "Un paramètre ou un en-tête n'a pas pu être lu : {0}",
+                    es: "No se pudo leer un parámetro o encabezado: {0}", pt: "Não foi possível ler um parâmetro ou cabeçalho: {0}")
+            case .serviceBusy:
+                Texts(
+                    en: "The service is busy; try again shortly.",
+                    fr: "Le service est occupé ; veuillez réessayer dans quelques instants.",
+                    es: "El servicio está ocupado; vuelva a intentarlo en breve.", pt: "O serviço está ocupado; tente novamente em instantes.")
+            case .shuttingDown:
+                Texts(
+                    en: "The service is shutting down.", fr: "Le service est en cours d'arrêt.", es: "El servicio se está deteniendo.",
+                    pt: "O serviço está sendo encerrado.")
+            case .databaseUnreachableTryAgain:
+                Texts(
+                    en: "The database cannot be reached; try again shortly.",
+                    fr: "La base de données est injoignable ; veuillez réessayer dans quelques instants.",
+                    es: "No se puede acceder a la base de datos; vuelva a intentarlo en breve.",
+                    pt: "Não é possível acessar o banco de dados; tente novamente em instantes.")
+            case .databaseUnreachable:
+                Texts(
+                    en: "The database cannot be reached.", fr: "La base de données est injoignable.",
+                    es: "No se puede acceder a la base de datos.", pt: "Não é possível acessar o banco de dados.")
+            case .requestConflicted:
+                Texts(
+                    en: "The request conflicted with others; try again.",
+                    fr: "La requête est entrée en conflit avec d'autres ; veuillez réessayer.",
+                    es: "La solicitud entró en conflicto con otras; vuelva a intentarlo.",
+                    pt: "A requisição entrou em conflito com outras; tente novamente.")
+            case .pendingMigrations:
+                Texts(
+                    en: "The database schema has pending migrations.", fr: "Le schéma de la base de données a des migrations en attente.",
+                    es: "El esquema de la base de datos tiene migraciones pendientes.",
+                    pt: "O esquema do banco de dados tem migrações pendentes.")
+            case .ifMatchRequired:
+                Texts(
+                    en: "Send If-Match with the ETag of the version you are changing.",
+                    fr: "Veuillez envoyer If-Match avec l'ETag de la version que vous modifiez.",
+                    es: "Envíe If-Match con el ETag de la versión que está modificando.",
+                    pt: "Envie If-Match com o ETag da versão que está sendo alterada.")
+            case .resourceChanged:
+                Texts(
+                    en: "The resource has changed; its current ETag is {0}.", fr: "La ressource a changé ; son ETag actuel est {0}.",
+                    es: "El recurso ha cambiado; su ETag actual es {0}.", pt: "O recurso foi alterado; seu ETag atual é {0}.")
+            case .idempotencyKeyInUse:
+                Texts(
+                    en: "The Idempotency-Key is in use; try again.", fr: "L'Idempotency-Key est en cours d'utilisation ; veuillez réessayer.",
+                    es: "La Idempotency-Key está en uso; vuelva a intentarlo.", pt: "A Idempotency-Key está em uso; tente novamente.")
+            case .idempotencyKeyReused:
+                Texts(
+                    en: "This Idempotency-Key was used with a different request.",
+                    fr: "Cette Idempotency-Key a été utilisée avec une autre requête.",
+                    es: "Esta Idempotency-Key se usó con una solicitud diferente.",
+                    pt: "Esta Idempotency-Key foi usada com uma requisição diferente.")
+            case .bearerTokenRequired:
+                Texts(
+                    en: "A valid bearer token is required.", fr: "Un jeton porteur (bearer) valide est requis.",
+                    es: "Se requiere un token de portador (bearer) válido.", pt: "É necessário um token de portador (bearer) válido.")
+            case .tooManyRequests:
+                Texts(
+                    en: "Too many requests for this credential; retry in {0} s.",
+                    fr: "Trop de requêtes pour ce jeton ; veuillez réessayer dans {0} s.",
+                    es: "Demasiadas solicitudes para esta credencial; vuelva a intentarlo en {0} s.",
+                    pt: "Requisições demais para esta credencial; tente novamente em {0} s.")
+            case .roleMayNotCall:
+                Texts(
+                    en: "The {0} role may not call {1}.", fr: "Le rôle {0} ne peut pas appeler {1}.", es: "El rol {0} no puede llamar a {1}.",
+                    pt: "O perfil {0} não pode chamar {1}.")
+            case .roleMayNotChangeOrganisations:
+                Texts(
+                    en: "The {0} role may not change organisations.", fr: "Le rôle {0} ne peut pas modifier les organisations.",
+                    es: "El rol {0} no puede modificar organizaciones.", pt: "O perfil {0} não pode alterar organizações.")
+            case .onlySecretariatSetsDueDiligence:
+                Texts(
+                    en: "Only the secretariat sets due diligence.", fr: "Seul le secrétariat définit la vérification préalable.",
+                    es: "Solo la secretaría define la debida diligencia.", pt: "Somente a secretaria define a diligência prévia.")
+            case .credentialNotForLead:
+                Texts(
+                    en: "This credential does not act for the lead organisation.",
+                    fr: "Ce jeton n'agit pas au nom de l'organisation chef de file.",
+                    es: "Esta credencial no actúa en nombre de la organización líder.",
+                    pt: "Esta credencial não atua em nome da organização líder.")
+            case .onlyLeadChangesProposal:
+                Texts(
+                    en: "Only the lead organisation changes a proposal.", fr: "Seule l'organisation chef de file peut modifier une proposition.",
+                    es: "Solo la organización líder puede modificar una propuesta.",
+                    pt: "Somente a organização líder pode alterar uma proposta.")
+            case .noSuchCall:
+                Texts(en: "No call {0}.", fr: "Appel {0} introuvable.", es: "Convocatoria {0} no encontrada.", pt: "Convocatória {0} não encontrada.")
+            case .noSuchOrganisation:
+                Texts(
+                    en: "No organisation {0}.", fr: "Organisation {0} introuvable.", es: "Organización {0} no encontrada.",
+                    pt: "Organização {0} não encontrada.")
+            case .noSuchProposal:
+                Texts(en: "No proposal {0}.", fr: "Proposition {0} introuvable.", es: "Propuesta {0} no encontrada.", pt: "Proposta {0} não encontrada.")
+            case .noSuchToken:
+                Texts(en: "No token {0}.", fr: "Jeton {0} introuvable.", es: "Token {0} no encontrado.", pt: "Token {0} não encontrado.")
+            case .noSuchDocument:
+                Texts(en: "No document {0}.", fr: "Document {0} introuvable.", es: "Documento {0} no encontrado.", pt: "Documento {0} não encontrado.")
+            case .noCallForProposal:
+                Texts(
+                    en: "No call for proposal {0}.", fr: "Appel de la proposition {0} introuvable.",
+                    es: "No se encontró la convocatoria de la propuesta {0}.", pt: "Convocatória da proposta {0} não encontrada.")
+            case .callCodeExists:
+                Texts(
+                    en: "A call with code {0} exists already.", fr: "Un appel portant le code {0} existe déjà.",
+                    es: "Ya existe una convocatoria con el código {0}.", pt: "Já existe uma convocatória com o código {0}.")
+            case .onlyDraftsChange:
+                Texts(
+                    en: "The proposal is {0}; only drafts can be changed.",
+                    fr: "La proposition est à l'état « {0} » ; seuls les brouillons peuvent être modifiés.",
+                    es: "La propuesta está en estado «{0}»; solo se pueden modificar los borradores.",
+                    pt: "A proposta está no estado “{0}”; apenas rascunhos podem ser alterados.")
+            case .onlyDraftsSubmit:
+                Texts(
+                    en: "The proposal is {0}; only drafts can be submitted.",
+                    fr: "La proposition est à l'état « {0} » ; seuls les brouillons peuvent être soumis.",
+                    es: "La propuesta está en estado «{0}»; solo se pueden presentar los borradores.",
+                    pt: "A proposta está no estado “{0}”; apenas rascunhos podem ser submetidos.")
+            case .cannotWithdraw:
+                Texts(
+                    en: "The proposal is {0}; it cannot be withdrawn.",
+                    fr: "La proposition est à l'état « {0} » ; elle ne peut pas être retirée.",
+                    es: "La propuesta está en estado «{0}»; no se puede retirar.",
+                    pt: "A proposta está no estado “{0}”; não pode ser retirada.")
+            case .documentsOnlyOnDrafts:
+                Texts(
+                    en: "The proposal is {0}; documents are attached to drafts.",
+                    fr: "La proposition est à l'état « {0} » ; les documents ne se joignent qu'aux brouillons.",
+                    es: "La propuesta está en estado «{0}»; los documentos solo se adjuntan a borradores.",
+                    pt: "A proposta está no estado “{0}”; documentos só são anexados a rascunhos.")
+            case .onlySubmittedScreened:
+                Texts(
+                    en: "The proposal is {0}; only submitted proposals are screened.",
+                    fr: "La proposition est à l'état « {0} » ; seules les propositions soumises sont examinées.",
+                    es: "La propuesta está en estado «{0}»; solo se evalúan las propuestas presentadas.",
+                    pt: "A proposta está no estado “{0}”; apenas propostas submetidas passam pela triagem.")
+            case .cannotSubmitOneReason:
+                Texts(
+                    en: "The proposal cannot be submitted: 1 reason.", fr: "La proposition ne peut pas être soumise : 1 motif.",
+                    es: "La propuesta no se puede presentar: 1 motivo.", pt: "A proposta não pode ser submetida: 1 motivo.")
+            case .cannotSubmit:
+                Texts(
+                    en: "The proposal cannot be submitted: {0} reasons.", fr: "La proposition ne peut pas être soumise : {0} motifs.",
+                    es: "La propuesta no se puede presentar: {0} motivos.", pt: "A proposta não pode ser submetida: {0} motivos.")
+            case .documentTypes:
+                Texts(
+                    en: "Documents may be {0}.", fr: "Les documents peuvent être de type {0}.", es: "Los documentos pueden ser de tipo {0}.",
+                    pt: "Os documentos podem ser do tipo {0}.")
+            case .documentOverLimit:
+                Texts(
+                    en: "The document is larger than the limit of {0} bytes.", fr: "Le document dépasse la limite de {0} octets.",
+                    es: "El documento supera el límite de {0} bytes.", pt: "O documento excede o limite de {0} bytes.")
+            case .noRulesetYet:
+                Texts(
+                    en: "The call {0} has no ruleset yet.", fr: "L'appel {0} n'a pas encore de jeu de règles.",
+                    es: "La convocatoria {0} aún no tiene un conjunto de reglas.", pt: "A convocatória {0} ainda não tem um conjunto de regras.")
+            case .noRulesetToScreenWith:
+                Texts(
+                    en: "The call {0} has no ruleset to screen with.", fr: "L'appel {0} n'a pas de jeu de règles pour examiner les propositions.",
+                    es: "La convocatoria {0} no tiene un conjunto de reglas para evaluar las propuestas.",
+                    pt: "A convocatória {0} não tem um conjunto de regras para a triagem.")
+            case .screenBeforeOverriding:
+                Texts(
+                    en: "The proposal has not been screened; screen it before overriding the decision.",
+                    fr: "La proposition n'a pas encore été examinée ; veuillez l'examiner avant de remplacer la décision.",
+                    es: "La propuesta no ha sido evaluada; evalúela antes de anular la decisión.",
+                    pt: "A proposta não passou pela triagem; faça a triagem antes de substituir a decisão.")
+            case .notScreened:
+                Texts(
+                    en: "The proposal {0} has not been screened.", fr: "La proposition {0} n'a pas encore été examinée.",
+                    es: "La propuesta {0} no ha sido evaluada.", pt: "A proposta {0} não passou pela triagem.")
+            case .oneRuleNotValid:
+                Texts(en: "1 rule is not valid.", fr: "1 règle n'est pas valide.", es: "1 regla no es válida.", pt: "1 regra não é válida.")
+            case .rulesNotValid:
+                Texts(
+                    en: "{0} problems with the rules.", fr: "{0} problèmes dans les règles.", es: "{0} problemas en las reglas.",
+                    pt: "{0} problemas nas regras.")
+            case .submissionRuleFailed:
+                Texts(
+                    en: "The proposal does not meet 1 rule of the call (ruleset version {0}).",
+                    fr: "La proposition ne respecte pas 1 règle de l'appel (version {0} du jeu de règles).",
+                    es: "La propuesta no cumple 1 regla de la convocatoria (versión {0} del conjunto de reglas).",
+                    pt: "A proposta não cumpre 1 regra da convocatória (versão {0} do conjunto de regras).")
+            case .submissionRulesFailed:
+                Texts(
+                    en: "The proposal does not meet {0} rules of the call (ruleset version {1}).",
+                    fr: "La proposition ne respecte pas {0} règles de l'appel (version {1} du jeu de règles).",
+                    es: "La propuesta no cumple {0} reglas de la convocatoria (versión {1} del conjunto de reglas).",
+                    pt: "A proposta não cumpre {0} regras da convocatória (versão {1} do conjunto de regras).")
+            }
+        }
+    }
+}
