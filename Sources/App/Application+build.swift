@@ -103,6 +103,7 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
     router.add(middleware: RequestLimitsMiddleware(
         maxBodyBytes: dependencies.configuration.maxBodyBytes,
         maxDocumentBytes: dependencies.configuration.maxDocumentBytes))
+    router.add(middleware: ProposalFastReads(access: access, proposals: handlers.proposals))
     try register(router)
     return router
 }

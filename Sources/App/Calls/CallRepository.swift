@@ -23,8 +23,7 @@ enum CallRepository {
                 RETURNING \(representation)
                 """))!
         } catch let error as DatabaseError where error.isUniqueViolation {
-            throw Problem(.conflict, detail: "A call with code \(code) exists already.",
-                          errors: [.init(pointer: "/code", detail: "is taken")])
+            throw Problem(.conflict, detail: .callCodeExists(code), errors: [.init(pointer: "/code", detail: .isTaken)])
         }
     }
 
@@ -35,8 +34,7 @@ enum CallRepository {
                 WHERE id = \(id) RETURNING \(representation)
                 """))!
         } catch let error as DatabaseError where error.isUniqueViolation {
-            throw Problem(.conflict, detail: "A call with code \(code) exists already.",
-                          errors: [.init(pointer: "/code", detail: "is taken")])
+            throw Problem(.conflict, detail: .callCodeExists(code), errors: [.init(pointer: "/code", detail: .isTaken)])
         }
     }
 
@@ -47,6 +45,13 @@ enum CallRepository {
         let rows = try connection.query("SELECT id, \(representation) FROM calls WHERE \(filter) \(lock)")
         guard let row = rows.first else { return nil }
         return (try row.decode(UUID.self, column: "id"), try decodeRow(row))
+    }
+
+    /// Only the id, by id or by code (for callers that do not need the definition; it is large).
+    static func id(_ connection: Connection, _ reference: String, forUpdate: Bool = false) throws -> UUID? {
+        let lock = SQL(unsafeRaw: forUpdate ? "FOR UPDATE" : "")
+        let filter: SQL = UUID(uuidString: reference).map { "id = \($0)" } ?? "code = \(reference)"
+        return try connection.query("SELECT id FROM calls WHERE \(filter) \(lock)").first?.decode(UUID.self, column: "id")
     }
 
     static func list(_ connection: Connection, after seq: Int64, limit: Int) throws -> [Row] {

@@ -18,16 +18,16 @@ struct ProposalService: Sendable {
         try ProposalValidation.validate(input)
         let lead = UUID(uuidString: input.leadOrganisationId)!
         guard principal.actsFor(organisation: lead) else {
-            throw Problem(.forbidden, detail: "This credential does not act for the lead organisation.",
-                          errors: [.init(pointer: "/leadOrganisationId", detail: "is not an organisation you act for")])
+            throw Problem(.forbidden, detail: .credentialNotForLead,
+                          errors: [.init(pointer: "/leadOrganisationId", detail: .notAnOrganisationYouActFor)])
         }
         let document = try Representation.json(input)
         let request = try IdempotentRequest(
             key: idempotencyKey, principal: principal, operation: "createProposal",
             target: "/v1/calls/\(callReference)/proposals", body: document)
         let answer = try await request.run(pool) { connection in
-            guard let (callID, _) = try CallRepository.find(connection, callReference) else {
-                throw Problem.notFound("No call \(callReference).")
+            guard let callID = try CallRepository.id(connection, callReference) else {
+                throw Problem.notFound(.noSuch(.call, callReference))
             }
             try Self.requireOrganisationsExist(connection, input)
             let row = try ProposalRepository.insert(connection, callID: callID, Self.columns(input, document: document))
@@ -39,16 +39,27 @@ struct ProposalService: Sendable {
     }
 
     func get(_ id: String) async throws -> Proposal {
+        try Representation.decode(Proposal.self, from: try await representation(id).json)
+    }
+
+    /// The stored representation as PostgreSQL renders it (the fast read path sends it as is).
+    func representation(_ id: String) async throws -> (json: String, version: Int) {
         let visibility = try Self.visibility()
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound("No proposal \(id).") }
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let row = try await pool.withConnection { connection in
             try ProposalRepository.find(connection, id: uuid, visibility: visibility)
         }
-        guard let row else { throw Problem.notFound("No proposal \(id).") }
-        return try Representation.decode(Proposal.self, from: row.json)
+        guard let row else { throw Problem.notFound(.noSuch(.proposal, id)) }
+        return (row.json, row.version)
     }
 
     func list(filter: ProposalRepository.Filter, cursor: String?, limit: Int?) async throws -> (items: [Proposal], next: String?) {
+        let page = try await representations(filter: filter, cursor: cursor, limit: limit)
+        return (try page.items.map { try Representation.decode(Proposal.self, from: $0) }, page.next)
+    }
+
+    /// A page of stored representations as PostgreSQL renders them.
+    func representations(filter: ProposalRepository.Filter, cursor: String?, limit: Int?) async throws -> (items: [String], next: String?) {
         let visibility = try Self.visibility()
         let after = try PageCursor.decode(cursor)
         let limit = try PageCursor.limit(limit)
@@ -56,26 +67,26 @@ struct ProposalService: Sendable {
             try ProposalRepository.list(connection, filter: filter, visibility: visibility, after: after, limit: limit + 1)
         }
         let (page, next) = PageCursor.page(rows, limit: limit) { row in row.seq }
-        return (try page.map { try Representation.decode(Proposal.self, from: $0.json) }, next)
+        return (page.map(\.json), next)
     }
 
     func update(_ id: String, patch: JSONValue, ifMatch: String?) async throws -> Proposal {
         let actor = AuditActor.current
         let principal = try Principal.current
         let visibility = try Self.visibility()
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound("No proposal \(id).") }
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let json = try await pool.withTransaction { connection in
             let current = try Self.lockForChange(connection, uuid, visibility: visibility, principal: principal)
             guard current.status == "draft" else {
-                throw Problem(.conflict, detail: "The proposal is \(current.status); only drafts can be changed.")
+                throw Problem(.conflict, detail: .onlyDraftsChange(status: current.status))
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
             let merged = MergePatch.apply(patch, to: Self.inputPart(of: try JSONValue(parsing: Array(current.json.utf8))))
             let input = try Representation.decodeInput(Input.self, from: merged)
             try ProposalValidation.validate(input)
             if let lead = UUID(uuidString: input.leadOrganisationId), !principal.actsFor(organisation: lead) {
-                throw Problem(.forbidden, detail: "This credential does not act for the lead organisation.",
-                              errors: [.init(pointer: "/leadOrganisationId", detail: "is not an organisation you act for")])
+                throw Problem(.forbidden, detail: .credentialNotForLead,
+                              errors: [.init(pointer: "/leadOrganisationId", detail: .notAnOrganisationYouActFor)])
             }
             try Self.requireOrganisationsExist(connection, input)
             let row = try ProposalRepository.update(
@@ -91,28 +102,27 @@ struct ProposalService: Sendable {
         let actor = AuditActor.current
         let principal = try Principal.current
         let visibility = try Self.visibility()
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound("No proposal \(id).") }
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let instant = now()
-        let language = RequestScope.language
         let request = try IdempotentRequest(
             key: idempotencyKey, principal: principal, operation: "submitProposal", target: "/v1/proposals/\(id)/submit", body: "")
         let answer = try await request.run(pool) { connection in
             let current = try Self.lockForChange(connection, uuid, visibility: visibility, principal: principal)
             guard current.status == "draft" else {
-                throw Problem(.conflict, detail: "The proposal is \(current.status); only drafts can be submitted.")
+                throw Problem(.conflict, detail: .onlyDraftsSubmit(status: current.status))
             }
             guard let (callID, callRow) = try CallRepository.find(connection, current.callID.uuidString, forUpdate: true) else {
-                throw Problem.notFound("No call for proposal \(id).")
+                throw Problem.notFound(.noCallForProposal(id))
             }
             let call = try Representation.decode(Components.Schemas.Call.self, from: callRow.json)
             let input = try Representation.decode(Input.self, from: Self.inputPart(of: try JSONValue(parsing: Array(current.json.utf8))).jsonText)
             let reasons = ProposalValidation.completeness(input, call: call, submittedAt: instant)
             guard reasons.isEmpty else {
-                throw Problem(.unprocessable, detail: "The proposal cannot be submitted: \(reasons.count) reason(s).", errors: reasons)
+                throw Problem(.unprocessable, detail: .cannotSubmit(reasons: reasons.count), errors: reasons)
             }
             let rulesetVersion = try SubmissionRules.enforce(
                 connection, proposal: try Representation.decode(Proposal.self, from: current.json), call: call, callID: callID,
-                at: instant, language: language)
+                at: instant)
             let sequence = try connection.query("""
                 UPDATE calls SET last_receipt = last_receipt + 1 WHERE id = \(callID) RETURNING last_receipt
                 """).first!.decode(Int.self, column: "last_receipt")
@@ -131,14 +141,14 @@ struct ProposalService: Sendable {
         let actor = AuditActor.current
         let principal = try Principal.current
         let visibility = try Self.visibility()
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound("No proposal \(id).") }
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let instant = now()
         let request = try IdempotentRequest(
             key: idempotencyKey, principal: principal, operation: "withdrawProposal", target: "/v1/proposals/\(id)/withdraw", body: "")
         let answer = try await request.run(pool) { connection in
             let current = try Self.lockForChange(connection, uuid, visibility: visibility, principal: principal)
             guard current.status == "draft" || current.status == "submitted" else {
-                throw Problem(.conflict, detail: "The proposal is \(current.status); it cannot be withdrawn.")
+                throw Problem(.conflict, detail: .cannotWithdraw(status: current.status))
             }
             let row = try ProposalRepository.markWithdrawn(connection, id: uuid, at: instant)
             try audit.record(connection, actor: actor, action: "proposal.withdrawn", entity: "proposal", id: uuid.uuidString.lowercased(),
@@ -165,10 +175,10 @@ struct ProposalService: Sendable {
     static func lockForChange(_ connection: Connection, _ id: UUID, visibility: ProposalRepository.Visibility,
                               principal: Principal) throws -> ProposalRepository.Row {
         guard let row = try ProposalRepository.find(connection, id: id, visibility: visibility, forUpdate: true) else {
-            throw Problem.notFound("No proposal \(id.uuidString.lowercased()).")
+            throw Problem.notFound(.noSuch(.proposal, id.uuidString.lowercased()))
         }
         guard principal.actsFor(organisation: row.leadOrganisationID) else {
-            throw Problem(.forbidden, detail: "Only the lead organisation changes a proposal.")
+            throw Problem(.forbidden, detail: .onlyLeadChangesProposal)
         }
         return row
     }
@@ -177,10 +187,10 @@ struct ProposalService: Sendable {
         let ids = [input.leadOrganisationId] + (input.partners ?? []).map(\.organisationId)
         let existing = try OrganisationRepository.existing(connection, ids: ids.compactMap(UUID.init(uuidString:)))
         var v = Validator()
-        v.check(existing.contains(UUID(uuidString: input.leadOrganisationId)!), "/leadOrganisationId", "is not a registered organisation")
+        v.check(existing.contains(UUID(uuidString: input.leadOrganisationId)!), "/leadOrganisationId", .notARegisteredOrganisation)
         for (index, partner) in (input.partners ?? []).enumerated() {
             v.check(UUID(uuidString: partner.organisationId).map(existing.contains) ?? false,
-                    "/partners/\(index)/organisationId", "is not a registered organisation")
+                    "/partners/\(index)/organisationId", .notARegisteredOrganisation)
         }
         try v.throwIfInvalid()
     }

@@ -1,0 +1,66 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The two hottest reads, `GET /v1/proposals/{proposalId}` and `GET /v1/proposals` with at most
+/// `limit` and `cursor`, answered with the JSON PostgreSQL already rendered instead of decoding it into
+/// the generated types and encoding it again (that round trip was most of their CPU time).
+/// Same contract, same access checks (`AccessMiddleware.authorize`), same service; any other shape
+/// of request (filters, bad ids) goes on to the generated handlers.
+struct ProposalFastReads<Context: RequestContext>: RouterMiddleware {
+    let access: AccessMiddleware
+    let proposals: ProposalService
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .get else { return try await next(request, context) }
+        let segments = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
+        // ["", "v1", "proposals"] or ["", "v1", "proposals", "<uuid>"]
+        guard segments.count >= 3, segments.count <= 4, segments[0].isEmpty, segments[1] == "v1", segments[2] == "proposals"
+        else { return try await next(request, context) }
+        if segments.count == 4 {
+            guard UUID(uuidString: String(segments[3])) != nil else { return try await next(request, context) }
+            return try await one(String(segments[3]), request)
+        }
+        let query = request.uri.queryParameters
+        guard query.allSatisfy({ $0.key == "limit" || $0.key == "cursor" }) else { return try await next(request, context) }
+        var limit: Int?
+        if let text = query["limit"] {
+            guard let number = Int(text) else { return try await next(request, context) }
+            limit = number
+        }
+        return try await page(limit: limit, cursor: query["cursor"].map(String.init), request)
+    }
+
+    private func one(_ id: String, _ request: Request) async throws -> Response {
+        let principal = try await access.authorize("getProposal", authorization: request.headers[.authorization])
+        let (json, version) = try await RequestScope.$principal.withValue(principal) { try await proposals.representation(id) }
+        var headers: HTTPFields = [.eTag: EntityTag.of(version: version)]
+        if EntityTag.noneMatchHolds(request.headers[.ifNoneMatch], version: version) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json)))
+    }
+
+    private func page(limit: Int?, cursor: String?, _ request: Request) async throws -> Response {
+        let principal = try await access.authorize("listProposals", authorization: request.headers[.authorization])
+        let page = try await RequestScope.$principal.withValue(principal) {
+            try await proposals.representations(filter: .init(), cursor: cursor, limit: limit)
+        }
+        var body = ByteBuffer()
+        body.reserveCapacity(page.items.reduce(64) { $0 + $1.utf8.count + 1 })
+        body.writeString(#"{"items":["#)
+        for (index, item) in page.items.enumerated() {
+            if index > 0 { body.writeString(",") }
+            body.writeString(item)
+        }
+        body.writeString(#"],"nextCursor":"#)
+        // Cursors are base64url: no character needs escaping inside the quotes.
+        body.writeString(page.next.map { "\"\($0)\"" } ?? "null")
+        body.writeString("}")
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        let query = limit.map { [("limit", String($0))] } ?? []
+        if let link = PageCursor.link(path: "/v1/proposals", query: query, next: page.next) { headers[.link] = link }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+    }
+}
