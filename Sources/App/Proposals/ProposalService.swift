@@ -99,15 +99,8 @@ struct ProposalService: Sendable {
     }
 
     func submit(_ id: String, idempotencyKey: String?) async throws -> Proposal {
-        let actor = AuditActor.current
-        let principal = try Principal.current
-        let visibility = try Self.visibility()
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
-        let instant = now()
-        let request = try IdempotentRequest(
-            key: idempotencyKey, principal: principal, operation: "submitProposal", target: "/v1/proposals/\(id)/submit", body: "")
-        let answer = try await request.run(pool) { connection in
-            let current = try Self.lockForChange(connection, uuid, visibility: visibility, principal: principal)
+        try await transition(id, operation: "submitProposal", action: "submit", idempotencyKey: idempotencyKey) {
+            connection, current, uuid, instant, actor in
             guard current.status == "draft" else {
                 throw Problem(.conflict, detail: .onlyDraftsSubmit(status: current.status))
             }
@@ -132,28 +125,39 @@ struct ProposalService: Sendable {
             try audit.record(connection, actor: actor, action: "proposal.submitted", entity: "proposal", id: uuid.uuidString.lowercased(),
                              changes: .fields(["status": (old: "draft", new: "submitted"), "receipt": (old: .null, new: .string(number)),
                                                "rulesetVersion": (old: .null, new: rulesetVersion.map { .number(Double($0)) } ?? .null)]))
-            return .init(status: 200, body: row.json)
+            return row.json
         }
-        return try Representation.decode(Proposal.self, from: answer.body)
     }
 
     func withdraw(_ id: String, idempotencyKey: String?) async throws -> Proposal {
-        let actor = AuditActor.current
-        let principal = try Principal.current
-        let visibility = try Self.visibility()
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
-        let instant = now()
-        let request = try IdempotentRequest(
-            key: idempotencyKey, principal: principal, operation: "withdrawProposal", target: "/v1/proposals/\(id)/withdraw", body: "")
-        let answer = try await request.run(pool) { connection in
-            let current = try Self.lockForChange(connection, uuid, visibility: visibility, principal: principal)
+        try await transition(id, operation: "withdrawProposal", action: "withdraw", idempotencyKey: idempotencyKey) {
+            connection, current, uuid, instant, actor in
             guard current.status == "draft" || current.status == "submitted" else {
                 throw Problem(.conflict, detail: .cannotWithdraw(status: current.status))
             }
             let row = try ProposalRepository.markWithdrawn(connection, id: uuid, at: instant)
             try audit.record(connection, actor: actor, action: "proposal.withdrawn", entity: "proposal", id: uuid.uuidString.lowercased(),
                              changes: .fields(["status": (old: .string(current.status), new: "withdrawn")]))
-            return .init(status: 200, body: row.json)
+            return row.json
+        }
+    }
+
+    /// A state change of one proposal: locked, checked for who may change it, done in one transaction
+    /// with its audit event, replayed for a repeated Idempotency-Key. `change` returns the new representation.
+    private func transition(
+        _ id: String, operation: String, action: String, idempotencyKey: String?,
+        _ change: @escaping @Sendable (Connection, ProposalRepository.Row, UUID, Date, AuditActor) throws -> String
+    ) async throws -> Proposal {
+        let actor = AuditActor.current
+        let principal = try Principal.current
+        let visibility = try Self.visibility()
+        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
+        let instant = now()
+        let request = try IdempotentRequest(
+            key: idempotencyKey, principal: principal, operation: operation, target: "/v1/proposals/\(id)/\(action)", body: "")
+        let answer = try await request.run(pool) { connection in
+            let current = try Self.lockForChange(connection, uuid, visibility: visibility, principal: principal)
+            return .init(status: 200, body: try change(connection, current, uuid, instant, actor))
         }
         return try Representation.decode(Proposal.self, from: answer.body)
     }
