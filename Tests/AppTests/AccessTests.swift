@@ -137,3 +137,35 @@ func XCTAssertThrowsErrorAsync(_ body: () async throws -> Void, file: StaticStri
         XCTFail("expected an error", file: file, line: line)
     } catch {}
 }
+
+/// Reporting tools read proposals without the project lead's contact data, on both read paths.
+final class ReportingViewTests: XCTestCase {
+    func testReportingSeesProposalsWithoutTheProjectLead() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let id = try await Fixtures.proposalID(client, lead: lead)
+            let reporting = try await Fixtures.token(app, role: "reporting")
+            let fast = try await client.call(.get, "/v1/proposals/\(id)", token: reporting)
+            XCTAssertEqual(fast.status, .ok)
+            XCTAssertNil(fast["projectLead"])
+            XCTAssertFalse(fast.text.contains("ana@formaliza.example"))
+            XCTAssertEqual(fast["title"] as? String, "Formalisation in two clicks")
+            let filtered = try await client.call(.get, "/v1/proposals?status=draft", token: reporting)
+            XCTAssertEqual(filtered.status, .ok, filtered.text)
+            XCTAssertFalse(filtered.text.contains("ana@formaliza.example"))
+            let plain = try await client.call(.get, "/v1/proposals", token: reporting)
+            XCTAssertFalse(plain.text.contains("ana@formaliza.example"))
+            let facts = try await client.call(.get, "/v1/proposals/\(id)/facts", token: reporting)
+            XCTAssertEqual(facts.status, .ok, facts.text)
+            XCTAssertFalse(facts.text.contains("ana@formaliza.example"))
+            let eligibility = try await client.call(.get, "/v1/proposals/\(id)/eligibility", token: reporting)
+            XCTAssertEqual(eligibility.status, .ok, eligibility.text)
+            XCTAssertFalse(eligibility.text.contains("ana@formaliza.example"))
+            // Admins still see it.
+            let admin = try await client.call(.get, "/v1/proposals/\(id)")
+            XCTAssertNotNil(admin["projectLead"])
+            let adminFacts = try await client.call(.get, "/v1/proposals/\(id)/facts")
+            XCTAssertTrue(adminFacts.text.contains("ana@formaliza.example"))
+        }
+    }
+}

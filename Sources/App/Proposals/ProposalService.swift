@@ -50,7 +50,7 @@ struct ProposalService: Sendable {
             try ProposalRepository.find(connection, id: uuid, visibility: visibility)
         }
         guard let row else { throw Problem.notFound(.noSuch(.proposal, id)) }
-        return (row.json, row.version)
+        return (try Self.view(row.json, for: Principal.current), row.version)
     }
 
     func list(filter: ProposalRepository.Filter, cursor: String?, limit: Int?) async throws -> (items: [Proposal], next: String?) {
@@ -67,7 +67,17 @@ struct ProposalService: Sendable {
             try ProposalRepository.list(connection, filter: filter, visibility: visibility, after: after, limit: limit + 1)
         }
         let (page, next) = PageCursor.page(rows, limit: limit) { row in row.seq }
-        return (page.map(\.json), next)
+        let principal = try Principal.current
+        return (try page.map { try Self.view($0.json, for: principal) }, next)
+    }
+
+    /// What this caller may see of a proposal: reporting tools get no personal contact data, so the
+    /// project lead (a person with an e-mail the contract requires) is left out for them.
+    static func view(_ json: String, for principal: Principal) throws -> String {
+        guard principal.role == .reporting else { return json }
+        guard case .object(var fields) = try JSONValue(parsing: Array(json.utf8)) else { return json }
+        fields.removeValue(forKey: "projectLead")
+        return JSONValue.object(fields).jsonText
     }
 
     func update(_ id: String, patch: JSONValue, ifMatch: String?) async throws -> Proposal {

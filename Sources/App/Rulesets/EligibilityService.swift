@@ -18,11 +18,15 @@ struct EligibilityService: Sendable {
     /// The facts the rules read about a proposal the caller may see (others answer 404, as for the proposal).
     func facts(_ id: String) async throws -> Facts {
         let visibility = try ProposalService.visibility()
+        let reporting = try Principal.current.role == .reporting
         let instant = now()
-        return try await pool.withConnection { connection in
+        var facts = try await pool.withConnection { connection in
             let (proposal, call, _) = try Self.load(connection, id, visibility: visibility)
             return try FactsBuilder.build(connection, proposal: proposal, call: call, at: instant)
         }
+        // Reporting tools see no personal contact data (the rules themselves always read every fact).
+        if reporting { facts.proposal.projectLead = nil }
+        return facts
     }
 
     /// A dry run of the current ruleset's rules of `phases` (the eligibility phases when nil); nothing is stored.
@@ -36,7 +40,8 @@ struct EligibilityService: Sendable {
         try v.throwIfInvalid()
         let instant = now()
         let language = RequestScope.language
-        return try await pool.withConnection { connection in
+        let reporting = try Principal.current.role == .reporting
+        let eligibility = try await pool.withConnection { connection in
             let (proposal, call, callID) = try Self.load(connection, id, visibility: visibility)
             guard let ruleset = try RulesetService.current(connection, callID: callID) else {
                 throw Problem.notFound(.noRulesetYet(call: call.code))
@@ -48,6 +53,14 @@ struct EligibilityService: Sendable {
                 phases: phases, outcome: results.contains(where: \.blocks) ? .fail : .pass,
                 rules: results.map { Self.representation($0, in: language) })
         }
+        guard reporting else { return eligibility }
+        var redacted = eligibility
+        redacted.rules = eligibility.rules.map { rule in
+            var rule = rule
+            rule.facts = rule.facts.filter { !$0.path.hasPrefix("proposal.projectLead") }
+            return rule
+        }
+        return redacted
     }
 
     /// Screens a submitted proposal against the current ruleset's eligibility rules and records the decision.
