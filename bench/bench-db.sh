@@ -8,7 +8,7 @@ SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
 RUNS=${RUNS:-3}
 SCALE=${SCALE:-1}
 
-swift build -c release --scratch-path .build-release --product convoca-bench >/dev/null
+swift build -c release --scratch-path .build-release --product convoca-bench >/dev/null 2>&1
 bench_bin=.build-release/release/convoca-bench
 dir=$(mktemp -d /tmp/convoca-bench.XXXXXX)
 trap 'scripts/pg.sh stop "$dir"; rm -rf "$dir"' EXIT
@@ -21,16 +21,18 @@ host=$dir/socket
 rows=$((SCALE * 100000))
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-pg=(); ours=()
+pg=(); ours=(); handoff=()
 for run in $(seq "$RUNS"); do
   # Alternate the two so that machine noise falls on both alike.
   p=$("$pgbench" -h "$host" -U postgres -S -M prepared -c "$WORKERS" -j 2 -T "$SECONDS_PER_RUN" -n postgres 2>/dev/null \
       | awk '/tps =/ {print int($3)}' | tail -1)
-  o=$("$bench_bin" "$url" "$WORKERS" "$SECONDS_PER_RUN" "$rows")
-  echo "run $run: pgbench -S -M prepared ${p} tps, pool point-select ${o} q/s"
-  pg+=("$p"); ours+=("$o")
+  o=$("$bench_bin" "$url" "$WORKERS" "$SECONDS_PER_RUN" "$rows" inline)
+  h=$("$bench_bin" "$url" "$WORKERS" "$SECONDS_PER_RUN" "$rows" handoff)
+  echo "run $run: pgbench -S -M prepared ${p} tps, pool point-select ${o} q/s (tasks on the pool's executor), ${h} q/s (cooperative pool, hand-off)"
+  pg+=("$p"); ours+=("$o"); handoff+=("$h")
 done
 pgm=$(printf '%s\n' "${pg[@]}" | median)
 om=$(printf '%s\n' "${ours[@]}" | median)
+hm=$(printf '%s\n' "${handoff[@]}" | median)
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), PostgreSQL $("$bindir/postgres" --version | awk '{print $3}'), Unix socket"
-echo "median of $RUNS x ${SECONDS_PER_RUN}s, $WORKERS clients: pgbench ${pgm} tps, pool ${om} q/s, ratio $(awk -v a="$om" -v b="$pgm" 'BEGIN {printf "%.2f", a/b}')"
+echo "median of $RUNS x ${SECONDS_PER_RUN}s, $WORKERS clients: pgbench ${pgm} tps, pool ${om} q/s, ratio $(awk -v a="$om" -v b="$pgm" 'BEGIN {printf "%.2f", a/b}') (hand-off variant ${hm} q/s, $(awk -v a="$hm" -v b="$pgm" 'BEGIN {printf "%.2f", a/b}'))"

@@ -63,6 +63,8 @@ public final class DatabasePool: Service, Sendable {
     public let configuration: Configuration
     private let logger: Logger
     private let threadPool: NIOThreadPool
+    /// Tasks that prefer this executor run their queries inline on threads made for blocking.
+    public let executor: BlockingExecutor
     private let state = Mutex(State())
 
     /// Creates the pool and its threads; connections are opened on first use.
@@ -72,6 +74,7 @@ public final class DatabasePool: Service, Sendable {
         self.logger = logger
         // One thread per connection, plus room for connecting and ping while all are lent.
         threadPool = NIOThreadPool(numberOfThreads: configuration.size + 2)
+        executor = BlockingExecutor(maximumThreads: configuration.size + 2)
         threadPool.start()
     }
 
@@ -217,8 +220,13 @@ public final class DatabasePool: Service, Sendable {
             let configuration = configuration
             let outcome: LeaseOutcome<Value>
             do {
-                outcome = try await threadPool.runIfActive {
-                    DatabasePool.perform(grant, configuration: configuration, work)
+                if BlockingExecutor.isCurrentThreadBlockingCapable {
+                    // Already on a thread made for blocking (the task prefers `executor`): no hand-off.
+                    outcome = DatabasePool.perform(grant, configuration: configuration, work)
+                } else {
+                    outcome = try await threadPool.runIfActive {
+                        DatabasePool.perform(grant, configuration: configuration, work)
+                    }
                 }
             } catch {
                 // The closure never ran (task cancelled, threads stopped): the grant is still ours to return.

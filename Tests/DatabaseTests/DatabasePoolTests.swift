@@ -192,4 +192,39 @@ struct DatabasePoolTests {
             #expect(threadName.hasPrefix("TP-#"))
         }
     }
+
+    @Test func tasksOnThePoolsExecutorQueryInlineOnItsThreads() async throws {
+        try await withTestDatabase(poolSize: 2) { db in
+            let pool = db.pool
+            let results = try await withThrowingTaskGroup(of: (String, Int).self) { group in
+                for value in 0..<8 {
+                    group.addTask(executorPreference: pool.executor) {
+                        try await pool.withConnection { connection in
+                            // Inline: the body runs on the executor's own thread, not a hand-off thread ("TP-#n").
+                            (BlockingExecutor.isCurrentThreadBlockingCapable ? "executor" : currentThreadName(),
+                             try connection.query("SELECT \(value)::int8 + 1 AS n").first!.decode(Int.self, column: "n"))
+                        }
+                    }
+                }
+                var collected: [(String, Int)] = []
+                for try await result in group { collected.append(result) }
+                return collected
+            }
+            #expect(results.allSatisfy { $0.0 == "executor" })
+            #expect(results.map(\.1).sorted() == Array(1...8))
+            #expect(BlockingExecutor.isCurrentThreadBlockingCapable == false)
+        }
+    }
+
+    @Test func idleExecutorThreadsEndAndStartAgainOnDemand() async throws {
+        let executor = BlockingExecutor(maximumThreads: 2, idleTimeout: 0.05)
+        let first = await Task(executorPreference: executor) { BlockingExecutor.isCurrentThreadBlockingCapable }.value
+        try await Task.sleep(for: .milliseconds(300))
+        let again = await Task(executorPreference: executor) { BlockingExecutor.isCurrentThreadBlockingCapable }.value
+        #expect(first)
+        #expect(again)
+    }
 }
+
+/// The name of the thread running the caller (synchronous, so async code may ask).
+private func currentThreadName() -> String { Thread.current.name ?? "" }
