@@ -10,6 +10,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
         let requestID = RequestID.accept(request.headers[.requestID])
         let language = Language.negotiate(request.headers[.acceptLanguage])
         let overrides = ResponseHeaderOverrides()
@@ -29,6 +30,15 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 response.headers[.xContentTypeOptions] = "nosniff"
                 // Answers to authenticated requests may hold personal data: no cache keeps them.
                 if request.headers[.authorization] != nil { response.headers[.cacheControl] = "no-store" }
+                // One line per request (the path without its query, which may carry filters on personal data).
+                if logger.logLevel <= .info {
+                    let elapsed = ContinuousClock.now - started
+                    let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+                    logger.info("request", metadata: [
+                        "requestId": "\(requestID)", "method": "\(request.method.rawValue)", "path": "\(request.uri.path)",
+                        "status": "\(response.status.code)", "ms": "\(String(format: "%.2f", milliseconds))",
+                    ])
+                }
                 return response
             }
         }
