@@ -91,3 +91,46 @@ final class UnavailableDatabaseTests: XCTestCase {
         }
     }
 }
+
+/// Migrations that change stored rows keep what was stored before them.
+final class MigrationDataTests: XCTestCase {
+    func testProposalsStoredBeforeRenderedRepresentationsKeepTheirVersionAndGainIt() async throws {
+        let admin = try TestDatabase.adminURL
+        let name = "t_mig_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await TestDatabase.withAdminConnection(admin) { try $0.execute("CREATE DATABASE \(unsafeRaw: name)") }
+        let pool = DatabasePool(configuration: .init(conninfo: admin + " dbname=\(name)", size: 1), logger: Logger(label: "test"))
+        try await TestPool.running(pool) {
+            let files = try FileManager.default.contentsOfDirectory(at: BundledFiles.migrationsDirectory, includingPropertiesForKeys: nil)
+                .filter { $0.pathExtension == "sql" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+                .map { (name: $0.lastPathComponent, sql: try String(contentsOf: $0, encoding: .utf8)) }
+            let before = files.filter { $0.name < "0006" }
+            XCTAssertLessThan(before.count, files.count)
+            try await Migrator(pool: pool, migrations: before).migrate()
+            try await pool.withConnection { connection in
+                try connection.execute("""
+                    INSERT INTO calls (code, definition, deadline) VALUES ('OLD-1', '{"code": "OLD-1"}', '2021-06-30T22:00:00Z');
+                    """)
+                try connection.execute("""
+                    INSERT INTO organisations (legal_name, kind, non_profit, country, document)
+                    VALUES ('Org', 'ngo', true, 'PE', '{"legalName": "Org"}')
+                    """)
+                try connection.execute("""
+                    INSERT INTO proposals (call_id, lead_organisation_id, document)
+                    SELECT c.id, o.id, '{"title": "Kept"}' FROM calls c, organisations o
+                    """)
+                try connection.execute("UPDATE proposals SET document = '{\"title\": \"Kept twice\"}'")
+            }
+            try await Migrator(pool: pool, migrations: files).migrate()
+            let (version, representation) = try await pool.withConnection { connection in
+                let row = try connection.query("SELECT version, representation FROM proposals").first!
+                return (try row.decode(Int.self, column: "version"), try row.decode(String.self, column: "representation"))
+            }
+            XCTAssertEqual(version, 2, "rendering is not a change")
+            let json = try JSONSerialization.jsonObject(with: Data(representation.utf8)) as? [String: Any]
+            XCTAssertEqual(json?["title"] as? String, "Kept twice")
+            XCTAssertEqual(json?["version"] as? Int, 2)
+            XCTAssertEqual(json?["status"] as? String, "draft")
+        }
+        try await TestDatabase.drop(name)
+    }
+}

@@ -13,14 +13,10 @@ enum ProposalRepository {
         var leadOrganisationID: UUID
     }
 
+    /// The representation is rendered by PostgreSQL when the row is written (`render_proposal()` in
+    /// sql/0006), so reads send stored text.
     static let representation = SQL(unsafeRaw: """
-        id, call_id, lead_organisation_id, status, seq, version,
-        (document || jsonb_build_object('id', id, 'callId', call_id, 'status', status, 'version', version,
-            'createdAt', \(SQLInstant.render("created_at")), 'updatedAt', \(SQLInstant.render("updated_at")))
-          || CASE WHEN receipt_number IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('receipt',
-               jsonb_build_object('number', receipt_number, 'submittedAt', \(SQLInstant.render("submitted_at")))) END
-          || CASE WHEN ruleset_version IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('rulesetVersion', ruleset_version) END
-        )::text AS json
+        id, call_id, lead_organisation_id, status, seq, version, representation AS json
         """)
 
     /// Who may see a proposal: nil is everyone; otherwise proposals led by or partnering these organisations.
