@@ -53,7 +53,7 @@ public func buildApplication(_ dependencies: AppDependencies, migrateAtStart: Bo
             address: .hostname(dependencies.configuration.host, port: dependencies.configuration.port),
             serverName: "convoca"),
         // Shut down in reverse order: the failure log writes its last window while the pool still runs.
-        services: [dependencies.pool, authFailures],
+        services: [dependencies.pool, authFailures, IdempotencyKeyPurge(pool: dependencies.pool, logger: dependencies.logger)],
         logger: dependencies.logger)
     if migrateAtStart {
         app.beforeServerStarts {

@@ -1,3 +1,4 @@
+@testable import App
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -133,6 +134,32 @@ final class ConventionTests: XCTestCase {
             XCTAssertEqual(Set(responses.compactMap { $0.json["id"] as? String }).count, 1)
             let count = try await app.pool.withConnection { try $0.query("SELECT count(*) AS n FROM proposals").first!.decode(Int.self, column: "n") }
             XCTAssertEqual(count, 1)
+        }
+    }
+}
+
+/// Idempotency keys are kept a day, then purged; a key within its day keeps replaying.
+final class IdempotencyRetentionTests: XCTestCase {
+    func testKeysOlderThanADayArePurgedAndYoungerOnesKept() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let body = Fixtures.proposalBody(lead: lead)
+            let first = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: body, headers: ["Idempotency-Key": "old"])
+            _ = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: body, headers: ["Idempotency-Key": "young"])
+            try await app.pool.withConnection { connection in
+                try connection.execute("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'old'")
+                try connection.execute("UPDATE idempotency_keys SET created_at = now() - interval '23 hours' WHERE key = 'young'")
+            }
+            let removed = try await IdempotencyKeyPurge(pool: app.pool, logger: app.dependencies.logger).purgeOnce()
+            XCTAssertEqual(removed, 1)
+            let keys = try await app.pool.withConnection { connection in
+                try connection.query("SELECT key FROM idempotency_keys ORDER BY key").map { try $0.decode(String.self, column: "key") }
+            }
+            XCTAssertEqual(keys, ["young"])
+            // The purged key starts afresh: a new proposal, not a replay of the first.
+            let again = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: body, headers: ["Idempotency-Key": "old"])
+            XCTAssertEqual(again.status, .created)
+            XCTAssertNotEqual(again.json["id"] as? String, first.json["id"] as? String)
         }
     }
 }
