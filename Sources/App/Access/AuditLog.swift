@@ -18,7 +18,6 @@ struct AuditLog: Sendable {
         case created(String)
         case updated(before: String, after: String)
         case fields([String: (old: JSONValue, new: JSONValue)])
-        case none
     }
 
     /// Fields never copied into the audit trail.
@@ -42,8 +41,6 @@ struct AuditLog: Sendable {
         var before: [String: JSONValue] = [:]
         var after: [String: JSONValue] = [:]
         switch changes {
-        case .none:
-            return .object([:])
         case .fields(let fields):
             return .object(fields.filter { !redacted.contains($0.key) }.mapValues {
                 .object(["old": $0.old, "new": $0.new])

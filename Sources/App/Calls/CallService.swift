@@ -50,8 +50,7 @@ struct CallService: Sendable {
                 throw Problem.notFound(.noSuch(.call, reference))
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
-            let currentValue = try JSONValue(parsing: Array(current.json.utf8))
-            let merged = MergePatch.apply(patch, to: Self.inputPart(of: currentValue))
+            let merged = MergePatch.apply(patch, to: try Representation.inputPart(of: current.json))
             let input = try Representation.decodeInput(Components.Schemas.CallInput.self, from: merged)
             try CallValidation.validate(input)
             let definition = try Representation.json(input)
@@ -63,12 +62,5 @@ struct CallService: Sendable {
             return row.json
         }
         return try Representation.decode(Call.self, from: json)
-    }
-
-    /// The stored representation minus what the service keeps, i.e. what a client may patch.
-    static func inputPart(of representation: JSONValue) -> JSONValue {
-        guard case .object(var fields) = representation else { return representation }
-        for key in ["id", "version", "createdAt", "updatedAt"] { fields.removeValue(forKey: key) }
-        return .object(fields)
     }
 }

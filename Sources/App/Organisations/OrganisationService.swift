@@ -84,7 +84,7 @@ struct OrganisationService: Sendable {
                 throw Problem.notFound(.noSuch(.organisation, id))
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
-            let merged = MergePatch.apply(patch, to: Self.inputPart(of: try JSONValue(parsing: Array(current.json.utf8))))
+            let merged = MergePatch.apply(patch, to: try Representation.inputPart(of: current.json))
             let input = try Representation.decodeInput(Input.self, from: merged)
             try OrganisationValidation.validate(input, today: today)
             let row = try OrganisationRepository.update(
@@ -120,6 +120,4 @@ struct OrganisationService: Sendable {
         }
         return try Representation.decode(Organisation.self, from: value.jsonText)
     }
-
-    static func inputPart(of representation: JSONValue) -> JSONValue { CallService.inputPart(of: representation) }
 }

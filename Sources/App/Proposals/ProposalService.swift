@@ -91,7 +91,7 @@ struct ProposalService: Sendable {
                 throw Problem(.conflict, detail: .onlyDraftsChange(status: current.status))
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
-            let merged = MergePatch.apply(patch, to: Self.inputPart(of: try JSONValue(parsing: Array(current.json.utf8))))
+            let merged = MergePatch.apply(patch, to: try Representation.inputPart(of: current.json, serviceKeys: Self.serviceKeys))
             let input = try Representation.decodeInput(Input.self, from: merged)
             try ProposalValidation.validate(input)
             if let lead = UUID(uuidString: input.leadOrganisationId), !principal.actsFor(organisation: lead) {
@@ -118,7 +118,8 @@ struct ProposalService: Sendable {
                 throw Problem.notFound(.noCallForProposal(id))
             }
             let call = try Representation.decode(Components.Schemas.Call.self, from: callRow.json)
-            let input = try Representation.decode(Input.self, from: Self.inputPart(of: try JSONValue(parsing: Array(current.json.utf8))).jsonText)
+            let input = try Representation.decode(
+                Input.self, from: try Representation.inputPart(of: current.json, serviceKeys: Self.serviceKeys).jsonText)
             let reasons = ProposalValidation.completeness(input, call: call, submittedAt: instant)
             guard reasons.isEmpty else {
                 throw Problem(.unprocessable, detail: .cannotSubmit(reasons: reasons.count), errors: reasons)
@@ -217,11 +218,6 @@ struct ProposalService: Sendable {
             partnerIDs: (input.partners ?? []).compactMap { UUID(uuidString: $0.organisationId) })
     }
 
-    static func inputPart(of representation: JSONValue) -> JSONValue {
-        guard case .object(var fields) = representation else { return representation }
-        for key in ["id", "callId", "status", "receipt", "rulesetVersion", "version", "createdAt", "updatedAt"] {
-            fields.removeValue(forKey: key)
-        }
-        return .object(fields)
-    }
+    /// What a stored proposal adds to its input document.
+    static let serviceKeys = Representation.bookkeeping.union(["callId", "status", "receipt", "rulesetVersion"])
 }

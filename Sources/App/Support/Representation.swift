@@ -47,6 +47,16 @@ enum Representation {
             ?? (try? Date.ISO8601FormatStyle().parse(text))
     }
 
+    /// What every stored resource adds to its input document.
+    static let bookkeeping: Set<String> = ["id", "version", "createdAt", "updatedAt"]
+
+    /// A stored representation minus what the service keeps: the document a client may patch.
+    static func inputPart(of json: String, serviceKeys: Set<String> = bookkeeping) throws -> JSONValue {
+        guard case .object(var fields) = try JSONValue(parsing: Array(json.utf8)) else { return .object([:]) }
+        for key in serviceKeys { fields.removeValue(forKey: key) }
+        return .object(fields)
+    }
+
     static func json<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
