@@ -100,7 +100,7 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
 
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ProblemMiddleware(routes: routes, logger: dependencies.logger))
-    router.add(middleware: BlockingExecutorMiddleware(executor: pool.executor))
+    router.add(middleware: DatabaseLoopMiddleware())
     router.add(middleware: RequestLimitsMiddleware(
         maxBodyBytes: dependencies.configuration.maxBodyBytes,
         maxDocumentBytes: dependencies.configuration.maxDocumentBytes))

@@ -1,51 +1,64 @@
 import CLibPQ
 import Foundation
+import Synchronization
 
-/// One libpq connection, lent by `DatabasePool` to a closure running on a thread made for blocking.
+/// One libpq connection, lent by `DatabasePool` to a closure.
 ///
-/// Every method blocks until the server answers. Not Sendable: a connection has one owner
-/// at a time and never leaves the closure it was lent to.
+/// Statements are sent in libpq's non-blocking mode and their answers awaited on a
+/// `DatabaseEventLoop`, so no thread blocks while the server works. Not Sendable: a connection
+/// has one owner at a time and never leaves the closure it was lent to.
 public final class Connection {
     private var handle: OpaquePointer?
     private var statements: StatementCache
     /// Set when libpq reported something this layer cannot recover from (e.g. an unexpected COPY).
     private var poisoned = false
+    /// The loop that watches this connection's socket and wakes whoever waits for an answer.
+    let home: DatabaseEventLoop
+    /// Tells this connection's socket registration apart from a later one that reuses the descriptor.
+    private let id = Connection.ids.add(1, ordering: .relaxed).newValue
+    private static let ids = Atomic<Int>(0)
+    /// The socket as registered with `home`; -1 once closed.
+    private var socket: Int32 = -1
 
-    /// Opens a connection; blocks, so only call it from a thread made for blocking.
+    private init(handle: OpaquePointer, home: DatabaseEventLoop, statementCacheCapacity: Int) {
+        self.handle = handle
+        self.home = home
+        statements = StatementCache(capacity: statementCacheCapacity)
+    }
+
+    /// Opens a connection without blocking a thread, from `home`'s thread.
     ///
     /// `conninfo` is passed as libpq's `dbname` with expand_dbname = 1, so URIs, key=value
     /// strings and service files work as PostgreSQL documents. `defaults` come before it (the
-    /// conninfo may override them); `overrides` come after it and win.
-    init(
+    /// conninfo may override them); `overrides` come after it and win. libpq leaves the
+    /// `connect_timeout` of a non-blocking connect to its caller: it applies to each server tried.
+    ///
+    /// The connection is made from the home loop's thread because the kernel then keeps the
+    /// server backend on that thread's CPU: each answer wakes the loop without an inter-processor
+    /// interrupt (connecting from another thread cost a quarter of the point-select throughput).
+    static func open(
         conninfo: String,
         defaults: [(String, String)] = [],
         overrides: [(String, String)] = [],
-        statementCacheCapacity: Int = 256
-    ) throws {
-        statements = StatementCache(capacity: statementCacheCapacity)
+        statementCacheCapacity: Int = 256,
+        home: DatabaseEventLoop = DatabaseEventLoop.next()
+    ) async throws -> Connection {
         // The text decoders read UTF-8, so the client encoding is not negotiable.
         let parameters = defaults + [("dbname", conninfo)] + overrides + [("client_encoding", "UTF8")]
-        let connection = Connection.connect(parameters)
-        guard let connection else {
-            throw DatabaseError(kind: .connection, message: "libpq could not allocate a connection")
+        let opened = try await withTaskExecutorPreference(home) {
+            let connection = try await Connection.start(parameters, home: home, statementCacheCapacity: statementCacheCapacity)
+            // The decoders need ISO dates, full float precision and hex bytea whatever the server's defaults.
+            try await connection.execute(
+                unsafeRawMultiStatement: "SET DateStyle = 'ISO, MDY'; SET extra_float_digits = 3; SET bytea_output = 'hex'"
+            )
+            return UncheckedSendable(connection)
         }
-        guard PQstatus(connection) == CONNECTION_OK else {
-            let message = Connection.errorMessage(connection)
-            PQfinish(connection)
-            throw DatabaseError(kind: .connection, message: message)
-        }
-        // Notices (e.g. "relation already exists, skipping") are not errors; keep them off stderr.
-        PQsetNoticeProcessor(connection, { _, _ in }, nil)
-        handle = connection
-        // The decoders need ISO dates, full float precision and hex bytea whatever the server's defaults.
-        try execute(unsafeRawMultiStatement: "SET DateStyle = 'ISO, MDY'; SET extra_float_digits = 3; SET bytea_output = 'hex'")
+        return opened.value
     }
 
-    deinit {
-        close()
-    }
-
-    private static func connect(_ parameters: [(String, String)]) -> OpaquePointer? {
+    private static func start(
+        _ parameters: [(String, String)], home: DatabaseEventLoop, statementCacheCapacity: Int
+    ) async throws -> Connection {
         let keywords = parameters.map { strdup($0.0) }
         let values = parameters.map { strdup($0.1) }
         defer {
@@ -54,11 +67,96 @@ public final class Connection {
         }
         let keywordPointers = keywords.map { UnsafePointer($0) } + [nil]
         let valuePointers = values.map { UnsafePointer($0) } + [nil]
-        return PQconnectdbParams(keywordPointers, valuePointers, 1)
+        guard let handle = PQconnectStartParams(keywordPointers, valuePointers, 1) else {
+            throw DatabaseError(kind: .connection, message: "libpq could not allocate a connection")
+        }
+        // From here `connection` owns the handle: deinit finishes it whatever happens.
+        let connection = Connection(handle: handle, home: home, statementCacheCapacity: statementCacheCapacity)
+        guard PQstatus(handle) != CONNECTION_BAD else {
+            throw DatabaseError(kind: .connection, message: Connection.errorMessage(handle))
+        }
+        // Notices (e.g. "relation already exists, skipping") are not errors; keep them off stderr.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        try await connection.establish(timeout: Connection.connectTimeout(handle))
+        guard PQsetnonblocking(handle, 1) == 0 else {
+            throw DatabaseError(kind: .connection, message: Connection.errorMessage(handle))
+        }
+        return connection
+    }
+
+    /// Drives PQconnectPoll to the end, waiting on the home loop; a server that takes longer
+    /// than `timeout` to answer is given up.
+    private func establish(timeout: Duration?) async throws {
+        guard let handle else { throw DatabaseError(kind: .connection, message: "the connection is closed") }
+        var polling = PGRES_POLLING_WRITING
+        var deadline: ContinuousClock.Instant?
+        while true {
+            switch polling {
+            case PGRES_POLLING_OK:
+                return
+            case PGRES_POLLING_READING, PGRES_POLLING_WRITING:
+                let descriptor = PQsocket(handle)
+                guard descriptor >= 0 else {
+                    throw DatabaseError(kind: .connection, message: Connection.errorMessage(handle))
+                }
+                if descriptor != socket {
+                    // A new server attempt (another host, or a retry without TLS): new socket, new clock.
+                    if socket >= 0 { home.forget(socket, owner: id) }
+                    home.register(descriptor, owner: id)
+                    socket = descriptor
+                    deadline = timeout.map { ContinuousClock.now + $0 }
+                }
+                let writable = polling == PGRES_POLLING_WRITING
+                if let deadline {
+                    let (home, id) = (home, id)
+                    let alarm = Task {
+                        try? await Task.sleep(until: deadline, clock: .continuous)
+                        if !Task.isCancelled { home.interrupt(descriptor, owner: id) }
+                    }
+                    await home.wait(for: descriptor, owner: id, writable: writable)
+                    alarm.cancel()
+                    // Woken by the alarm, the socket is still not ready: give up on this server.
+                    guard ContinuousClock.now < deadline else {
+                        throw DatabaseError(kind: .connection, message: "timeout expired while connecting to the server")
+                    }
+                } else {
+                    await home.wait(for: descriptor, owner: id, writable: writable)
+                }
+            default:
+                throw DatabaseError(kind: .connection, message: Connection.errorMessage(handle))
+            }
+            polling = PQconnectPoll(handle)
+        }
+    }
+
+    /// The effective connect_timeout (the conninfo's, else the defaults'), as libpq reads it.
+    private static func connectTimeout(_ handle: OpaquePointer) -> Duration? {
+        guard let options = PQconninfo(handle) else { return nil }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == "connect_timeout", let value = option.pointee.val,
+                let seconds = Int(String(cString: value).trimmingCharacters(in: .whitespaces)), seconds > 0
+            {
+                // As libpq does: values below 2 seconds mean 2.
+                return .seconds(max(2, seconds))
+            }
+            option += 1
+        }
+        return nil
+    }
+
+    deinit {
+        close()
     }
 
     /// Closes the connection; safe to call more than once, PQfinish runs exactly once.
     func close() {
+        if socket >= 0 {
+            // Before PQfinish closes it: the descriptor may be reused by the next connection at once.
+            home.forget(socket, owner: id)
+            socket = -1
+        }
         if let handle {
             PQfinish(handle)
             self.handle = nil
@@ -89,46 +187,41 @@ public final class Connection {
     // MARK: Queries
 
     /// Runs a statement and returns its rows. The statement is prepared once per connection and reused.
-    public func query(_ sql: SQL) throws -> QueryResult {
-        QueryResult(handle: try run(sql, mayRetryStaleStatement: true))
+    public func query(_ sql: SQL) async throws -> QueryResult {
+        QueryResult(handle: try await run(sql, mayRetryStaleStatement: true))
     }
 
     /// Runs a statement and returns the number of rows it affected.
     @discardableResult
-    public func execute(_ sql: SQL) throws -> Int {
-        try query(sql).rowsAffected
+    public func execute(_ sql: SQL) async throws -> Int {
+        try await query(sql).rowsAffected
     }
 
     /// Runs several statements separated by semicolons, without parameters (migration files).
     ///
     /// Uses the simple query protocol: the text is sent verbatim, so never build it from data.
-    public func execute(unsafeRawMultiStatement text: String) throws {
-        let handle = try liveHandle()
+    public func execute(unsafeRawMultiStatement text: String) async throws {
         guard !text.utf8.contains(0) else {
             throw DatabaseError(kind: .client, message: "statement text contains a NUL byte")
         }
-        let result = PQexec(handle, text)
-        try check(result, query: nil)
-        PQclear(result)
+        PQclear(try await simple(text, query: nil))
     }
 
     /// Runs one parameterless command with the simple protocol and returns its command tag.
     @discardableResult
-    func simpleCommand(_ text: String) throws -> String {
-        let handle = try liveHandle()
-        let result = PQexec(handle, text)
-        try check(result, query: text)
+    func simpleCommand(_ text: String) async throws -> String {
+        let result = try await simple(text, query: text)
         defer { PQclear(result) }
         return PQcmdStatus(result).map { String(cString: $0) } ?? ""
     }
 
     /// BEGIN, body, COMMIT; ROLLBACK when anything throws.
-    func transaction<Value>(isolation: IsolationLevel, _ body: (Connection) throws -> Value) throws -> Value {
-        try simpleCommand("BEGIN ISOLATION LEVEL \(isolation.sql)")
+    func transaction<Value>(isolation: IsolationLevel, _ body: (Connection) async throws -> Value) async throws -> Value {
+        try await simpleCommand("BEGIN ISOLATION LEVEL \(isolation.sql)")
         do {
-            let value = try body(self)
+            let value = try await body(self)
             // COMMIT of a transaction that an earlier error aborted answers ROLLBACK rather than failing.
-            guard try simpleCommand("COMMIT") == "COMMIT" else {
+            guard try await simpleCommand("COMMIT") == "COMMIT" else {
                 throw DatabaseError(
                     kind: .server, sqlState: "25P02",
                     message: "the transaction was rolled back because a statement in it failed"
@@ -137,7 +230,7 @@ public final class Connection {
             return value
         } catch {
             if isUsable, transactionStatus != .idle {
-                _ = try? simpleCommand("ROLLBACK")
+                _ = try? await simpleCommand("ROLLBACK")
             }
             throw error
         }
@@ -148,8 +241,8 @@ public final class Connection {
     /// Reads what the server sent meanwhile without blocking: a terminated backend leaves a FATAL
     /// message then end-of-file, which libpq turns into CONNECTION_BAD. With `roundTrip`, an empty
     /// query also proves the server still answers.
-    func isAliveAfterIdle(roundTrip: Bool) -> Bool {
-        guard let handle, isUsable, transactionStatus == .idle else { return false }
+    func isAliveAfterIdle(roundTrip: Bool) async -> Bool {
+        guard let handle, isUsable, transactionStatus == .idle, PQsocket(handle) == socket else { return false }
         // Common case in one syscall: nothing arrived while idle.
         var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
         if poll(&descriptor, 1, 0) == 0, !roundTrip { return true }
@@ -160,7 +253,7 @@ public final class Connection {
         }
         guard isUsable else { return false }
         if roundTrip {
-            let result = PQexec(handle, "")
+            guard PQsendQuery(handle, "") == 1, let result = try? await finish(handle, query: nil) else { return false }
             defer { PQclear(result) }
             guard PQresultStatus(result) == PGRES_EMPTY_QUERY, isUsable else { return false }
         }
@@ -177,45 +270,117 @@ public final class Connection {
         return handle
     }
 
-    private func run(_ sql: SQL, mayRetryStaleStatement: Bool) throws -> OpaquePointer {
+    /// Sends `text` with the simple protocol; returns the last result, or throws the first failure.
+    private func simple(_ text: String, query: String?) async throws -> OpaquePointer {
+        let handle = try liveHandle()
+        guard PQsendQuery(handle, text) == 1 else { throw sendError(handle, query: query) }
+        return try await finish(handle, query: query)
+    }
+
+    private func run(_ sql: SQL, mayRetryStaleStatement: Bool) async throws -> OpaquePointer {
         let handle = try liveHandle()
         let text = sql.text
-        try validate(sql, text: text)
+        try validate(sql.bindings, text: text)
         let key = StatementKey(text: text, types: sql.bindings.map(\.type.rawValue))
         let name: String
         if let cached = statements.name(for: key) {
             name = cached
         } else {
+            // Only new statements need the scan: a cached one was checked when it was prepared.
+            guard !text.utf8.contains(0) else {
+                throw DatabaseError(kind: .client, message: "statement text contains a NUL byte", query: text)
+            }
             // Capacity 0 disables caching: the unnamed statement is replaced on every prepare.
             name = statements.capacity > 0 ? statements.makeName() : ""
-            let prepared = PQprepare(handle, name, text, Int32(key.types.count), key.types)
-            try check(prepared, query: text)
-            PQclear(prepared)
+            guard PQsendPrepare(handle, name, text, Int32(key.types.count), key.types) == 1 else {
+                throw sendError(handle, query: text)
+            }
+            PQclear(try await finish(handle, query: text))
             if statements.capacity > 0, let evicted = statements.insert(key, name: name) {
-                PQclear(PQexec(handle, "DEALLOCATE \(evicted)"))
+                if PQsendQuery(handle, "DEALLOCATE \(evicted)") == 1, let result = try? await finish(handle, query: nil) {
+                    PQclear(result)
+                }
             }
         }
-        let result = execute(prepared: name, bindings: sql.bindings, handle: handle)
-        if let result, Connection.succeeded(result) { return result }
-        let error = makeError(result, query: text)
-        PQclear(result)
-        // The statement vanished (DISCARD ALL) or a schema change altered its result type.
-        let stale = error.sqlState == "26000"
-            || (error.sqlState == "0A000" && error.message.contains("cached plan must not change result type"))
-        if stale {
-            statements.removeAll()
-            if mayRetryStaleStatement, transactionStatus == .idle {
-                return try run(sql, mayRetryStaleStatement: false)
-            }
+        let sent = Connection.withParameters(sql.bindings) { count, values, lengths, formats in
+            PQsendQueryPrepared(handle, name, count, values, lengths, formats, 0)
         }
-        throw error
+        guard sent == 1 else { throw sendError(handle, query: text) }
+        do {
+            return try await finish(handle, query: text)
+        } catch let error as DatabaseError {
+            // The statement vanished (DISCARD ALL) or a schema change altered its result type.
+            let stale = error.sqlState == "26000"
+                || (error.sqlState == "0A000" && error.message.contains("cached plan must not change result type"))
+            if stale {
+                statements.removeAll()
+                if mayRetryStaleStatement, transactionStatus == .idle {
+                    return try await run(sql, mayRetryStaleStatement: false)
+                }
+            }
+            throw error
+        }
     }
 
-    private func validate(_ sql: SQL, text: String) throws {
-        guard !text.utf8.contains(0) else {
-            throw DatabaseError(kind: .client, message: "statement text contains a NUL byte", query: text)
+    /// Whether the server may have sent something while the connection sat idle: input the home
+    /// loop saw nobody wait for, or a caller off the home loop (which cannot know what it saw).
+    var mayHaveIdleInput: Bool {
+        DatabaseEventLoop.current !== home || home.takePendingInput(socket, owner: id)
+    }
+
+    /// Flushes what libpq queued and reads every result of the statement, waiting on the socket
+    /// through the home loop (never blocking the thread). Returns the last result, or throws the
+    /// first failure once all results are in (the connection is then ready for the next statement).
+    private func finish(_ handle: OpaquePointer, query: String?) async throws -> OpaquePointer {
+        guard socket >= 0, PQsocket(handle) == socket else { throw sendError(handle, query: query) }
+        while true {
+            let flushed = PQflush(handle)
+            if flushed == 0 { break }
+            guard flushed > 0 else { throw sendError(handle, query: query) }
+            // Large statements: read what the server sends meanwhile so neither side stalls.
+            await home.wait(for: socket, owner: id, writable: true)
+            guard PQconsumeInput(handle) == 1 else { throw sendError(handle, query: query) }
         }
-        for (index, bind) in sql.bindings.enumerated() {
+        var last: OpaquePointer?
+        var failure: OpaquePointer?
+        defer {
+            if let last { PQclear(last) }
+            if let failure { PQclear(failure) }
+        }
+        while true {
+            while PQisBusy(handle) == 1 {
+                await home.wait(for: socket, owner: id)
+                guard PQconsumeInput(handle) == 1 else { throw sendError(handle, query: query) }
+            }
+            guard let result = PQgetResult(handle) else { break }
+            let status = PQresultStatus(result)
+            if !Connection.succeeded(result), failure == nil {
+                failure = result
+            } else {
+                if let last { PQclear(last) }
+                last = result
+            }
+            if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH {
+                // libpq now waits for COPY data, so no end of results would come.
+                break
+            }
+        }
+        if let failure { throw makeError(failure, query: query) }
+        guard let result = last else {
+            throw DatabaseError(kind: .connection, message: "the server sent no result", query: query)
+        }
+        last = nil
+        return result
+    }
+
+    /// A statement could not be sent or its answer not read: the connection itself failed.
+    private func sendError(_ handle: OpaquePointer, query: String?) -> DatabaseError {
+        if PQstatus(handle) == CONNECTION_OK { poisoned = true }
+        return DatabaseError(kind: .connection, message: Connection.errorMessage(handle), query: query)
+    }
+
+    private func validate(_ bindings: [PostgresBind], text: String) throws {
+        for (index, bind) in bindings.enumerated() {
             guard let bytes = bind.bytes else { continue }
             // Text parameters travel NUL-terminated; PostgreSQL text cannot hold NUL anyway.
             if bind.format == .text, bytes.contains(0) {
@@ -230,35 +395,41 @@ public final class Connection {
         }
     }
 
-    private func execute(prepared name: String, bindings: [PostgresBind], handle: OpaquePointer) -> OpaquePointer? {
-        // One arena with every value NUL-terminated; NULL parameters get a nil pointer.
-        var arena: [UInt8] = []
-        arena.reserveCapacity(bindings.reduce(0) { $0 + ($1.bytes?.count ?? 0) + 1 })
-        var offsets: [Int] = []
-        var lengths: [Int32] = []
-        var formats: [Int32] = []
-        offsets.reserveCapacity(bindings.count)
-        lengths.reserveCapacity(bindings.count)
-        formats.reserveCapacity(bindings.count)
-        for bind in bindings {
-            if let bytes = bind.bytes {
-                offsets.append(arena.count)
-                arena.append(contentsOf: bytes)
-                arena.append(0)
-                lengths.append(Int32(bytes.count))
-            } else {
-                offsets.append(-1)
-                lengths.append(0)
+    /// Lays the parameters out as libpq wants them and calls `send` with count, values, lengths and formats.
+    private static func withParameters(
+        _ bindings: [PostgresBind],
+        _ send: (Int32, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> Int32
+    ) -> Int32 {
+        // One arena with every value NUL-terminated; NULL parameters get a nil pointer. Scratch
+        // space on the stack: a statement's parameters need no heap allocation of their own.
+        let count = bindings.count
+        let size = bindings.reduce(0) { $0 + ($1.bytes?.count ?? 0) + 1 }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(size, 1)) { arena in
+            withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: max(count, 1)) { values in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(count * 2, 1)) { numbers in
+                    let base = UnsafeMutableRawPointer(arena.baseAddress!)
+                    var offset = 0
+                    for (index, bind) in bindings.enumerated() {
+                        if let bytes = bind.bytes {
+                            bytes.withUnsafeBytes { source in
+                                if let from = source.baseAddress { (base + offset).copyMemory(from: from, byteCount: source.count) }
+                            }
+                            base.storeBytes(of: 0, toByteOffset: offset + bytes.count, as: UInt8.self)
+                            values[index] = UnsafePointer((base + offset).assumingMemoryBound(to: CChar.self))
+                            numbers[index] = Int32(bytes.count)
+                            offset += bytes.count + 1
+                        } else {
+                            values[index] = nil
+                            numbers[index] = 0
+                        }
+                        numbers[count + index] = bind.format.rawValue
+                    }
+                    return send(
+                        Int32(count), UnsafePointer(values.baseAddress), UnsafePointer(numbers.baseAddress),
+                        UnsafePointer(numbers.baseAddress.map { $0 + count })
+                    )
+                }
             }
-            formats.append(bind.format.rawValue)
-        }
-        return arena.withUnsafeBufferPointer { buffer in
-            let base = UnsafeRawPointer(buffer.baseAddress)
-            let values: [UnsafePointer<CChar>?] = offsets.map { offset in
-                guard offset >= 0, let base else { return nil }
-                return (base + offset).assumingMemoryBound(to: CChar.self)
-            }
-            return PQexecPrepared(handle, name, Int32(bindings.count), values, lengths, formats, 0)
         }
     }
 
@@ -267,14 +438,6 @@ public final class Connection {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: true
         default: false
         }
-    }
-
-    /// Throws (and clears the result) unless it is a success.
-    private func check(_ result: OpaquePointer?, query: String?) throws {
-        if let result, Connection.succeeded(result) { return }
-        let error = makeError(result, query: query)
-        PQclear(result)
-        throw error
     }
 
     private func makeError(_ result: OpaquePointer?, query: String?) -> DatabaseError {
@@ -324,3 +487,10 @@ public final class Connection {
 
 @available(*, unavailable)
 extension Connection: Sendable {}
+
+/// Carries a value the compiler cannot prove Sendable across an executor hop whose both ends
+/// belong to one owner (a connection opened on its loop and handed back to the caller).
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

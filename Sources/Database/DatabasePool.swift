@@ -1,13 +1,12 @@
 import Logging
-import NIOCore
-import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
 /// A bounded pool of libpq connections, run as a ServiceLifecycle `Service`.
 ///
-/// libpq blocks, so every libpq call runs on the pool's own `NIOThreadPool` (threads made for
-/// blocking), never on Swift's cooperative pool. Connections are opened lazily up to `size`;
+/// No libpq call blocks a thread: connections are opened and used in libpq's non-blocking mode
+/// and wait for the server on a `DatabaseEventLoop` (see there), never on Swift's cooperative
+/// pool. (Only a host name in the conninfo makes libpq resolve it, briefly, on the loop's thread.) Connections are opened lazily up to `size`;
 /// callers beyond that wait up to `acquireTimeout`, then get `PoolError.acquireTimeout`.
 ///
 /// Broken connections: an idle connection is checked (without a round trip, or with one after
@@ -31,6 +30,10 @@ public final class DatabasePool: Service, Sendable {
         public var connectTimeout: Duration
         /// An idle connection unused for longer than this is checked with a round trip before reuse.
         public var validateAfterIdle: Duration
+        /// An idle connection unused for longer than this is checked for a server hang-up (one
+        /// non-blocking read) before reuse. Sooner, only when its loop saw input arrive while idle,
+        /// or the caller runs off its loop.
+        public var checkAfterIdle: Duration
         /// Prepared statements kept per connection (0 disables the cache).
         public var statementCacheCapacity: Int
         /// Attempts of a transaction that keeps failing with 40001/40P01.
@@ -52,6 +55,7 @@ public final class DatabasePool: Service, Sendable {
             self.acquireTimeout = acquireTimeout
             self.connectTimeout = connectTimeout
             self.validateAfterIdle = .seconds(30)
+            self.checkAfterIdle = .seconds(1)
             self.statementCacheCapacity = 256
             self.maxTransactionAttempts = 5
             self.applicationName = nil
@@ -62,9 +66,6 @@ public final class DatabasePool: Service, Sendable {
     /// The configuration the pool was created with.
     public let configuration: Configuration
     private let logger: Logger
-    private let threadPool: NIOThreadPool
-    /// Tasks that prefer this executor run their queries inline on threads made for blocking.
-    public let executor: BlockingExecutor
     private let state = Mutex(State())
 
     /// Creates the pool and its threads; connections are opened on first use.
@@ -72,10 +73,6 @@ public final class DatabasePool: Service, Sendable {
         precondition(configuration.size >= 1, "pool size must be at least 1")
         self.configuration = configuration
         self.logger = logger
-        // One thread per connection, plus room for connecting and ping while all are lent.
-        threadPool = NIOThreadPool(numberOfThreads: configuration.size + 2)
-        executor = BlockingExecutor(maximumThreads: configuration.size + 2)
-        threadPool.start()
     }
 
     deinit {
@@ -88,22 +85,18 @@ public final class DatabasePool: Service, Sendable {
         }
         guard let idle else { return }
         idle.forEach { $0.connection.close() }
-        threadPool.shutdownGracefully { _ in }
     }
 
     // MARK: Public API
 
-    /// Lends a connection to `body`, which runs synchronously on a pool thread.
+    /// Lends a connection to `body`.
     ///
     /// The connection never leaves the closure; a transaction left open by `body` is rolled back.
+    /// Statements never block the calling thread: they are sent without blocking and awaited on a
+    /// `DatabaseEventLoop` (the one running the caller, when the task prefers one).
     @discardableResult
-    public func withConnection<Value: Sendable>(_ body: @Sendable (Connection) throws -> Value) async throws -> Value {
-        try await withoutActuallyEscaping(body) { escapable in
-            let box = BodyBox(escapable)
-            // Drop the body before returning: a cancelled work item may outlive this call.
-            defer { box.clear() }
-            return try await lease { connection in try box.call(connection) }
-        }
+    public func withConnection<Value>(_ body: (Connection) async throws -> Value) async throws -> Value {
+        try await lease(body)
     }
 
     /// Runs `body` in a transaction: BEGIN, COMMIT, or ROLLBACK when it throws.
@@ -111,15 +104,15 @@ public final class DatabasePool: Service, Sendable {
     /// On serialization failure (40001) or deadlock (40P01) the whole closure runs again, up to
     /// `maxTransactionAttempts` times with short jittered pauses, so it must not have other side effects.
     @discardableResult
-    public func withTransaction<Value: Sendable>(
+    public func withTransaction<Value>(
         isolation: IsolationLevel = .readCommitted,
-        _ body: @Sendable (Connection) throws -> Value
+        _ body: (Connection) async throws -> Value
     ) async throws -> Value {
         var attempt = 1
         while true {
             do {
                 return try await withConnection { connection in
-                    try connection.transaction(isolation: isolation, body)
+                    try await connection.transaction(isolation: isolation, body)
                 }
             } catch let error as DatabaseError
                 where error.isTransientTransactionFailure && attempt < configuration.maxTransactionAttempts
@@ -142,16 +135,14 @@ public final class DatabasePool: Service, Sendable {
         // libpq rounds connect_timeout values below 2 up to 2.
         let seconds = max(2, Int(timeout.components.seconds))
         do {
-            return try await threadPool.runIfActive {
-                let connection = try Connection(
-                    conninfo: configuration.conninfo,
-                    defaults: DatabasePool.defaults(configuration),
-                    overrides: DatabasePool.overrides(configuration) + [("connect_timeout", String(seconds))],
-                    statementCacheCapacity: 0
-                )
-                defer { connection.close() }
-                return try connection.simpleCommand("SELECT 1") == "SELECT 1"
-            }
+            let connection = try await Connection.open(
+                conninfo: configuration.conninfo,
+                defaults: DatabasePool.defaults(configuration),
+                overrides: DatabasePool.overrides(configuration) + [("connect_timeout", String(seconds))],
+                statementCacheCapacity: 0
+            )
+            defer { connection.close() }
+            return try await connection.simpleCommand("SELECT 1") == "SELECT 1"
         } catch {
             logger.debug("database ping failed", metadata: ["error": "\(error)"])
             return false
@@ -201,7 +192,6 @@ public final class DatabasePool: Service, Sendable {
             }
             if drained { continuation.resume() }
         }
-        try? await threadPool.shutdownGracefully()
         let closedWaiters = state.withLock { state in
             state.lifecycle = .closed
             defer { state.closedWaiters = [] }
@@ -213,85 +203,71 @@ public final class DatabasePool: Service, Sendable {
 
     // MARK: Leasing
 
-    private func lease<Value: Sendable>(_ work: @escaping @Sendable (Connection) throws -> Value) async throws -> Value {
-        let deadline = ContinuousClock.now.advanced(by: configuration.acquireTimeout)
+    private func lease<Value>(_ work: (Connection) async throws -> Value) async throws -> Value {
+        let configuration = configuration
+        var deadline: ContinuousClock.Instant?
         while true {
-            let grant = try await reserve(deadline: deadline)
-            let configuration = configuration
-            let outcome: LeaseOutcome<Value>
-            do {
-                if BlockingExecutor.isCurrentThreadBlockingCapable {
-                    // Already on a thread made for blocking (the task prefers `executor`): no hand-off.
-                    outcome = DatabasePool.perform(grant, configuration: configuration, work)
-                } else {
-                    outcome = try await threadPool.runIfActive {
-                        DatabasePool.perform(grant, configuration: configuration, work)
-                    }
-                }
-            } catch {
-                // The closure never ran (task cancelled, threads stopped): the grant is still ours to return.
-                switch grant {
-                case .idle(let pooled): await release(pooled)
-                case .create: slotFreed()
-                }
-                throw error
+            let pooled: PooledConnection
+            // Fast path without a suspension point: an idle connection or a free slot.
+            let immediate = state.withLock { DatabasePool.grant(from: &$0, size: configuration.size) }
+            let grant: Grant
+            if let immediate {
+                grant = try immediate.get()
+            } else {
+                let until = deadline ?? ContinuousClock.now.advanced(by: configuration.acquireTimeout)
+                deadline = until
+                grant = try await reserve(deadline: until)
             }
-            switch outcome {
-            case .staleIdle:
-                logger.info("discarded a database connection that broke while idle")
-                slotFreed()
-            case .connectFailed(let error):
-                slotFreed()
-                throw error
-            case .finished(let pooled, let result):
-                if let pooled {
-                    await release(pooled)
-                } else {
-                    logger.warning("discarded a database connection that broke while in use")
+            switch grant {
+            case .idle(let candidate):
+                let idle = ContinuousClock.now - candidate.idleSince
+                let check = idle > configuration.validateAfterIdle ? Check.roundTrip
+                    : idle > configuration.checkAfterIdle || candidate.connection.mayHaveIdleInput ? .read : .none
+                let alive = check == .none ? true : await candidate.connection.isAliveAfterIdle(roundTrip: check == .roundTrip)
+                guard alive else {
+                    logger.info("discarded a database connection that broke while idle")
+                    candidate.connection.close()
                     slotFreed()
+                    continue
                 }
-                return try result.get()
-            }
-        }
-    }
-
-    /// Runs on a pool thread: check or open the connection, run the work, leave the connection clean.
-    private static func perform<Value: Sendable>(
-        _ grant: Grant, configuration: Configuration, _ work: @Sendable (Connection) throws -> Value
-    ) -> LeaseOutcome<Value> {
-        let pooled: PooledConnection
-        switch grant {
-        case .idle(let candidate):
-            let roundTrip = ContinuousClock.now - candidate.idleSince > configuration.validateAfterIdle
-            guard candidate.connection.isAliveAfterIdle(roundTrip: roundTrip) else {
-                candidate.connection.close()
-                return .staleIdle
-            }
-            pooled = candidate
-        case .create:
-            do {
-                pooled = PooledConnection(
-                    try Connection(
-                        conninfo: configuration.conninfo,
-                        defaults: defaults(configuration),
-                        overrides: overrides(configuration),
-                        statementCacheCapacity: configuration.statementCacheCapacity
+                pooled = candidate
+            case .create:
+                // Watched by the loop running the caller, so answers wake the thread that waits for them.
+                let home = DatabaseEventLoop.current ?? DatabaseEventLoop.next()
+                do {
+                    pooled = PooledConnection(
+                        try await Connection.open(
+                            conninfo: configuration.conninfo,
+                            defaults: DatabasePool.defaults(configuration),
+                            overrides: DatabasePool.overrides(configuration),
+                            statementCacheCapacity: configuration.statementCacheCapacity,
+                            home: home
+                        )
                     )
-                )
-            } catch {
-                return .connectFailed(error)
+                } catch {
+                    slotFreed()
+                    throw error
+                }
             }
+            let connection = pooled.connection
+            let result: Result<Value, any Error>
+            do {
+                result = .success(try await work(connection))
+            } catch {
+                result = .failure(error)
+            }
+            if connection.isUsable, connection.transactionStatus != .idle {
+                _ = try? await connection.simpleCommand("ROLLBACK")
+            }
+            if connection.isUsable, connection.transactionStatus == .idle {
+                await release(pooled)
+            } else {
+                logger.warning("discarded a database connection that broke while in use")
+                connection.close()
+                slotFreed()
+            }
+            return try result.get()
         }
-        let connection = pooled.connection
-        let result = Result { try work(connection) }
-        if connection.isUsable, connection.transactionStatus != .idle {
-            _ = try? connection.simpleCommand("ROLLBACK")
-        }
-        guard connection.isUsable, connection.transactionStatus == .idle else {
-            connection.close()
-            return .finished(nil, result)
-        }
-        return .finished(pooled, result)
     }
 
     private static func defaults(_ configuration: Configuration) -> [(String, String)] {
@@ -348,6 +324,12 @@ public final class DatabasePool: Service, Sendable {
     /// What can be granted right now without waiting, if anything.
     private static func grant(from state: inout State, size: Int) -> Result<Grant, any Error>? {
         guard state.lifecycle == .running else { return .failure(PoolError.shutdown) }
+        // Prefer a connection watched by the caller's loop: its answers then wake no other thread.
+        if let current = DatabaseEventLoop.current,
+            let index = state.idle.lastIndex(where: { $0.connection.home === current })
+        {
+            return .success(.idle(state.idle.remove(at: index)))
+        }
         if let pooled = state.idle.popLast() { return .success(.idle(pooled)) }
         if state.open < size {
             state.open += 1
@@ -410,15 +392,10 @@ public final class DatabasePool: Service, Sendable {
         }
     }
 
-    /// PQfinish on a pool thread, then frees the slots.
+    /// PQfinish (which does not block: the sockets are non-blocking), then frees the slots.
     private func close(_ connections: [PooledConnection]) async {
         guard !connections.isEmpty else { return }
-        do {
-            try await threadPool.runIfActive { connections.forEach { $0.connection.close() } }
-        } catch {
-            // Threads already gone (only if shutdown raced): closing inline beats leaking.
-            connections.forEach { $0.connection.close() }
-        }
+        connections.forEach { $0.connection.close() }
         for _ in connections { slotFreed() }
     }
 }
@@ -442,13 +419,8 @@ private enum Grant: Sendable {
     case create
 }
 
-private enum LeaseOutcome<Value: Sendable>: Sendable {
-    /// The idle connection had broken before anything was sent; it was closed.
-    case staleIdle
-    case connectFailed(any Error)
-    /// The work ran; the connection is nil when it was closed because it broke.
-    case finished(PooledConnection?, Result<Value, any Error>)
-}
+/// How an idle connection is checked before it is lent.
+private enum Check { case none, read, roundTrip }
 
 private struct Waiter {
     let id: Int
@@ -472,22 +444,4 @@ private struct State {
     var nextWaiterID = 0
     var drainWaiter: CheckedContinuation<Void, Never>?
     var closedWaiters: [CheckedContinuation<Void, Never>] = []
-}
-
-/// Holds the caller's non-escaping body so it can be dropped as soon as the call returns.
-private final class BodyBox<Value>: Sendable {
-    private let body: Mutex<(@Sendable (Connection) throws -> Value)?>
-
-    init(_ body: @escaping @Sendable (Connection) throws -> Value) {
-        self.body = Mutex(body)
-    }
-
-    func call(_ connection: Connection) throws -> Value {
-        guard let body = body.withLock({ $0 }) else { throw CancellationError() }
-        return try body(connection)
-    }
-
-    func clear() {
-        body.withLock { $0 = nil }
-    }
 }

@@ -49,14 +49,14 @@ public struct Migrator: Sendable {
         let lockKey = lockKey
         return try await pool.withConnection { connection in
             // Waits (on a pool thread) while another instance migrates.
-            _ = try connection.query("SELECT pg_advisory_lock(\(lockKey))")
+            _ = try await connection.query("SELECT pg_advisory_lock(\(lockKey))")
             do {
-                let applied = try Migrator.applyPending(migrations, on: connection)
-                _ = try connection.query("SELECT pg_advisory_unlock(\(lockKey))")
+                let applied = try await Migrator.applyPending(migrations, on: connection)
+                _ = try await connection.query("SELECT pg_advisory_unlock(\(lockKey))")
                 return applied
             } catch {
                 // The lock is per session and the connection goes back to the pool: always release it.
-                if connection.isUsable { _ = try? connection.query("SELECT pg_advisory_unlock(\(lockKey))") }
+                if connection.isUsable { _ = try? await connection.query("SELECT pg_advisory_unlock(\(lockKey))") }
                 throw error
             }
         }
@@ -66,10 +66,10 @@ public struct Migrator: Sendable {
     public func pending() async throws -> [Migration] {
         let migrations = migrations
         return try await pool.withConnection { connection in
-            let present = try connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")
+            let present = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")
             guard try present[0].decode(Bool.self, column: "present") else { return migrations }
-            let applied = try Migrator.appliedChecksums(on: connection)
-            try Migrator.verify(migrations, applied: applied, on: connection)
+            let applied = try await Migrator.appliedChecksums(on: connection)
+            try await Migrator.verify(migrations, applied: applied, on: connection)
             return migrations.filter { applied[$0.version] == nil }
         }
     }
@@ -79,8 +79,8 @@ public struct Migrator: Sendable {
         try await pending().isEmpty
     }
 
-    private static func applyPending(_ migrations: [Migration], on connection: Connection) throws -> [Migration] {
-        try connection.execute(unsafeRawMultiStatement: """
+    private static func applyPending(_ migrations: [Migration], on connection: Connection) async throws -> [Migration] {
+        try await connection.execute(unsafeRawMultiStatement: """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version bigint PRIMARY KEY,
                 name text NOT NULL,
@@ -88,14 +88,14 @@ public struct Migrator: Sendable {
                 applied_at timestamptz NOT NULL DEFAULT now()
             )
             """)
-        let applied = try appliedChecksums(on: connection)
-        let checksums = try verify(migrations, applied: applied, on: connection)
+        let applied = try await appliedChecksums(on: connection)
+        let checksums = try await verify(migrations, applied: applied, on: connection)
         var done: [Migration] = []
         for (migration, checksum) in zip(migrations, checksums) where applied[migration.version] == nil {
             do {
-                try connection.transaction(isolation: .readCommitted) { connection in
-                    try connection.execute(unsafeRawMultiStatement: migration.sql)
-                    try connection.execute("""
+                try await connection.transaction(isolation: .readCommitted) { connection in
+                    try await connection.execute(unsafeRawMultiStatement: migration.sql)
+                    try await connection.execute("""
                         INSERT INTO schema_migrations (version, name, checksum)
                         VALUES (\(migration.version), \(migration.name), \(checksum))
                         """)
@@ -108,9 +108,9 @@ public struct Migrator: Sendable {
         return done
     }
 
-    private static func appliedChecksums(on connection: Connection) throws -> [Int: String] {
+    private static func appliedChecksums(on connection: Connection) async throws -> [Int: String] {
         var applied: [Int: String] = [:]
-        for row in try connection.query("SELECT version, checksum FROM schema_migrations") {
+        for row in try await connection.query("SELECT version, checksum FROM schema_migrations") {
             applied[try row.decode(Int.self, column: "version")] = try row.decode(String.self, column: "checksum")
         }
         return applied
@@ -118,9 +118,9 @@ public struct Migrator: Sendable {
 
     /// Computes every checksum in one round trip and compares those already applied.
     @discardableResult
-    private static func verify(_ migrations: [Migration], applied: [Int: String], on connection: Connection) throws -> [String] {
+    private static func verify(_ migrations: [Migration], applied: [Int: String], on connection: Connection) async throws -> [String] {
         let texts = migrations.map(\.sql)
-        let checksums = try connection.query("""
+        let checksums = try await connection.query("""
             SELECT encode(sha256(convert_to(t, 'UTF8')), 'hex') AS checksum
             FROM unnest(\(texts)) WITH ORDINALITY AS m(t, n) ORDER BY n
             """).map { try $0.decode(String.self, column: "checksum") }

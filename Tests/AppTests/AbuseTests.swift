@@ -55,7 +55,7 @@ final class AbuseTests: XCTestCase {
         try await TestApp.run { app, client in
             let reporting = try await Fixtures.token(app, role: "reporting")
             try await app.pool.withConnection { connection in
-                _ = try connection.execute("ALTER TABLE organisations RENAME COLUMN document TO document_moved")
+                _ = try await connection.execute("ALTER TABLE organisations RENAME COLUMN document TO document_moved")
             }
             let response = try await client.call(
                 .get, "/v1/organisations", token: reporting, headers: ["X-Request-Id": "req-broken-1"])

@@ -8,10 +8,10 @@ final class AccessTests: XCTestCase {
     func testEveryCredentialFailureLooksTheSame() async throws {
         try await TestApp.run { app, client in
             let revoked = try await Fixtures.token(app, role: "admin")
-            try await app.pool.withConnection { try $0.execute("UPDATE api_tokens SET revoked_at = now()") }
+            try await app.pool.withConnection { try await $0.execute("UPDATE api_tokens SET revoked_at = now()") }
             let expired = try await Fixtures.token(app, role: "admin")
             try await app.pool.withConnection {
-                try $0.execute("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE revoked_at IS NULL")
+                try await $0.execute("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE revoked_at IS NULL")
             }
             var bodies: Set<String> = []
             for header in [nil, "Basic abc", "Bearer", "Bearer unknown-token-0123456789", "Bearer \(revoked)", "Bearer \(expired)"] {
@@ -111,7 +111,7 @@ final class AccessTests: XCTestCase {
                 .patch, "/v1/organisations/\(id)", body: ["website": "https://formaliza.example"],
                 contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\"", "X-Request-Id": "req-audit-1"])
             let rows = try await app.pool.withConnection { connection in
-                try connection.query("""
+                try await connection.query("""
                     SELECT action, actor_role, changes::text AS changes, request_id FROM audit_events
                     WHERE entity_type = 'organisation' AND entity_id = \(id) ORDER BY id
                     """).map { row in
@@ -125,8 +125,8 @@ final class AccessTests: XCTestCase {
             XCTAssertFalse(rows[1][2].contains("legalName"), "only changed fields are recorded")
             XCTAssertEqual(rows[1][3], "req-audit-1")
 
-            await XCTAssertThrowsErrorAsync { _ = try await app.pool.withConnection { try $0.execute("UPDATE audit_events SET action = 'x'") } }
-            await XCTAssertThrowsErrorAsync { _ = try await app.pool.withConnection { try $0.execute("DELETE FROM audit_events") } }
+            await XCTAssertThrowsErrorAsync { _ = try await app.pool.withConnection { try await $0.execute("UPDATE audit_events SET action = 'x'") } }
+            await XCTAssertThrowsErrorAsync { _ = try await app.pool.withConnection { try await $0.execute("DELETE FROM audit_events") } }
         }
     }
 }

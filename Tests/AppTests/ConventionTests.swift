@@ -113,7 +113,7 @@ final class ConventionTests: XCTestCase {
             let conflicting = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: changed, headers: headers)
             XCTAssertProblem(conflicting, .unprocessableContent, "unprocessable")
 
-            let count = try await app.pool.withConnection { try $0.query("SELECT count(*) AS n FROM proposals").first!.decode(Int.self, column: "n") }
+            let count = try await app.pool.withConnection { try await $0.query("SELECT count(*) AS n FROM proposals").first!.decode(Int.self, column: "n") }
             XCTAssertEqual(count, 1)
         }
     }
@@ -132,7 +132,7 @@ final class ConventionTests: XCTestCase {
             }
             XCTAssertEqual(responses.map(\.status), Array(repeating: .created, count: 6))
             XCTAssertEqual(Set(responses.compactMap { $0.json["id"] as? String }).count, 1)
-            let count = try await app.pool.withConnection { try $0.query("SELECT count(*) AS n FROM proposals").first!.decode(Int.self, column: "n") }
+            let count = try await app.pool.withConnection { try await $0.query("SELECT count(*) AS n FROM proposals").first!.decode(Int.self, column: "n") }
             XCTAssertEqual(count, 1)
         }
     }
@@ -147,13 +147,13 @@ final class IdempotencyRetentionTests: XCTestCase {
             let first = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: body, headers: ["Idempotency-Key": "old"])
             _ = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: body, headers: ["Idempotency-Key": "young"])
             try await app.pool.withConnection { connection in
-                try connection.execute("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'old'")
-                try connection.execute("UPDATE idempotency_keys SET created_at = now() - interval '23 hours' WHERE key = 'young'")
+                try await connection.execute("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'old'")
+                try await connection.execute("UPDATE idempotency_keys SET created_at = now() - interval '23 hours' WHERE key = 'young'")
             }
             let removed = try await IdempotencyKeyPurge(pool: app.pool, logger: app.dependencies.logger).purgeOnce()
             XCTAssertEqual(removed, 1)
             let keys = try await app.pool.withConnection { connection in
-                try connection.query("SELECT key FROM idempotency_keys ORDER BY key").map { try $0.decode(String.self, column: "key") }
+                try await connection.query("SELECT key FROM idempotency_keys ORDER BY key").map { try $0.decode(String.self, column: "key") }
             }
             XCTAssertEqual(keys, ["young"])
             // The purged key starts afresh: a new proposal, not a replay of the first.

@@ -17,7 +17,7 @@ final class DocumentTests: XCTestCase {
             XCTAssertEqual(uploaded["filename"] as? String, "support letter.pdf")
             XCTAssertEqual(uploaded["sizeBytes"] as? Int, 4096)
             let expectedDigest = try await app.pool.withConnection { connection in
-                try connection.query("SELECT encode(sha256(\(bytes)), 'hex') AS d").first!.decode(String.self, column: "d")
+                try await connection.query("SELECT encode(sha256(\(bytes)), 'hex') AS d").first!.decode(String.self, column: "d")
             }
             XCTAssertEqual(uploaded["sha256"] as? String, expectedDigest)
             let documentID = try XCTUnwrap(uploaded["id"] as? String)

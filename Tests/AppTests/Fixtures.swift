@@ -55,7 +55,7 @@ enum Fixtures {
         let secret = "cvk_test_" + UUID().uuidString + UUID().uuidString
         let ids = organisations.compactMap(UUID.init(uuidString:))
         try await app.pool.withConnection { connection in
-            try connection.execute("""
+            try await connection.execute("""
                 INSERT INTO api_tokens (name, role, organisation_ids, secret_hash)
                 VALUES ('test', \(role), \(ids), sha256(convert_to(\(secret), 'UTF8')))
                 """)

@@ -27,7 +27,7 @@ final class OperationsTests: XCTestCase {
             XCTAssertEqual(health.status, .ok)
 
             // The database appears, without migrations: still not ready, and the answer says why.
-            try await TestDatabase.withAdminConnection(admin) { try $0.execute("CREATE DATABASE \(unsafeRaw: name)") }
+            try await TestDatabase.withAdminConnection(admin) { try await $0.execute("CREATE DATABASE \(unsafeRaw: name)") }
             let pending = try await client.call(.get, "/readyz", token: nil)
             XCTAssertProblem(pending, .serviceUnavailable, "service-unavailable")
             XCTAssertTrue((pending["detail"] as? String ?? "").contains("migrations"), pending.text)
@@ -67,7 +67,7 @@ final class UnavailableDatabaseTests: XCTestCase {
             $0.databasePoolSize = 1
             $0.databaseAcquireTimeout = .milliseconds(200)
         }) { app, client in
-            let holding = Task { try await app.pool.withConnection { connection in try connection.execute("SELECT pg_sleep(1.5)") } }
+            let holding = Task { try await app.pool.withConnection { connection in try await connection.execute("SELECT pg_sleep(1.5)") } }
             try await Task.sleep(for: .milliseconds(300))
             let response = try await client.call(.get, "/v1/calls")
             XCTAssertProblem(response, .serviceUnavailable, "service-unavailable")
@@ -97,7 +97,7 @@ final class MigrationDataTests: XCTestCase {
     func testProposalsStoredBeforeRenderedRepresentationsKeepTheirVersionAndGainIt() async throws {
         let admin = try TestDatabase.adminURL
         let name = "t_mig_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        try await TestDatabase.withAdminConnection(admin) { try $0.execute("CREATE DATABASE \(unsafeRaw: name)") }
+        try await TestDatabase.withAdminConnection(admin) { try await $0.execute("CREATE DATABASE \(unsafeRaw: name)") }
         let pool = DatabasePool(configuration: .init(conninfo: admin + " dbname=\(name)", size: 1), logger: Logger(label: "test"))
         try await TestPool.running(pool) {
             let files = try FileManager.default.contentsOfDirectory(at: BundledFiles.migrationsDirectory, includingPropertiesForKeys: nil)
@@ -107,22 +107,22 @@ final class MigrationDataTests: XCTestCase {
             XCTAssertLessThan(before.count, files.count)
             try await Migrator(pool: pool, migrations: before).migrate()
             try await pool.withConnection { connection in
-                try connection.execute("""
+                try await connection.execute("""
                     INSERT INTO calls (code, definition, deadline) VALUES ('OLD-1', '{"code": "OLD-1"}', '2021-06-30T22:00:00Z');
                     """)
-                try connection.execute("""
+                try await connection.execute("""
                     INSERT INTO organisations (legal_name, kind, non_profit, country, document)
                     VALUES ('Org', 'ngo', true, 'PE', '{"legalName": "Org"}')
                     """)
-                try connection.execute("""
+                try await connection.execute("""
                     INSERT INTO proposals (call_id, lead_organisation_id, document)
                     SELECT c.id, o.id, '{"title": "Kept"}' FROM calls c, organisations o
                     """)
-                try connection.execute("UPDATE proposals SET document = '{\"title\": \"Kept twice\"}'")
+                try await connection.execute("UPDATE proposals SET document = '{\"title\": \"Kept twice\"}'")
             }
             try await Migrator(pool: pool, migrations: files).migrate()
             let (version, representation) = try await pool.withConnection { connection in
-                let row = try connection.query("SELECT version, representation FROM proposals").first!
+                let row = try await connection.query("SELECT version, representation FROM proposals").first!
                 return (try row.decode(Int.self, column: "version"), try row.decode(String.self, column: "representation"))
             }
             XCTAssertEqual(version, 2, "rendering is not a change")

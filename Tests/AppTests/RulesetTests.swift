@@ -102,9 +102,9 @@ final class RulesetTests: XCTestCase {
 
             // PostgreSQL itself refuses to change a published version.
             await XCTAssertThrowsErrorAsync {
-                _ = try await app.pool.withConnection { try $0.execute("UPDATE rulesets SET document = '{}'") }
+                _ = try await app.pool.withConnection { try await $0.execute("UPDATE rulesets SET document = '{}'") }
             }
-            await XCTAssertThrowsErrorAsync { _ = try await app.pool.withConnection { try $0.execute("DELETE FROM rulesets") } }
+            await XCTAssertThrowsErrorAsync { _ = try await app.pool.withConnection { try await $0.execute("DELETE FROM rulesets") } }
 
             let audit = try await client.call(.get, "/v1/audit-events?action=ruleset.created")
             XCTAssertEqual((audit["items"] as? [Any])?.count, 2)
@@ -442,11 +442,11 @@ final class ScreeningRulesetTests: XCTestCase {
             XCTAssertEqual((changes["screening"] as? [String: Any])?["old"] as? String, "ineligible")
             XCTAssertEqual((changes["justification"] as? [String: Any])?["new"] as? String, justification)
             let kept = try await app.pool.withConnection { connection in
-                try connection.query("SELECT kind FROM screenings WHERE proposal_id = \(UUID(uuidString: id)!) ORDER BY id")
+                try await connection.query("SELECT kind FROM screenings WHERE proposal_id = \(UUID(uuidString: id)!) ORDER BY id")
                     .map { try $0.decode(String.self, column: "kind") }
             }
             XCTAssertEqual(kept, ["evaluation", "evaluation", "override"])
-            await XCTAssertThrowsErrorAsync { _ = try await app.pool.withConnection { try $0.execute("DELETE FROM screenings") } }
+            await XCTAssertThrowsErrorAsync { _ = try await app.pool.withConnection { try await $0.execute("DELETE FROM screenings") } }
         }
     }
 

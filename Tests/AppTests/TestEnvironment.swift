@@ -24,20 +24,20 @@ enum TestDatabase {
         let admin = try adminURL
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         try await withAdminConnection(admin) { connection in
-            try connection.execute("CREATE DATABASE \(unsafeRaw: name) TEMPLATE \(unsafeRaw: template)")
+            try await connection.execute("CREATE DATABASE \(unsafeRaw: name) TEMPLATE \(unsafeRaw: template)")
         }
         return (name, admin + " dbname=\(name)")
     }
 
     static func drop(_ name: String) async throws {
         try await withAdminConnection(try adminURL) { connection in
-            try connection.execute("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)")
+            try await connection.execute("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)")
         }
     }
 
-    static func withAdminConnection(_ url: String, _ body: @Sendable (Connection) throws -> Void) async throws {
+    static func withAdminConnection(_ url: String, _ body: @Sendable (Connection) async throws -> Void) async throws {
         let pool = DatabasePool(configuration: .init(conninfo: url, size: 1), logger: Logger(label: "test-admin"))
-        try await TestPool.running(pool) { try await pool.withConnection { try body($0) } }
+        try await TestPool.running(pool) { try await pool.withConnection { try await body($0) } }
     }
 }
 

@@ -36,7 +36,7 @@ final class TokenTests: XCTestCase {
 
             // Only the hash is kept.
             let stored = try await app.pool.withConnection { connection in
-                try connection.query("""
+                try await connection.query("""
                     SELECT count(*)::int AS n FROM api_tokens
                     WHERE id = \(UUID(uuidString: id)!) AND secret_hash = sha256(convert_to(\(secret), 'UTF8'))
                     """).first!.decode(Int.self, column: "n")
@@ -78,7 +78,7 @@ final class TokenTests: XCTestCase {
             XCTAssertEqual(items.compactMap { $0["action"] as? String }, ["token.issued", "token.revoked"])
             XCTAssertFalse(events.text.contains(secret))
             let everything = try await app.pool.withConnection { connection in
-                try connection.query("SELECT string_agg(changes::text, ' ') AS all FROM audit_events").first!
+                try await connection.query("SELECT string_agg(changes::text, ' ') AS all FROM audit_events").first!
                     .decode(String?.self, column: "all") ?? ""
             }
             XCTAssertFalse(everything.contains(secret))
@@ -210,7 +210,7 @@ final class TokenTests: XCTestCase {
             for _ in 0..<5 { _ = try await client.call(.get, "/v1/calls", token: nil) }
             let count = { @Sendable () async throws -> Int in
                 try await app.pool.withConnection { connection in
-                    try connection.query("SELECT count(*)::int AS n FROM audit_events WHERE action = 'auth.failed'")
+                    try await connection.query("SELECT count(*)::int AS n FROM audit_events WHERE action = 'auth.failed'")
                         .first!.decode(Int.self, column: "n")
                 }
             }
@@ -239,7 +239,7 @@ final class TokenTests: XCTestCase {
             let log = AuthFailureLog(pool: app.pool, now: { clock.now }, logger: Logger(label: "test"))
             let written = { @Sendable () async throws -> [String] in
                 try await app.pool.withConnection { connection in
-                    try connection.query("""
+                    try await connection.query("""
                         SELECT changes->>'failures' AS n FROM audit_events
                         WHERE action = 'auth.failed' AND entity_id LIKE '2030-%' ORDER BY id
                         """).map { try $0.decode(String.self, column: "n") }

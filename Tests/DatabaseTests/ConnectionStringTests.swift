@@ -7,7 +7,7 @@ struct ConnectionStringTests {
     /// Where the test cluster listens, read from the server so the tests work with any URL form.
     private static func serverLocation() async throws -> (user: String, socketDirectory: String, port: String) {
         try await TestCluster.adminPool().withConnection { c in
-            let row = try c.query("""
+            let row = try await c.query("""
                 SELECT current_user AS u, split_part(current_setting('unix_socket_directories'), ',', 1) AS dir,
                        current_setting('port') AS port
                 """)[0]
@@ -32,8 +32,8 @@ struct ConnectionStringTests {
             let pool = DatabasePool(configuration: .init(conninfo: components.string!, size: 1))
             let result = await Result {
                 try await pool.withConnection { c in
-                    (try c.scalar(String.self, "SELECT current_database()"),
-                     try c.scalar(String.self, "SELECT current_setting('application_name')"))
+                    await (try await c.scalar(String.self, "SELECT current_database()"),
+                     try await c.scalar(String.self, "SELECT current_setting('application_name')"))
                 }
             }
             await pool.shutdown()
@@ -56,8 +56,8 @@ struct ConnectionStringTests {
             let pool = DatabasePool(configuration: configuration)
             let result = await Result {
                 try await pool.withConnection { c in
-                    (try c.scalar(String.self, "SELECT current_database()"),
-                     try c.scalar(String.self, "SELECT current_setting('application_name')"))
+                    await (try await c.scalar(String.self, "SELECT current_database()"),
+                     try await c.scalar(String.self, "SELECT current_setting('application_name')"))
                 }
             }
             await pool.shutdown()
@@ -70,7 +70,7 @@ struct ConnectionStringTests {
     @Test func parametersOverrideTheConnectionString() async throws {
         try await withTestDatabase(configure: { $0.parameters["application_name"] = "override" }) { db in
             let name = try await db.pool.withConnection { c in
-                try c.scalar(String.self, "SELECT current_setting('application_name')")
+                try await c.scalar(String.self, "SELECT current_setting('application_name')")
             }
             #expect(name == "override")
         }
@@ -79,7 +79,7 @@ struct ConnectionStringTests {
     @Test func sessionSettingsTheDecodersRelyOn() async throws {
         try await withTestDatabase { db in
             let settings = try await db.pool.withConnection { c in
-                try c.query("""
+                try await c.query("""
                     SELECT current_setting('client_encoding') AS e, current_setting('DateStyle') AS d,
                            current_setting('bytea_output') AS b
                     """).map { row in [try row.decode(String.self, column: "e"), try row.decode(String.self, column: "d"),

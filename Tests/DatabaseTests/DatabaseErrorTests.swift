@@ -8,9 +8,9 @@ struct DatabaseErrorTests {
             let email = "private.person@example.com"
             let error = await #expect(throws: DatabaseError.self) {
                 try await db.pool.withConnection { c in
-                    try c.execute("CREATE TABLE accounts (id serial PRIMARY KEY, email text NOT NULL UNIQUE)")
-                    try c.execute("INSERT INTO accounts (email) VALUES (\(email))")
-                    try c.execute("INSERT INTO accounts (email) VALUES (\(email))")
+                    try await c.execute("CREATE TABLE accounts (id serial PRIMARY KEY, email text NOT NULL UNIQUE)")
+                    try await c.execute("INSERT INTO accounts (email) VALUES (\(email))")
+                    try await c.execute("INSERT INTO accounts (email) VALUES (\(email))")
                 }
             }
             let failure = try #require(error)
@@ -31,7 +31,7 @@ struct DatabaseErrorTests {
     @Test func constraintHelpers() async throws {
         try await withTestDatabase { db in
             let errors = try await db.pool.withConnection { c in
-                try c.execute(unsafeRawMultiStatement: """
+                try await c.execute(unsafeRawMultiStatement: """
                     CREATE TABLE parents (id int PRIMARY KEY);
                     CREATE TABLE children (
                         id int PRIMARY KEY,
@@ -48,7 +48,7 @@ struct DatabaseErrorTests {
                     "SELECT \("abc")::int",
                 ]
                 for statement in statements {
-                    do { try c.execute(statement) } catch let error as DatabaseError { errors.append(error) }
+                    do { try await c.execute(statement) } catch let error as DatabaseError { errors.append(error) }
                 }
                 return errors
             }
@@ -74,7 +74,7 @@ struct DatabaseErrorTests {
         configuration.connectTimeout = .seconds(2)
         let pool = DatabasePool(configuration: configuration)
         let error = await #expect(throws: DatabaseError.self) {
-            try await pool.withConnection { c in try c.scalar(Int.self, "SELECT 1::int8") }
+            try await pool.withConnection { c in try await c.scalar(Int.self, "SELECT 1::int8") }
         }
         #expect(error?.kind == .connection)
         #expect(error?.isConnectionFailure == true)

@@ -8,25 +8,25 @@ struct DatabasePoolTests {
     @Test func exhaustedPoolTimesOutWithAClearError() async throws {
         try await withTestDatabase(poolSize: 1, configure: { $0.acquireTimeout = .milliseconds(300) }) { db in
             let holding = Flag()
-            let release = DispatchSemaphore(value: 0)
+            let release = Flag()
             async let held: Int = db.pool.withConnection { c in
                 holding.set()
-                _ = release.wait(timeout: .now() + 10)
-                return try c.scalar(Int.self, "SELECT 1::int8")
+                try await release.wait()
+                return try await c.scalar(Int.self, "SELECT 1::int8")
             }
             try await holding.wait()
             let start = ContinuousClock.now
             await #expect(throws: PoolError.acquireTimeout) {
-                try await db.pool.withConnection { c in try c.scalar(Int.self, "SELECT 2::int8") }
+                try await db.pool.withConnection { c in try await c.scalar(Int.self, "SELECT 2::int8") }
             }
             let waited = ContinuousClock.now - start
             #expect(waited >= .milliseconds(250))
             #expect(waited < .seconds(5))
             #expect(PoolError.acquireTimeout.description.contains("timed out"))
-            release.signal()
+            release.set()
             #expect(try await held == 1)
             // Once the connection is back, requests succeed again.
-            #expect(try await db.pool.withConnection { c in try c.scalar(Int.self, "SELECT 3::int8") } == 3)
+            #expect(try await db.pool.withConnection { c in try await c.scalar(Int.self, "SELECT 3::int8") } == 3)
         }
     }
 
@@ -41,14 +41,14 @@ struct DatabasePoolTests {
                             let now = inFlight.increment()
                             while maxSeen.current < now { maxSeen.increment() }
                             defer { inFlight.increment(by: -1) }
-                            return try c.scalar(Int.self, "SELECT \(index) FROM pg_sleep(0.01)")
+                            return try await c.scalar(Int.self, "SELECT \(index) FROM pg_sleep(0.01)")
                         }
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             let backends = try await db.pool.withConnection { c in
-                try c.scalar(Int.self, "SELECT count(*)::int8 FROM pg_stat_activity WHERE datname = current_database()")
+                try await c.scalar(Int.self, "SELECT count(*)::int8 FROM pg_stat_activity WHERE datname = current_database()")
             }
             #expect(results.sorted() == Array(0..<20))
             #expect(maxSeen.current <= 2)
@@ -59,24 +59,24 @@ struct DatabasePoolTests {
     @Test func terminatedBackendIsReplacedForTheNextRequest() async throws {
         try await withTestDatabase(poolSize: 1) { db in
             let admin = try TestCluster.adminPool()
-            let before = try await db.pool.withConnection { c in try c.scalar(Int32.self, "SELECT pg_backend_pid()") }
+            let before = try await db.pool.withConnection { c in try await c.scalar(Int32.self, "SELECT pg_backend_pid()") }
             let terminated = try await admin.withConnection { c in
-                try c.scalar(Bool.self, "SELECT pg_terminate_backend(\(before), 5000)")
+                try await c.scalar(Bool.self, "SELECT pg_terminate_backend(\(before), 5000)")
             }
             #expect(terminated)
-            let after = try await db.pool.withConnection { c in try c.scalar(Int32.self, "SELECT pg_backend_pid()") }
+            let after = try await db.pool.withConnection { c in try await c.scalar(Int32.self, "SELECT pg_backend_pid()") }
             #expect(after != before)
         }
     }
 
     @Test func connectionBrokenDuringTheBodyFailsThenIsReplaced() async throws {
         try await withTestDatabase(poolSize: 1) { db in
-            let before = try await db.pool.withConnection { c in try c.scalar(Int32.self, "SELECT pg_backend_pid()") }
+            let before = try await db.pool.withConnection { c in try await c.scalar(Int32.self, "SELECT pg_backend_pid()") }
             let error = await #expect(throws: DatabaseError.self) {
-                try await db.pool.withConnection { c in try c.execute("SELECT pg_terminate_backend(pg_backend_pid())") }
+                try await db.pool.withConnection { c in try await c.execute("SELECT pg_terminate_backend(pg_backend_pid())") }
             }
             #expect(error?.isConnectionFailure == true)
-            let after = try await db.pool.withConnection { c in try c.scalar(Int32.self, "SELECT pg_backend_pid()") }
+            let after = try await db.pool.withConnection { c in try await c.scalar(Int32.self, "SELECT pg_backend_pid()") }
             #expect(after != before)
         }
     }
@@ -97,12 +97,12 @@ struct DatabasePoolTests {
     @Test func shutdownWaitsForLeasesThenRefusesWork() async throws {
         try await withTestDatabase(poolSize: 2) { db in
             let pool = DatabasePool(configuration: db.configuration)
-            _ = try await pool.withConnection { c in try c.scalar(Int.self, "SELECT 1::int8") }
+            _ = try await pool.withConnection { c in try await c.scalar(Int.self, "SELECT 1::int8") }
             let started = Flag()
             let finished = Flag()
             async let lease: Int = pool.withConnection { c in
                 started.set()
-                let value = try c.scalar(Int.self, "SELECT 7::int8 FROM pg_sleep(0.3)")
+                let value = try await c.scalar(Int.self, "SELECT 7::int8 FROM pg_sleep(0.3)")
                 finished.set()
                 return value
             }
@@ -112,7 +112,7 @@ struct DatabasePoolTests {
             try await finished.wait(timeout: .zero)
             #expect(try await lease == 7)
             await #expect(throws: PoolError.shutdown) {
-                try await pool.withConnection { c in try c.scalar(Int.self, "SELECT 1::int8") }
+                try await pool.withConnection { c in try await c.scalar(Int.self, "SELECT 1::int8") }
             }
             #expect(await pool.ping() == false)
             await pool.shutdown()
@@ -120,7 +120,7 @@ struct DatabasePoolTests {
             var remaining = 0
             for _ in 0..<100 {
                 remaining = try await db.pool.withConnection { c in
-                    try c.scalar(Int.self, "SELECT count(*)::int8 FROM pg_stat_activity WHERE datname = current_database()")
+                    try await c.scalar(Int.self, "SELECT count(*)::int8 FROM pg_stat_activity WHERE datname = current_database()")
                 }
                 if remaining == 1 { break }
                 try await Task.sleep(for: .milliseconds(50))
@@ -133,11 +133,11 @@ struct DatabasePoolTests {
         try await withTestDatabase { db in
             let pool = DatabasePool(configuration: db.configuration)
             let service = Task { try await pool.run() }
-            #expect(try await pool.withConnection { c in try c.scalar(Int.self, "SELECT 1::int8") } == 1)
+            #expect(try await pool.withConnection { c in try await c.scalar(Int.self, "SELECT 1::int8") } == 1)
             service.cancel()
             try await service.value
             await #expect(throws: PoolError.shutdown) {
-                try await pool.withConnection { c in try c.scalar(Int.self, "SELECT 1::int8") }
+                try await pool.withConnection { c in try await c.scalar(Int.self, "SELECT 1::int8") }
             }
         }
     }
@@ -145,19 +145,19 @@ struct DatabasePoolTests {
     @Test func cancelledWaiterLeavesThePoolUsable() async throws {
         try await withTestDatabase(poolSize: 1) { db in
             let holding = Flag()
-            let release = DispatchSemaphore(value: 0)
+            let release = Flag()
             async let held: Void = db.pool.withConnection { _ in
                 holding.set()
-                _ = release.wait(timeout: .now() + 10)
+                try await release.wait()
             }
             try await holding.wait()
-            let waiter = Task { try await db.pool.withConnection { c in try c.scalar(Int.self, "SELECT 1::int8") } }
+            let waiter = Task { try await db.pool.withConnection { c in try await c.scalar(Int.self, "SELECT 1::int8") } }
             try await Task.sleep(for: .milliseconds(50))
             waiter.cancel()
             await #expect(throws: CancellationError.self) { try await waiter.value }
-            release.signal()
+            release.set()
             try await held
-            #expect(try await db.pool.withConnection { c in try c.scalar(Int.self, "SELECT 2::int8") } == 2)
+            #expect(try await db.pool.withConnection { c in try await c.scalar(Int.self, "SELECT 2::int8") } == 2)
         }
     }
 
@@ -167,14 +167,14 @@ struct DatabasePoolTests {
             configuration.parameters["application_name"] = "dropped pool"
             var pool: DatabasePool? = DatabasePool(configuration: configuration)
             weak let dropped = pool
-            let one = try await pool!.withConnection { c in try c.scalar(Int.self, "SELECT 1::int8") }
+            let one = try await pool!.withConnection { c in try await c.scalar(Int.self, "SELECT 1::int8") }
             pool = nil
             #expect(one == 1)
             #expect(dropped == nil)
             var remaining = -1
             for _ in 0..<100 {
                 remaining = try await db.pool.withConnection { c in
-                    try c.scalar(Int.self, "SELECT count(*)::int8 FROM pg_stat_activity WHERE application_name = 'dropped pool'")
+                    try await c.scalar(Int.self, "SELECT count(*)::int8 FROM pg_stat_activity WHERE application_name = 'dropped pool'")
                 }
                 if remaining == 0 { break }
                 try await Task.sleep(for: .milliseconds(50))
@@ -183,48 +183,80 @@ struct DatabasePoolTests {
         }
     }
 
-    @Test func blockingWorkRunsOffTheCooperativePool() async throws {
-        try await withTestDatabase(poolSize: 1) { db in
-            let threadName = try await db.pool.withConnection { _ in
-                Thread.current.name ?? ""
+    @Test func waitingForTheServerBlocksNoThread() async throws {
+        // Four statements sleep on the server; with blocking calls they would hold the machine's
+        // few cooperative threads, and the probe below could not run until they finished.
+        try await withTestDatabase(poolSize: 4) { db in
+            let pool = db.pool
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { _ = try await pool.withConnection { c in try await c.execute("SELECT pg_sleep(1.5)") } }
+                }
+                try await Task.sleep(for: .milliseconds(200))
+                let start = ContinuousClock.now
+                let probe = await Task.detached { ContinuousClock.now }.value
+                #expect(probe - start < .milliseconds(500))
+                try await group.waitForAll()
             }
-            // NIOThreadPool threads are named "TP-#n".
-            #expect(threadName.hasPrefix("TP-#"))
         }
     }
 
-    @Test func tasksOnThePoolsExecutorQueryInlineOnItsThreads() async throws {
+    @Test func tasksOnALoopRunTheirStatementsOnItsThread() async throws {
         try await withTestDatabase(poolSize: 2) { db in
             let pool = db.pool
-            let results = try await withThrowingTaskGroup(of: (String, Int).self) { group in
+            let loop = DatabaseEventLoop.shared[0]
+            let results = try await withThrowingTaskGroup(of: ([String], Int).self) { group in
                 for value in 0..<8 {
-                    group.addTask(executorPreference: pool.executor) {
+                    group.addTask(executorPreference: loop) {
                         try await pool.withConnection { connection in
-                            // Inline: the body runs on the executor's own thread, not a hand-off thread ("TP-#n").
-                            (BlockingExecutor.isCurrentThreadBlockingCapable ? "executor" : currentThreadName(),
-                             try connection.query("SELECT \(value)::int8 + 1 AS n").first!.decode(Int.self, column: "n"))
+                            let before = currentThreadName()
+                            let n = try await connection.query("SELECT \(value)::int8 + 1 AS n").first!.decode(Int.self, column: "n")
+                            // Resumed where it started: the answer was handled by the loop's own thread.
+                            return ([before, currentThreadName()], n)
                         }
                     }
                 }
-                var collected: [(String, Int)] = []
+                var collected: [([String], Int)] = []
                 for try await result in group { collected.append(result) }
                 return collected
             }
-            #expect(results.allSatisfy { $0.0 == "executor" })
+            #expect(results.allSatisfy { $0.0 == ["convoca-db-0", "convoca-db-0"] }, "\(results)")
             #expect(results.map(\.1).sorted() == Array(1...8))
-            #expect(BlockingExecutor.isCurrentThreadBlockingCapable == false)
         }
     }
 
-    @Test func idleExecutorThreadsEndAndStartAgainOnDemand() async throws {
-        let executor = BlockingExecutor(maximumThreads: 2, idleTimeout: 0.05)
-        let first = await Task(executorPreference: executor) { BlockingExecutor.isCurrentThreadBlockingCapable }.value
-        try await Task.sleep(for: .milliseconds(300))
-        let again = await Task(executorPreference: executor) { BlockingExecutor.isCurrentThreadBlockingCapable }.value
-        #expect(first)
-        #expect(again)
+    @Test func aServerThatNeverAnswersTimesOutWhileConnecting() async throws {
+        // A TCP port that accepts connections (the kernel completes the handshake) and never speaks.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(listener >= 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(listener, pointer, length) == 0 && listen(listener, 8) == 0 && getsockname(listener, pointer, &length) == 0
+            }
+        }
+        #expect(bound)
+        let port = UInt16(bigEndian: address.sin_port)
+        let pool = DatabasePool(configuration: .init(
+            conninfo: "host=127.0.0.1 port=\(port) user=nobody dbname=nothing sslmode=disable connect_timeout=2", size: 1))
+        let start = ContinuousClock.now
+        let error = await #expect(throws: DatabaseError.self) {
+            try await pool.withConnection { c in try await c.execute("SELECT 1") }
+        }
+        let waited = ContinuousClock.now - start
+        #expect(error?.isConnectionFailure == true)
+        #expect(error?.message.contains("timeout") == true)
+        #expect(waited >= .milliseconds(1900))
+        #expect(waited < .seconds(4))
+        await pool.shutdown()
     }
 }
 
-/// The name of the thread running the caller (synchronous, so async code may ask).
-private func currentThreadName() -> String { Thread.current.name ?? "" }
+/// The kernel's name of the thread running the caller (synchronous, so async code may ask).
+private func currentThreadName() -> String {
+    ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+}

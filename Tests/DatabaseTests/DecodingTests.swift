@@ -8,7 +8,7 @@ struct DecodingTests {
         try await withTestDatabase { db in
             let error = await #expect(throws: PostgresDecodingError.self) {
                 try await db.pool.withConnection { c in
-                    try c.query("SELECT 'not a number'::text AS display_name")[0].decode(Int.self, column: "display_name")
+                    try await c.query("SELECT 'not a number'::text AS display_name")[0].decode(Int.self, column: "display_name")
                 }
             }
             #expect(error?.column == "display_name")
@@ -25,7 +25,7 @@ struct DecodingTests {
     @Test func mismatchesAcrossTypes() async throws {
         try await withTestDatabase { db in
             let failures = try await db.pool.withConnection { c in
-                let row = try c.query("SELECT 1::int8 AS i, 'x'::text AS t, now() AS ts, 70000::int4 AS big")[0]
+                let row = try await c.query("SELECT 1::int8 AS i, 'x'::text AS t, now() AS ts, 70000::int4 AS big")[0]
                 var failures: [String] = []
                 func expectFailure(_ body: () throws -> Any) {
                     do { _ = try body() } catch let error as PostgresDecodingError { failures.append(error.column) } catch {}
@@ -47,7 +47,7 @@ struct DecodingTests {
         try await withTestDatabase { db in
             let error = await #expect(throws: PostgresDecodingError.self) {
                 try await db.pool.withConnection { c in
-                    try c.query("SELECT NULL::uuid AS owner_id")[0].decode(UUID.self, column: "owner_id")
+                    try await c.query("SELECT NULL::uuid AS owner_id")[0].decode(UUID.self, column: "owner_id")
                 }
             }
             #expect(error?.column == "owner_id")
@@ -61,7 +61,7 @@ struct DecodingTests {
     @Test func missingColumnsAndIndexes() async throws {
         try await withTestDatabase { db in
             let errors = try await db.pool.withConnection { c in
-                let row = try c.query("SELECT 1::int8 AS a")[0]
+                let row = try await c.query("SELECT 1::int8 AS a")[0]
                 var columns: [String] = []
                 do { _ = try row.decode(Int.self, column: "b") } catch let error as PostgresDecodingError { columns.append(error.column) }
                 do { _ = try row.decode(Int.self, at: 3) } catch let error as PostgresDecodingError { columns.append(error.column) }
@@ -76,7 +76,7 @@ struct DecodingTests {
     @Test func accessByNameAndIndex() async throws {
         try await withTestDatabase { db in
             let result = try await db.pool.withConnection { c in
-                let rows = try c.query("SELECT n AS num, n * 2 AS double FROM generate_series(1, 3) AS n")
+                let rows = try await c.query("SELECT n AS num, n * 2 AS double FROM generate_series(1, 3) AS n")
                 return (
                     rows.count, rows.columnNames,
                     try rows.map { try $0.decode(Int.self, column: "num") },
@@ -93,7 +93,7 @@ struct DecodingTests {
     @Test func rawTextAccessForHotPaths() async throws {
         try await withTestDatabase { db in
             let result = try await db.pool.withConnection { c in
-                let row = try c.query("SELECT 42::int8 AS n, NULL::text AS missing, '{\"a\": [1, 2]}'::jsonb AS doc")[0]
+                let row = try await c.query("SELECT 42::int8 AS n, NULL::text AS missing, '{\"a\": [1, 2]}'::jsonb AS doc")[0]
                 let bytes = try row.withRawText(at: 0) { Array($0!) }
                 let null = try row.withRawText(at: 1) { $0 == nil }
                 return (bytes, null, try row.rawText(column: "doc"), try row.rawText(at: 1))
@@ -125,7 +125,7 @@ struct DecodingTests {
         }
         try await withTestDatabase { db in
             let users = try await db.pool.withConnection { c in
-                try c.query("""
+                try await c.query("""
                     SELECT 1::int8 AS id, 'Ada' AS display_name, NULL::text AS nickname, 'active' AS status,
                            '{"city": "London"}'::jsonb AS address, ARRAY['a', 'b'] AS tags, 9.75::numeric AS score,
                            0.5::float8 AS ratio, 7::int2 AS level
@@ -145,14 +145,14 @@ struct DecodingTests {
         }
         try await withTestDatabase { db in
             let missing = await #expect(throws: PostgresDecodingError.self) {
-                try await db.pool.withConnection { c in try c.query("SELECT 1::int8 AS id").decode(Item.self) }
+                try await db.pool.withConnection { c in try await c.query("SELECT 1::int8 AS id").decode(Item.self) }
             }
             #expect(missing?.column == "name")
             let null = await #expect(throws: PostgresDecodingError.self) {
-                try await db.pool.withConnection { c in try c.query("SELECT 1::int8 AS id, NULL::text AS name").decode(Item.self) }
+                try await db.pool.withConnection { c in try await c.query("SELECT 1::int8 AS id, NULL::text AS name").decode(Item.self) }
             }
             #expect(null?.column == "name")
-            let single = try await db.pool.withConnection { c in try c.query("SELECT 5::int8")[0].decode(Int.self) }
+            let single = try await db.pool.withConnection { c in try await c.query("SELECT 5::int8")[0].decode(Int.self) }
             #expect(single == 5)
         }
     }
@@ -160,11 +160,11 @@ struct DecodingTests {
     @Test func executeReportsAffectedRows() async throws {
         try await withTestDatabase { db in
             let counts = try await db.pool.withConnection { c in
-                try c.execute(unsafeRawMultiStatement: "CREATE TABLE t (n int); CREATE INDEX ON t (n);")
-                let inserted = try c.execute("INSERT INTO t SELECT generate_series(1, \(5))")
-                let updated = try c.execute("UPDATE t SET n = n + 1 WHERE n > \(2)")
-                let deleted = try c.execute("DELETE FROM t")
-                let selected = try c.query("SELECT 1 FROM generate_series(1, 4)").rowsAffected
+                try await c.execute(unsafeRawMultiStatement: "CREATE TABLE t (n int); CREATE INDEX ON t (n);")
+                let inserted = try await c.execute("INSERT INTO t SELECT generate_series(1, \(5))")
+                let updated = try await c.execute("UPDATE t SET n = n + 1 WHERE n > \(2)")
+                let deleted = try await c.execute("DELETE FROM t")
+                let selected = try await c.query("SELECT 1 FROM generate_series(1, 4)").rowsAffected
                 return [inserted, updated, deleted, selected]
             }
             #expect(counts == [5, 3, 5, 4])

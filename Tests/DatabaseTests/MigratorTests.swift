@@ -28,13 +28,13 @@ struct MigratorTests {
             #expect(try await migrator.pending().map(\.version) == [1, 2, 10])
             let applied = try await migrator.migrate()
             let recorded = try await db.pool.withConnection { c in
-                try c.query("SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version").map { row in
+                try await c.query("SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version").map { row in
                     (try row.decode(Int.self, column: "version"), try row.decode(String.self, column: "name"),
                      try row.decode(String.self, column: "checksum"))
                 }
             }
             let log = try await db.pool.withConnection { c in
-                try c.query("SELECT file FROM migration_log").map { try $0.decode(String.self, column: "file") }
+                try await c.query("SELECT file FROM migration_log").map { try $0.decode(String.self, column: "file") }
             }
             #expect(applied.map(\.name) == ["0001_create_widgets.sql", "0002_add_index.sql", "0010_add_color.sql"])
             #expect(recorded.map(\.0) == [1, 2, 10])
@@ -49,11 +49,11 @@ struct MigratorTests {
         try await withTestDatabase { db in
             let migrator = try Migrator(pool: db.pool, migrations: [("0001_a.sql", "SELECT 1;")])
             try await migrator.migrate()
-            let checksum = try await db.pool.withConnection { c in try c.scalar(String.self, "SELECT checksum FROM schema_migrations") }
+            let checksum = try await db.pool.withConnection { c in try await c.scalar(String.self, "SELECT checksum FROM schema_migrations") }
             // sha256("SELECT 1;")
             #expect(checksum == "3da0a1b5d7a23bfcd1f2cd5c4e7e3ec29fcb0e2dd9d6fd1a72a5ce40e89fb51f" || checksum.count == 64)
             let expected = try await db.pool.withConnection { c in
-                try c.scalar(String.self, "SELECT encode(sha256(\(Data("SELECT 1;".utf8))), 'hex')")
+                try await c.scalar(String.self, "SELECT encode(sha256(\(Data("SELECT 1;".utf8))), 'hex')")
             }
             #expect(checksum == expected)
         }
@@ -65,7 +65,7 @@ struct MigratorTests {
             #expect(try await migrator.migrate().count == 3)
             #expect(try await migrator.migrate().isEmpty)
             #expect(try await migrator.pending().isEmpty)
-            let count = try await db.pool.withConnection { c in try c.scalar(Int.self, "SELECT count(*)::int8 FROM migration_log") }
+            let count = try await db.pool.withConnection { c in try await c.scalar(Int.self, "SELECT count(*)::int8 FROM migration_log") }
             #expect(count == 3)
         }
     }
@@ -96,7 +96,7 @@ struct MigratorTests {
             #expect(error?.description.contains("0002_add_index.sql") == true)
             await #expect(throws: MigrationError.self) { try await migrator.pending() }
             // Nothing after the refusal was applied.
-            let more = try await db.pool.withConnection { c in try c.scalar(Bool.self, "SELECT to_regclass('more') IS NULL") }
+            let more = try await db.pool.withConnection { c in try await c.scalar(Bool.self, "SELECT to_regclass('more') IS NULL") }
             #expect(more)
         }
     }
@@ -114,9 +114,9 @@ struct MigratorTests {
             let names = (appliedA + appliedB).map(\.name).sorted()
             #expect(names == ["0001_create_widgets.sql", "0002_add_index.sql", "0010_add_color.sql"])
             let counts = try await db.pool.withConnection { c in
-                (try c.scalar(Int.self, "SELECT count(*)::int8 FROM migration_log"),
-                 try c.scalar(Int.self, "SELECT count(*)::int8 FROM schema_migrations"),
-                 try c.scalar(Int.self, MigratorTests.advisoryLocksHere))
+                await (try await c.scalar(Int.self, "SELECT count(*)::int8 FROM migration_log"),
+                 try await c.scalar(Int.self, "SELECT count(*)::int8 FROM schema_migrations"),
+                 try await c.scalar(Int.self, MigratorTests.advisoryLocksHere))
             }
             #expect(counts.0 == 3)
             #expect(counts.1 == 3)
@@ -140,10 +140,10 @@ struct MigratorTests {
             #expect(name == "0002_broken.sql")
             #expect((underlying as? DatabaseError)?.sqlState == "42P01")
             let state = try await db.pool.withConnection { c in
-                (try c.scalar(Bool.self, "SELECT to_regclass('ok') IS NOT NULL"),
-                 try c.scalar(Bool.self, "SELECT to_regclass('half') IS NULL"),
-                 try c.scalar(Bool.self, "SELECT to_regclass('after') IS NULL"),
-                 try c.scalar(Int.self, MigratorTests.advisoryLocksHere))
+                await (try await c.scalar(Bool.self, "SELECT to_regclass('ok') IS NOT NULL"),
+                 try await c.scalar(Bool.self, "SELECT to_regclass('half') IS NULL"),
+                 try await c.scalar(Bool.self, "SELECT to_regclass('after') IS NULL"),
+                 try await c.scalar(Int.self, MigratorTests.advisoryLocksHere))
             }
             #expect(state.0 && state.1 && state.2)
             #expect(state.3 == 0)

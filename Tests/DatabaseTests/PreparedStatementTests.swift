@@ -7,10 +7,10 @@ struct PreparedStatementTests {
         try await withTestDatabase(poolSize: 1) { db in
             var results: [Int] = []
             for value in 0..<10 {
-                results.append(try await db.pool.withConnection { c in try c.scalar(Int.self, "SELECT \(value) + 1 AS v") })
+                results.append(try await db.pool.withConnection { c in try await c.scalar(Int.self, "SELECT \(value) + 1 AS v") })
             }
             let prepared = try await db.pool.withConnection { c in
-                try c.scalar(Int.self, "SELECT count(*)::int8 FROM pg_prepared_statements WHERE statement = \("SELECT $1 + 1 AS v")")
+                try await c.scalar(Int.self, "SELECT count(*)::int8 FROM pg_prepared_statements WHERE statement = \("SELECT $1 + 1 AS v")")
             }
             #expect(results == Array(1...10))
             #expect(prepared == 1)
@@ -21,11 +21,11 @@ struct PreparedStatementTests {
         try await withTestDatabase(poolSize: 1, configure: { $0.statementCacheCapacity = 3 }) { db in
             let counts = try await db.pool.withConnection { c in
                 for index in 0..<8 {
-                    _ = try c.query("SELECT \(index) AS v, \(unsafeRaw: String(index)) AS k")
+                    _ = try await c.query("SELECT \(index) AS v, \(unsafeRaw: String(index)) AS k")
                 }
-                let total = try c.scalar(Int.self, "SELECT count(*)::int8 FROM pg_prepared_statements")
+                let total = try await c.scalar(Int.self, "SELECT count(*)::int8 FROM pg_prepared_statements")
                 // Still usable after eviction: the evicted text is prepared again.
-                let again = try c.scalar(Int.self, "SELECT \(5) AS v, 0 AS k")
+                let again = try await c.scalar(Int.self, "SELECT \(5) AS v, 0 AS k")
                 return (total, again)
             }
             #expect(counts.0 <= 3)
@@ -36,9 +36,9 @@ struct PreparedStatementTests {
     @Test func deallocatedStatementsAreTransparentlyPreparedAgain() async throws {
         try await withTestDatabase(poolSize: 1) { db in
             let values = try await db.pool.withConnection { c in
-                let first = try c.scalar(Int.self, "SELECT \(1) * 2")
-                try c.execute(unsafeRawMultiStatement: "DEALLOCATE ALL")
-                let second = try c.scalar(Int.self, "SELECT \(2) * 2")
+                let first = try await c.scalar(Int.self, "SELECT \(1) * 2")
+                try await c.execute(unsafeRawMultiStatement: "DEALLOCATE ALL")
+                let second = try await c.scalar(Int.self, "SELECT \(2) * 2")
                 return [first, second]
             }
             #expect(values == [2, 4])
@@ -48,10 +48,10 @@ struct PreparedStatementTests {
     @Test func schemaChangesDoNotBreakCachedStatements() async throws {
         try await withTestDatabase(poolSize: 1) { db in
             let columns = try await db.pool.withConnection { c in
-                try c.execute("CREATE TABLE t (a int)")
-                _ = try c.query("SELECT * FROM t")
-                try c.execute("ALTER TABLE t ADD COLUMN b int")
-                return try c.query("SELECT * FROM t").columnNames
+                try await c.execute("CREATE TABLE t (a int)")
+                _ = try await c.query("SELECT * FROM t")
+                try await c.execute("ALTER TABLE t ADD COLUMN b int")
+                return try await c.query("SELECT * FROM t").columnNames
             }
             #expect(columns == ["a", "b"])
         }
@@ -60,8 +60,8 @@ struct PreparedStatementTests {
     @Test func cacheCanBeDisabled() async throws {
         try await withTestDatabase(poolSize: 1, configure: { $0.statementCacheCapacity = 0 }) { db in
             let result = try await db.pool.withConnection { c in
-                let values = try (0..<3).map { try c.scalar(Int.self, "SELECT \($0) + 1") }
-                return (values, try c.scalar(Int.self, "SELECT count(*)::int8 FROM pg_prepared_statements"))
+                let values = try await (0..<3).asyncMap { try await c.scalar(Int.self, "SELECT \($0) + 1") }
+                return await (values, try await c.scalar(Int.self, "SELECT count(*)::int8 FROM pg_prepared_statements"))
             }
             #expect(result.0 == [1, 2, 3])
             #expect(result.1 == 0)

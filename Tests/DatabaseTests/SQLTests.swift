@@ -61,17 +61,17 @@ struct InjectionTests {
     @Test func valuesRoundTripUnchangedAndTheTableSurvives() async throws {
         try await withTestDatabase { db in
             let result = try await db.pool.withConnection { c in
-                try c.execute("CREATE TABLE x (id serial PRIMARY KEY, v text NOT NULL)")
+                try await c.execute("CREATE TABLE x (id serial PRIMARY KEY, v text NOT NULL)")
                 var echoed: [String] = []
                 var matches: [Int] = []
                 for value in InjectionTests.values {
-                    try c.execute("INSERT INTO x (v) VALUES (\(value))")
-                    echoed.append(try c.scalar(String.self, "SELECT \(value)"))
-                    matches.append(try c.scalar(Int.self, "SELECT count(*)::int8 FROM x WHERE v = \(value)"))
+                    try await c.execute("INSERT INTO x (v) VALUES (\(value))")
+                    await echoed.append(try await c.scalar(String.self, "SELECT \(value)"))
+                    await matches.append(try await c.scalar(Int.self, "SELECT count(*)::int8 FROM x WHERE v = \(value)"))
                 }
-                let stored = try c.query("SELECT v FROM x ORDER BY id").map { try $0.decode(String.self, column: "v") }
-                let arrays = try c.echo(InjectionTests.values, as: "text[]")
-                let tables = try c.scalar(Int.self, "SELECT count(*)::int8 FROM pg_tables WHERE tablename = 'x'")
+                let stored = try await c.query("SELECT v FROM x ORDER BY id").map { try $0.decode(String.self, column: "v") }
+                let arrays = try await c.echo(InjectionTests.values, as: "text[]")
+                let tables = try await c.scalar(Int.self, "SELECT count(*)::int8 FROM pg_tables WHERE tablename = 'x'")
                 return (echoed, matches, stored, arrays, tables)
             }
             #expect(result.0 == InjectionTests.values)
@@ -85,11 +85,11 @@ struct InjectionTests {
     @Test func nulByteInStringIsRejectedBeforeSending() async throws {
         try await withTestDatabase { db in
             let error = await #expect(throws: DatabaseError.self) {
-                try await db.pool.withConnection { c in try c.scalar(String.self, "SELECT \("a\u{0}b")") }
+                try await db.pool.withConnection { c in try await c.scalar(String.self, "SELECT \("a\u{0}b")") }
             }
             #expect(error?.kind == .client)
             // The connection is still fine afterwards.
-            let one = try await db.pool.withConnection { c in try c.scalar(Int.self, "SELECT 1::int8") }
+            let one = try await db.pool.withConnection { c in try await c.scalar(Int.self, "SELECT 1::int8") }
             #expect(one == 1)
         }
     }

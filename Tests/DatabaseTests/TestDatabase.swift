@@ -48,7 +48,7 @@ func withTestDatabase<Value>(
     let name = "convoca_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     do {
         // Identifiers cannot be bind parameters; the name is generated here from hex digits only.
-        try await admin.withConnection { try $0.execute(unsafeRawMultiStatement: "CREATE DATABASE \(name)") }
+        try await admin.withConnection { try await $0.execute(unsafeRawMultiStatement: "CREATE DATABASE \(name)") }
     } catch {
         await TestCluster.limiter.release()
         throw error
@@ -66,7 +66,7 @@ func withTestDatabase<Value>(
     await pool.shutdown()
     let dropped = await Result {
         try await admin.withConnection {
-            try $0.execute(unsafeRawMultiStatement: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            try await $0.execute(unsafeRawMultiStatement: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         }
     }
     await TestCluster.limiter.release()

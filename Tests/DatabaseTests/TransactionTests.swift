@@ -8,19 +8,19 @@ struct TransactionTests {
 
     @Test func commitsOnSuccessAndRollsBackOnThrow() async throws {
         try await withTestDatabase { db in
-            try await db.pool.withConnection { c in try c.execute("CREATE TABLE t (n int)") }
+            try await db.pool.withConnection { c in try await c.execute("CREATE TABLE t (n int)") }
             let returned = try await db.pool.withTransaction { c in
-                try c.execute("INSERT INTO t VALUES (\(Int32(1)))")
+                try await c.execute("INSERT INTO t VALUES (\(Int32(1)))")
                 return "done"
             }
             await #expect(throws: Boom.self) {
                 try await db.pool.withTransaction { c in
-                    try c.execute("INSERT INTO t VALUES (\(Int32(2)))")
+                    try await c.execute("INSERT INTO t VALUES (\(Int32(2)))")
                     throw Boom()
                 }
             }
             let rows = try await db.pool.withConnection { c in
-                try c.query("SELECT n FROM t ORDER BY n").map { try $0.decode(Int32.self, column: "n") }
+                try await c.query("SELECT n FROM t ORDER BY n").map { try $0.decode(Int32.self, column: "n") }
             }
             #expect(returned == "done")
             #expect(rows == [1])
@@ -29,15 +29,15 @@ struct TransactionTests {
 
     @Test func swallowedStatementErrorStillFailsTheCommit() async throws {
         try await withTestDatabase { db in
-            try await db.pool.withConnection { c in try c.execute("CREATE TABLE t (n int PRIMARY KEY)") }
+            try await db.pool.withConnection { c in try await c.execute("CREATE TABLE t (n int PRIMARY KEY)") }
             let error = await #expect(throws: DatabaseError.self) {
                 try await db.pool.withTransaction { c in
-                    try c.execute("INSERT INTO t VALUES (1)")
-                    _ = try? c.execute("INSERT INTO t VALUES (1)")
+                    try await c.execute("INSERT INTO t VALUES (1)")
+                    _ = try? await c.execute("INSERT INTO t VALUES (1)")
                 }
             }
             #expect(error?.sqlState == "25P02")
-            let count = try await db.pool.withConnection { c in try c.scalar(Int.self, "SELECT count(*)::int8 FROM t") }
+            let count = try await db.pool.withConnection { c in try await c.scalar(Int.self, "SELECT count(*)::int8 FROM t") }
             #expect(count == 0)
         }
     }
@@ -46,7 +46,7 @@ struct TransactionTests {
         try await withTestDatabase { db in
             let levels = try await [IsolationLevel.readCommitted, .repeatableRead, .serializable].asyncMap { level in
                 try await db.pool.withTransaction(isolation: level) { c in
-                    try c.scalar(String.self, "SELECT current_setting('transaction_isolation')")
+                    try await c.scalar(String.self, "SELECT current_setting('transaction_isolation')")
                 }
             }
             #expect(levels == ["read committed", "repeatable read", "serializable"])
@@ -56,11 +56,11 @@ struct TransactionTests {
     @Test func transactionLeftOpenInWithConnectionIsRolledBack() async throws {
         try await withTestDatabase(poolSize: 1) { db in
             try await db.pool.withConnection { c in
-                try c.execute("CREATE TABLE t (n int)")
-                try c.execute("BEGIN")
-                try c.execute("INSERT INTO t VALUES (1)")
+                try await c.execute("CREATE TABLE t (n int)")
+                try await c.execute("BEGIN")
+                try await c.execute("INSERT INTO t VALUES (1)")
             }
-            let count = try await db.pool.withConnection { c in try c.scalar(Int.self, "SELECT count(*)::int8 FROM t") }
+            let count = try await db.pool.withConnection { c in try await c.scalar(Int.self, "SELECT count(*)::int8 FROM t") }
             #expect(count == 0)
         }
     }
@@ -68,38 +68,38 @@ struct TransactionTests {
     @Test func serializationFailureRetriesTheWholeClosure() async throws {
         try await withTestDatabase { db in
             try await db.pool.withConnection { c in
-                try c.execute(unsafeRawMultiStatement: """
+                try await c.execute(unsafeRawMultiStatement: """
                     CREATE TABLE mytab (class int NOT NULL, value int NOT NULL);
                     INSERT INTO mytab VALUES (1, 10), (1, 20), (2, 100), (2, 200);
                     """)
             }
             let runsA = Counter()
             let runsB = Counter()
-            let aRead = DispatchSemaphore(value: 0)
-            let bRead = DispatchSemaphore(value: 0)
+            let aRead = Flag()
+            let bRead = Flag()
             // Classic write skew: each reads one class and inserts into the other.
             async let first: Int = db.pool.withTransaction(isolation: .serializable) { c in
                 let run = runsA.increment()
-                let sum = try c.scalar(Int.self, "SELECT sum(value)::int8 FROM mytab WHERE class = 1")
+                let sum = try await c.scalar(Int.self, "SELECT sum(value)::int8 FROM mytab WHERE class = 1")
                 if run == 1 {
-                    aRead.signal()
-                    _ = bRead.wait(timeout: .now() + 10)
+                    aRead.set()
+                    try await bRead.wait()
                 }
-                try c.execute("INSERT INTO mytab VALUES (2, \(Int32(sum)))")
+                try await c.execute("INSERT INTO mytab VALUES (2, \(Int32(sum)))")
                 return sum
             }
             async let second: Int = db.pool.withTransaction(isolation: .serializable) { c in
                 let run = runsB.increment()
-                let sum = try c.scalar(Int.self, "SELECT sum(value)::int8 FROM mytab WHERE class = 2")
+                let sum = try await c.scalar(Int.self, "SELECT sum(value)::int8 FROM mytab WHERE class = 2")
                 if run == 1 {
-                    bRead.signal()
-                    _ = aRead.wait(timeout: .now() + 10)
+                    bRead.set()
+                    try await aRead.wait()
                 }
-                try c.execute("INSERT INTO mytab VALUES (1, \(Int32(sum)))")
+                try await c.execute("INSERT INTO mytab VALUES (1, \(Int32(sum)))")
                 return sum
             }
             let sums = try await (first, second)
-            let rows = try await db.pool.withConnection { c in try c.scalar(Int.self, "SELECT count(*)::int8 FROM mytab") }
+            let rows = try await db.pool.withConnection { c in try await c.scalar(Int.self, "SELECT count(*)::int8 FROM mytab") }
             // At least one body ran again after 40001, and both committed.
             #expect(runsA.current + runsB.current >= 3)
             #expect(rows == 6)
@@ -111,7 +111,7 @@ struct TransactionTests {
     @Test func deadlockRetriesTheWholeClosure() async throws {
         try await withTestDatabase { db in
             try await db.pool.withConnection { c in
-                try c.execute(unsafeRawMultiStatement: "CREATE TABLE locks (id int PRIMARY KEY, n int); INSERT INTO locks VALUES (1, 0), (2, 0);")
+                try await c.execute(unsafeRawMultiStatement: "CREATE TABLE locks (id int PRIMARY KEY, n int); INSERT INTO locks VALUES (1, 0), (2, 0);")
             }
             let runsA = Counter()
             let runsB = Counter()
@@ -119,25 +119,25 @@ struct TransactionTests {
             let bLocked = DispatchSemaphore(value: 0)
             async let first: Void = db.pool.withTransaction { c in
                 let run = runsA.increment()
-                try c.execute("UPDATE locks SET n = n + 1 WHERE id = \(Int32(1))")
+                try await c.execute("UPDATE locks SET n = n + 1 WHERE id = \(Int32(1))")
                 if run == 1 {
                     aLocked.signal()
                     _ = bLocked.wait(timeout: .now() + 10)
                 }
-                try c.execute("UPDATE locks SET n = n + 1 WHERE id = \(Int32(2))")
+                try await c.execute("UPDATE locks SET n = n + 1 WHERE id = \(Int32(2))")
             }
             async let second: Void = db.pool.withTransaction { c in
                 let run = runsB.increment()
-                try c.execute("UPDATE locks SET n = n + 1 WHERE id = \(Int32(2))")
+                try await c.execute("UPDATE locks SET n = n + 1 WHERE id = \(Int32(2))")
                 if run == 1 {
                     bLocked.signal()
                     _ = aLocked.wait(timeout: .now() + 10)
                 }
-                try c.execute("UPDATE locks SET n = n + 1 WHERE id = \(Int32(1))")
+                try await c.execute("UPDATE locks SET n = n + 1 WHERE id = \(Int32(1))")
             }
             _ = try await (first, second)
             let totals = try await db.pool.withConnection { c in
-                try c.query("SELECT n FROM locks ORDER BY id").map { try $0.decode(Int32.self, column: "n") }
+                try await c.query("SELECT n FROM locks ORDER BY id").map { try $0.decode(Int32.self, column: "n") }
             }
             // The deadlock victim ran again; both committed.
             #expect(runsA.current + runsB.current >= 3)
@@ -152,7 +152,7 @@ struct TransactionTests {
                 try await db.pool.withTransaction { c in
                     runs.increment()
                     // Raise a serialization failure on every attempt.
-                    try c.execute(unsafeRawMultiStatement: "DO $$ BEGIN RAISE EXCEPTION 'forced' USING ERRCODE = 'serialization_failure'; END $$")
+                    try await c.execute(unsafeRawMultiStatement: "DO $$ BEGIN RAISE EXCEPTION 'forced' USING ERRCODE = 'serialization_failure'; END $$")
                 }
             }
             #expect(error?.isSerializationFailure == true)

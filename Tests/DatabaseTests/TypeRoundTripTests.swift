@@ -12,14 +12,14 @@ struct TypeRoundTripTests {
             let int16s: [Int16] = [.min, -1, 0, .max]
             let result = try await db.pool.withConnection { c in
                 (
-                    try ints.map { try c.echo($0, as: "int8") },
-                    try int64s.map { try c.echo($0, as: "int8") },
-                    try int32s.map { try c.echo($0, as: "int4") },
-                    try int16s.map { try c.echo($0, as: "int2") },
+                    try await ints.asyncMap { try await c.echo($0, as: "int8") },
+                    try await int64s.asyncMap { try await c.echo($0, as: "int8") },
+                    try await int32s.asyncMap { try await c.echo($0, as: "int4") },
+                    try await int16s.asyncMap { try await c.echo($0, as: "int2") },
                     // Narrower columns widen into Int.
-                    try c.scalar(Int.self, "SELECT (-32768)::int2"),
-                    try c.scalar(Int.self, "SELECT 2147483647::int4"),
-                    try c.scalar(Int64.self, "SELECT '-9223372036854775808'::int8")
+                    try await c.scalar(Int.self, "SELECT (-32768)::int2"),
+                    try await c.scalar(Int.self, "SELECT 2147483647::int4"),
+                    try await c.scalar(Int64.self, "SELECT '-9223372036854775808'::int8")
                 )
             }
             #expect(result.0 == ints)
@@ -37,11 +37,11 @@ struct TypeRoundTripTests {
             let strings = ["", "plain", "ünïcödé ✓ 日本語 🎉", String(repeating: "long ", count: 20_000), " padded ", "line\nbreak\ttab"]
             let result = try await db.pool.withConnection { c in
                 (
-                    try [true, false].map { try c.echo($0, as: "bool") },
-                    try strings.map { try c.echo($0, as: "text") },
-                    try strings.map { try c.scalar(String.self, "SELECT \($0)") },
-                    try c.scalar(String.self, "SELECT 'abc'::varchar(10)"),
-                    try c.scalar(String.self, "SELECT 'ab'::char(4)")
+                    try await [true, false].asyncMap { try await c.echo($0, as: "bool") },
+                    try await strings.asyncMap { try await c.echo($0, as: "text") },
+                    try await strings.asyncMap { try await c.scalar(String.self, "SELECT \($0)") },
+                    try await c.scalar(String.self, "SELECT 'abc'::varchar(10)"),
+                    try await c.scalar(String.self, "SELECT 'ab'::char(4)")
                 )
             }
             #expect(result.0 == [true, false])
@@ -57,12 +57,12 @@ struct TypeRoundTripTests {
             let doubles: [Double] = [0, -0.0, 1.1, -2.5e-300, 1e300, Double.leastNonzeroMagnitude, .greatestFiniteMagnitude, .pi, .infinity, -.infinity]
             let result = try await db.pool.withConnection { c in
                 (
-                    try doubles.map { try c.echo($0, as: "float8") },
-                    try c.echo(Double.nan, as: "float8"),
-                    try c.scalar(Double.self, "SELECT 'NaN'::float8"),
-                    try c.scalar(Double.self, "SELECT '-Infinity'::float8"),
-                    try c.scalar(Double.self, "SELECT 1.5::float4"),
-                    try c.scalar(Double.self, "SELECT 0.1::float8 + 0.2::float8")
+                    try await doubles.asyncMap { try await c.echo($0, as: "float8") },
+                    try await c.echo(Double.nan, as: "float8"),
+                    try await c.scalar(Double.self, "SELECT 'NaN'::float8"),
+                    try await c.scalar(Double.self, "SELECT '-Infinity'::float8"),
+                    try await c.scalar(Double.self, "SELECT 1.5::float4"),
+                    try await c.scalar(Double.self, "SELECT 0.1::float8 + 0.2::float8")
                 )
             }
             #expect(result.0 == doubles)
@@ -88,15 +88,15 @@ struct TypeRoundTripTests {
             let values = texts.map(decimal)
             let result = try await db.pool.withConnection { c in
                 (
-                    try values.map { try c.echo($0, as: "numeric") },
+                    try await values.asyncMap { try await c.echo($0, as: "numeric") },
                     // Round numbers longer than 38 digits still fit: trailing zeros become exponent.
-                    try c.scalar(Decimal.self, "SELECT 1e40::numeric"),
+                    try await c.scalar(Decimal.self, "SELECT 1e40::numeric"),
                     // Negative scale rounds to the left of the point (PostgreSQL 15+).
-                    try c.scalar(Decimal.self, "SELECT 123456789012345678901234567890123::numeric(40, -5)"),
-                    try c.scalar(Decimal.self, "SELECT -42.4200::numeric(10, 4)"),
-                    try c.scalar(Decimal.self, "SELECT 'NaN'::numeric"),
-                    try c.scalar(Decimal.self, "SELECT 7::int4"),
-                    try c.scalar(Double.self, "SELECT 2.5::numeric")
+                    try await c.scalar(Decimal.self, "SELECT 123456789012345678901234567890123::numeric(40, -5)"),
+                    try await c.scalar(Decimal.self, "SELECT -42.4200::numeric(10, 4)"),
+                    try await c.scalar(Decimal.self, "SELECT 'NaN'::numeric"),
+                    try await c.scalar(Decimal.self, "SELECT 7::int4"),
+                    try await c.scalar(Double.self, "SELECT 2.5::numeric")
                 )
             }
             #expect(result.0 == values)
@@ -114,7 +114,7 @@ struct TypeRoundTripTests {
         try await withTestDatabase { db in
             let error = await #expect(throws: PostgresDecodingError.self) {
                 try await db.pool.withConnection { c in
-                    try c.scalar(Decimal.self, "SELECT 1234567890123456789012345678901234567891::numeric AS big")
+                    try await c.scalar(Decimal.self, "SELECT 1234567890123456789012345678901234567891::numeric AS big")
                 }
             }
             #expect(error?.column == "big")
@@ -131,8 +131,8 @@ struct TypeRoundTripTests {
                           UUID(uuidString: "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")!]
             let result = try await db.pool.withConnection { c in
                 (
-                    try values.map { try c.echo($0, as: "uuid") },
-                    try c.scalar(UUID.self, "SELECT 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'::uuid")
+                    try await values.asyncMap { try await c.echo($0, as: "uuid") },
+                    try await c.scalar(UUID.self, "SELECT 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'::uuid")
                 )
             }
             #expect(result.0 == values)
@@ -152,12 +152,12 @@ struct TypeRoundTripTests {
             let dates = micros.map { date(unixMicroseconds: $0) }
             let result = try await db.pool.withConnection { c in
                 (
-                    try dates.map { try c.echo($0, as: "timestamptz") },
-                    try c.scalar(Date.self, "SELECT '2024-02-29 12:34:56.789012+00'::timestamptz"),
-                    try c.scalar(Date.self, "SELECT '2024-02-29 12:34:56.789012'::timestamp"),
-                    try c.scalar(Date.self, "SELECT '4713-01-01 00:00:00+00 BC'::timestamptz"),
-                    try c.scalar(Date.self, "SELECT '294276-12-31 23:59:59.999999+00'::timestamptz"),
-                    try c.scalar(String.self, "SELECT \(date(unixMicroseconds: 1_709_210_096_789_012))::text")
+                    try await dates.asyncMap { try await c.echo($0, as: "timestamptz") },
+                    try await c.scalar(Date.self, "SELECT '2024-02-29 12:34:56.789012+00'::timestamptz"),
+                    try await c.scalar(Date.self, "SELECT '2024-02-29 12:34:56.789012'::timestamp"),
+                    try await c.scalar(Date.self, "SELECT '4713-01-01 00:00:00+00 BC'::timestamptz"),
+                    try await c.scalar(Date.self, "SELECT '294276-12-31 23:59:59.999999+00'::timestamptz"),
+                    try await c.scalar(String.self, "SELECT \(date(unixMicroseconds: 1_709_210_096_789_012))::text")
                 )
             }
             #expect(result.0.map(unixMicroseconds) == micros)
@@ -173,13 +173,13 @@ struct TypeRoundTripTests {
     @Test func timestamptzInOtherSessionTimeZones() async throws {
         try await withTestDatabase(poolSize: 1) { db in
             let result = try await db.pool.withConnection { c in
-                try c.execute("SET TIME ZONE 'Asia/Kolkata'")
-                let kolkata = try c.scalar(Date.self, "SELECT '2024-01-01 00:00:00+00'::timestamptz")
-                let kolkataText = try c.scalar(String.self, "SELECT '2024-01-01 00:00:00+00'::timestamptz::text")
+                try await c.execute("SET TIME ZONE 'Asia/Kolkata'")
+                let kolkata = try await c.scalar(Date.self, "SELECT '2024-01-01 00:00:00+00'::timestamptz")
+                let kolkataText = try await c.scalar(String.self, "SELECT '2024-01-01 00:00:00+00'::timestamptz::text")
                 // Local mean time before 1901 has an offset with seconds: -03:30:52.
-                try c.execute("SET TIME ZONE 'America/St_Johns'")
-                let stJohns = try c.scalar(Date.self, "SELECT '1900-01-01 12:00:00+00'::timestamptz")
-                try c.execute("RESET TIME ZONE")
+                try await c.execute("SET TIME ZONE 'America/St_Johns'")
+                let stJohns = try await c.scalar(Date.self, "SELECT '1900-01-01 12:00:00+00'::timestamptz")
+                try await c.execute("RESET TIME ZONE")
                 return (kolkata, kolkataText, stJohns)
             }
             #expect(unixMicroseconds(result.0) == 1_704_067_200_000_000)
@@ -197,10 +197,10 @@ struct TypeRoundTripTests {
             ]
             let result = try await db.pool.withConnection { c in
                 (
-                    try dates.map { try c.echo($0, as: "date") },
-                    try dates.map { try c.scalar(String.self, "SELECT \($0)::text") },
-                    try c.scalar(PGDate.self, "SELECT '4713-01-01 BC'::date"),
-                    try c.scalar(PGDate.self, "SELECT '0044-03-15 BC'::date")
+                    try await dates.asyncMap { try await c.echo($0, as: "date") },
+                    try await dates.asyncMap { try await c.scalar(String.self, "SELECT \($0)::text") },
+                    try await c.scalar(PGDate.self, "SELECT '4713-01-01 BC'::date"),
+                    try await c.scalar(PGDate.self, "SELECT '0044-03-15 BC'::date")
                 )
             }
             #expect(result.0 == dates)
@@ -215,7 +215,7 @@ struct TypeRoundTripTests {
     @Test func infiniteTimestampsThrowOutOfRange() async throws {
         try await withTestDatabase { db in
             let error = await #expect(throws: PostgresDecodingError.self) {
-                try await db.pool.withConnection { c in try c.scalar(Date.self, "SELECT 'infinity'::timestamptz AS at") }
+                try await db.pool.withConnection { c in try await c.scalar(Date.self, "SELECT 'infinity'::timestamptz AS at") }
             }
             #expect(error?.column == "at")
         }
@@ -225,11 +225,11 @@ struct TypeRoundTripTests {
         try await withTestDatabase { db in
             let all = Data((0...255).map { UInt8($0) })
             let result = try await db.pool.withConnection { c in
-                (
-                    try c.echo(all, as: "bytea"),
-                    try c.echo(Data(), as: "bytea"),
-                    try c.scalar(Int.self, "SELECT length(\(all))::int8"),
-                    try c.scalar(Data.self, "SELECT '\\xDEADbeef'::bytea")
+                await (
+                    try await c.echo(all, as: "bytea"),
+                    try await c.echo(Data(), as: "bytea"),
+                    try await c.scalar(Int.self, "SELECT length(\(all))::int8"),
+                    try await c.scalar(Data.self, "SELECT '\\xDEADbeef'::bytea")
                 )
             }
             #expect(result.0 == all)
@@ -245,14 +245,14 @@ struct TypeRoundTripTests {
                            " spaced ", "semi;colon", "ünï ✓", "'single'", "tab\there"]
             let withNulls: [String?] = ["x", nil, "NULL", nil, ""]
             let result = try await db.pool.withConnection { c in
-                (
-                    try c.echo([String](), as: "text[]"),
-                    try c.echo(awkward, as: "text[]"),
-                    try c.echo(withNulls, as: "text[]"),
-                    try c.scalar([String?].self, "SELECT ARRAY['a', NULL, 'b\"c', 'd\\e']::text[]"),
-                    try c.scalar([String].self, "SELECT '{}'::varchar[]"),
-                    try c.scalar(Int.self, "SELECT cardinality(\(awkward))::int8"),
-                    try c.scalar([String].self, "SELECT '[0:1]={x,y}'::text[]")
+                await (
+                    try await c.echo([String](), as: "text[]"),
+                    try await c.echo(awkward, as: "text[]"),
+                    try await c.echo(withNulls, as: "text[]"),
+                    try await c.scalar([String?].self, "SELECT ARRAY['a', NULL, 'b\"c', 'd\\e']::text[]"),
+                    try await c.scalar([String].self, "SELECT '{}'::varchar[]"),
+                    try await c.scalar(Int.self, "SELECT cardinality(\(awkward))::int8"),
+                    try await c.scalar([String].self, "SELECT '[0:1]={x,y}'::text[]")
                 )
             }
             #expect(result.0 == [])
@@ -268,7 +268,7 @@ struct TypeRoundTripTests {
     @Test func nullArrayElementIntoNonOptionalThrows() async throws {
         try await withTestDatabase { db in
             let error = await #expect(throws: PostgresDecodingError.self) {
-                try await db.pool.withConnection { c in try c.scalar([String].self, "SELECT ARRAY['a', NULL] AS tags") }
+                try await db.pool.withConnection { c in try await c.scalar([String].self, "SELECT ARRAY['a', NULL] AS tags") }
             }
             #expect(error?.column == "tags")
         }
@@ -280,12 +280,12 @@ struct TypeRoundTripTests {
             let withNull: [UUID?] = [UUID(), nil]
             let ints = [Int.min, 0, Int.max]
             let result = try await db.pool.withConnection { c in
-                (
-                    try c.echo([UUID](), as: "uuid[]"),
-                    try c.echo(ids, as: "uuid[]"),
-                    try c.echo(withNull, as: "uuid[]"),
-                    try c.echo(ints, as: "int8[]"),
-                    try c.scalar(Bool.self, "SELECT \(ids[1]) = ANY(\(ids))")
+                await (
+                    try await c.echo([UUID](), as: "uuid[]"),
+                    try await c.echo(ids, as: "uuid[]"),
+                    try await c.echo(withNull, as: "uuid[]"),
+                    try await c.echo(ints, as: "int8[]"),
+                    try await c.scalar(Bool.self, "SELECT \(ids[1]) = ANY(\(ids))")
                 )
             }
             #expect(result.0 == [])
@@ -305,11 +305,11 @@ struct TypeRoundTripTests {
             let profile = Profile(name: "Zoë 🎉 \"quoted\" \\ 日本", tags: ["a", "b"])
             let json = try JSONB(encoding: profile)
             let result = try await db.pool.withConnection { c in
-                (
-                    try c.echo(json, as: "jsonb"),
-                    try c.query("SELECT \(json) AS doc")[0].decodeJSON(Profile.self, column: "doc"),
-                    try c.scalar(JSONB.self, "SELECT '{\"b\": 1,   \"a\": \"\\u00e9\"}'::jsonb"),
-                    try c.scalar(JSONB.self, "SELECT '[1, 2]'::json")
+                await (
+                    try await c.echo(json, as: "jsonb"),
+                    try await c.query("SELECT \(json) AS doc")[0].decodeJSON(Profile.self, column: "doc"),
+                    try await c.scalar(JSONB.self, "SELECT '{\"b\": 1,   \"a\": \"\\u00e9\"}'::jsonb"),
+                    try await c.scalar(JSONB.self, "SELECT '[1, 2]'::json")
                 )
             }
             #expect(try result.0.decode(Profile.self) == profile)
@@ -327,7 +327,7 @@ struct TypeRoundTripTests {
             let noText: String? = nil
             let someText: String? = "x"
             let result = try await db.pool.withConnection { c in
-                let row = try c.query("""
+                let row = try await c.query("""
                     SELECT NULL::int8 AS i, NULL::text AS t, NULL::uuid AS u, NULL::timestamptz AS ts,
                            NULL::date AS d, NULL::bytea AS b, NULL::text[] AS a, NULL::jsonb AS j,
                            NULL::numeric AS n, NULL::float8 AS f, NULL::bool AS bo, NULL::int2 AS s
@@ -346,7 +346,7 @@ struct TypeRoundTripTests {
                     try row.decode(Bool?.self, column: "bo") == nil,
                     try row.decode(Int16?.self, column: "s") == nil,
                 ]
-                let bound = try c.query("""
+                let bound = try await c.query("""
                     SELECT \(noInt) IS NULL, \(noUUID) IS NULL, \(noDate) IS NULL, \(noText) IS NULL, \(someText) IS NULL
                     """)[0]
                 return (decoded, try (0..<5).map { try bound.decode(Bool.self, at: $0) })
@@ -385,21 +385,21 @@ struct TypeRoundTripTests {
                 tags: ["x", "y,z"], friends: [UUID()], settings: Settings(dark: true), note: nil
             )
             let decoded = try await db.pool.withConnection { c in
-                try c.execute(unsafeRawMultiStatement: """
+                try await c.execute(unsafeRawMultiStatement: """
                     CREATE TABLE records (
                         id uuid PRIMARY KEY, name text NOT NULL, count int8, small int2, medium int4, active bool,
                         ratio float8, price numeric(12, 4), created_at timestamptz, birthday date, payload bytea,
                         tags text[], friends uuid[], settings jsonb, note text
                     )
                     """)
-                let inserted = try c.execute("""
+                let inserted = try await c.execute("""
                     INSERT INTO records VALUES (
                         \(record.id), \(record.name), \(record.count), \(record.small), \(record.medium), \(record.active),
                         \(record.ratio), \(record.price), \(record.createdAt), \(record.birthday), \(record.payload),
                         \(record.tags), \(record.friends), \(try JSONB(encoding: record.settings)), \(record.note)
                     )
                     """)
-                let rows = try c.query("SELECT * FROM records")
+                let rows = try await c.query("SELECT * FROM records")
                 return (inserted, try rows.decode(Record.self, decoder: RowDecoder(keyDecodingStrategy: .convertFromSnakeCase)))
             }
             #expect(decoded.0 == 1)

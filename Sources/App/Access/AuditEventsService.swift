@@ -28,7 +28,7 @@ struct AuditEventsService: Sendable {
         let after = try PageCursor.decode(cursor)
         let limit = try PageCursor.limit(limit)
         let rows = try await pool.withConnection { [actor] connection in
-            try AuditEventsRepository.list(connection, filter: filter, actor: actor, after: after, limit: limit + 1)
+            try await AuditEventsRepository.list(connection, filter: filter, actor: actor, after: after, limit: limit + 1)
         }
         let (page, next) = PageCursor.page(rows, limit: limit) { row in row.id }
         return (try page.map { try Representation.decode(Event.self, from: $0.json) }, next)
@@ -52,7 +52,7 @@ enum AuditEventsRepository {
 
     static func list(
         _ connection: Connection, filter: AuditEventsService.Filter, actor: UUID?, after id: Int64, limit: Int
-    ) throws -> [Row] {
+    ) async throws -> [Row] {
         var sql: SQL = "SELECT \(representation) FROM audit_events WHERE id > \(id)"
         if let entityType = filter.entityType { sql += " AND entity_type = \(entityType)" }
         if let entityID = filter.entityID { sql += " AND entity_id = \(entityID)" }
@@ -61,7 +61,7 @@ enum AuditEventsRepository {
         if let from = filter.occurredFrom { sql += " AND occurred_at >= \(from)" }
         if let to = filter.occurredTo { sql += " AND occurred_at < \(to)" }
         sql += " ORDER BY id LIMIT \(limit)"
-        return try connection.query(sql).map { row in
+        return try await connection.query(sql).map { row in
             Row(id: try row.decode(Int64.self, column: "id"), json: try row.decode(String.self, column: "json"))
         }
     }

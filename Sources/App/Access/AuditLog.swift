@@ -27,9 +27,9 @@ struct AuditLog: Sendable {
 
     func record(
         _ connection: Connection, actor: AuditActor, action: String, entity: String, id: String, changes: Changes
-    ) throws {
+    ) async throws {
         let diff = try Self.diff(changes)
-        try connection.execute("""
+        try await connection.execute("""
             INSERT INTO audit_events (actor_token_id, actor_role, action, entity_type, entity_id, changes, request_id)
             VALUES (\(actor.principal?.tokenID), \(actor.principal?.role.rawValue ?? "system"), \(action), \(entity), \(id),
                     \(JSONB(diff.jsonText)), \(actor.requestID))

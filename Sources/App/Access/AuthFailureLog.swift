@@ -92,7 +92,7 @@ final class AuthFailureLog: Service, Sendable {
             """
         do {
             try await pool.withConnection { connection in
-                try connection.execute("""
+                try await connection.execute("""
                     INSERT INTO audit_events (actor_role, action, entity_type, entity_id, changes)
                     VALUES ('system', 'auth.failed', 'authentication', \(Representation.instant(window.start)), \(JSONB(changes)))
                     """)

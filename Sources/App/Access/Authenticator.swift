@@ -22,7 +22,7 @@ struct Authenticator: Sendable {
             return Principal(tokenID: nil, role: .admin)
         }
         let principal = try await pool.withConnection { connection -> Principal? in
-            let rows = try connection.query("""
+            let rows = try await connection.query("""
                 WITH found AS (
                     SELECT id, role, organisation_ids, last_used_at FROM api_tokens
                     WHERE secret_hash = sha256(convert_to(\(secret), 'UTF8'))

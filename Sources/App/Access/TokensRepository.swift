@@ -19,8 +19,8 @@ enum TokensRepository {
 
     static func insert(
         _ connection: Connection, name: String, role: String, organisationIDs: [UUID], secret: String, expiresAt: Date
-    ) throws -> Row {
-        try decodeRow(connection.query("""
+    ) async throws -> Row {
+        try await decodeRow(connection.query("""
             INSERT INTO api_tokens (name, role, organisation_ids, secret_hash, expires_at)
             VALUES (\(name), \(role), \(organisationIDs), sha256(convert_to(\(secret), 'UTF8')), \(expiresAt))
             RETURNING \(representation)
@@ -28,19 +28,19 @@ enum TokensRepository {
     }
 
     /// Revokes the token if it is not revoked yet; nil when nothing changed (unknown or already revoked).
-    static func revoke(_ connection: Connection, id: UUID) throws -> Row? {
-        try connection.query("""
+    static func revoke(_ connection: Connection, id: UUID) async throws -> Row? {
+        try await connection.query("""
             UPDATE api_tokens SET revoked_at = clock_timestamp() WHERE id = \(id) AND revoked_at IS NULL
             RETURNING \(representation)
             """).first.map(decodeRow)
     }
 
-    static func exists(_ connection: Connection, id: UUID) throws -> Bool {
-        try !connection.query("SELECT 1 AS one FROM api_tokens WHERE id = \(id)").isEmpty
+    static func exists(_ connection: Connection, id: UUID) async throws -> Bool {
+        try await !connection.query("SELECT 1 AS one FROM api_tokens WHERE id = \(id)").isEmpty
     }
 
-    static func list(_ connection: Connection, after seq: Int64, limit: Int) throws -> [Row] {
-        try connection.query("SELECT \(representation) FROM api_tokens WHERE seq > \(seq) ORDER BY seq LIMIT \(limit)")
+    static func list(_ connection: Connection, after seq: Int64, limit: Int) async throws -> [Row] {
+        try await connection.query("SELECT \(representation) FROM api_tokens WHERE seq > \(seq) ORDER BY seq LIMIT \(limit)")
             .map(decodeRow)
     }
 

@@ -36,16 +36,16 @@ struct TokensService: Sendable {
 
         let secret = Self.newSecret()
         let row = try await pool.withTransaction { [ids] connection in
-            let existing = try OrganisationRepository.existing(connection, ids: ids)
+            let existing = try await OrganisationRepository.existing(connection, ids: ids)
             var v = Validator()
             for (index, id) in ids.enumerated() where !existing.contains(id) {
                 v.fail("/organisationIds/\(index)", .notARegisteredOrganisation)
             }
             try v.throwIfInvalid()
-            let row = try TokensRepository.insert(
+            let row = try await TokensRepository.insert(
                 connection, name: input.name, role: role, organisationIDs: ids, secret: secret, expiresAt: input.expiresAt)
             // The representation holds no secret; `AuditLog` would redact a `token` field anyway.
-            try audit.record(connection, actor: actor, action: "token.issued", entity: "token",
+            try await audit.record(connection, actor: actor, action: "token.issued", entity: "token",
                              id: row.id.uuidString.lowercased(), changes: .created(row.json))
             return row
         }
@@ -59,7 +59,7 @@ struct TokensService: Sendable {
         let after = try PageCursor.decode(cursor)
         let limit = try PageCursor.limit(limit)
         let rows = try await pool.withConnection { connection in
-            try TokensRepository.list(connection, after: after, limit: limit + 1)
+            try await TokensRepository.list(connection, after: after, limit: limit + 1)
         }
         let (page, next) = PageCursor.page(rows, limit: limit) { row in row.seq }
         return (try page.map { try Representation.decode(Token.self, from: $0.json) }, next)
@@ -70,12 +70,12 @@ struct TokensService: Sendable {
         let actor = AuditActor.current
         guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.token, id)) }
         try await pool.withTransaction { connection in
-            guard let row = try TokensRepository.revoke(connection, id: uuid) else {
-                if try TokensRepository.exists(connection, id: uuid) { return }
+            guard let row = try await TokensRepository.revoke(connection, id: uuid) else {
+                if try await TokensRepository.exists(connection, id: uuid) { return }
                 throw Problem.notFound(.noSuch(.token, id))
             }
             let revokedAt = try Self.field("revokedAt", of: row.json)
-            try audit.record(connection, actor: actor, action: "token.revoked", entity: "token", id: uuid.uuidString.lowercased(),
+            try await audit.record(connection, actor: actor, action: "token.revoked", entity: "token", id: uuid.uuidString.lowercased(),
                              changes: .fields(["revokedAt": (old: .null, new: revokedAt)]))
         }
     }

@@ -16,9 +16,9 @@ enum CallRepository {
         seq, version
         """)
 
-    static func insert(_ connection: Connection, code: String, definition: String, deadline: Date) throws -> Row {
+    static func insert(_ connection: Connection, code: String, definition: String, deadline: Date) async throws -> Row {
         do {
-            return try one(connection.query("""
+            return try await one(connection.query("""
                 INSERT INTO calls (code, definition, deadline) VALUES (\(code), \(JSONB(definition)), \(deadline))
                 RETURNING \(representation)
                 """))!
@@ -27,9 +27,9 @@ enum CallRepository {
         }
     }
 
-    static func update(_ connection: Connection, id: UUID, code: String, definition: String, deadline: Date) throws -> Row {
+    static func update(_ connection: Connection, id: UUID, code: String, definition: String, deadline: Date) async throws -> Row {
         do {
-            return try one(connection.query("""
+            return try await one(connection.query("""
                 UPDATE calls SET code = \(code), definition = \(JSONB(definition)), deadline = \(deadline)
                 WHERE id = \(id) RETURNING \(representation)
                 """))!
@@ -39,23 +39,23 @@ enum CallRepository {
     }
 
     /// By id or by code; `forUpdate` locks the row for the rest of the transaction.
-    static func find(_ connection: Connection, _ reference: String, forUpdate: Bool = false) throws -> (id: UUID, row: Row)? {
+    static func find(_ connection: Connection, _ reference: String, forUpdate: Bool = false) async throws -> (id: UUID, row: Row)? {
         let lock = SQL(unsafeRaw: forUpdate ? "FOR UPDATE" : "")
         let filter: SQL = UUID(uuidString: reference).map { "id = \($0)" } ?? "code = \(reference)"
-        let rows = try connection.query("SELECT id, \(representation) FROM calls WHERE \(filter) \(lock)")
+        let rows = try await connection.query("SELECT id, \(representation) FROM calls WHERE \(filter) \(lock)")
         guard let row = rows.first else { return nil }
         return (try row.decode(UUID.self, column: "id"), try decodeRow(row))
     }
 
     /// Only the id, by id or by code (for callers that do not need the definition; it is large).
-    static func id(_ connection: Connection, _ reference: String, forUpdate: Bool = false) throws -> UUID? {
+    static func id(_ connection: Connection, _ reference: String, forUpdate: Bool = false) async throws -> UUID? {
         let lock = SQL(unsafeRaw: forUpdate ? "FOR UPDATE" : "")
         let filter: SQL = UUID(uuidString: reference).map { "id = \($0)" } ?? "code = \(reference)"
-        return try connection.query("SELECT id FROM calls WHERE \(filter) \(lock)").first?.decode(UUID.self, column: "id")
+        return try await connection.query("SELECT id FROM calls WHERE \(filter) \(lock)").first?.decode(UUID.self, column: "id")
     }
 
-    static func list(_ connection: Connection, after seq: Int64, limit: Int) throws -> [Row] {
-        try connection.query("SELECT \(representation) FROM calls WHERE seq > \(seq) ORDER BY seq LIMIT \(limit)")
+    static func list(_ connection: Connection, after seq: Int64, limit: Int) async throws -> [Row] {
+        try await connection.query("SELECT \(representation) FROM calls WHERE seq > \(seq) ORDER BY seq LIMIT \(limit)")
             .map(decodeRow)
     }
 

@@ -18,16 +18,16 @@ struct CallService: Sendable {
         let request = try IdempotentRequest(
             key: idempotencyKey, principal: principal, operation: "createCall", target: "/v1/calls", body: definition)
         let answer = try await request.run(pool) { connection in
-            let row = try CallRepository.insert(connection, code: input.code, definition: definition, deadline: input.deadline)
+            let row = try await CallRepository.insert(connection, code: input.code, definition: definition, deadline: input.deadline)
             let call = try Representation.decode(Call.self, from: row.json)
-            try audit.record(connection, actor: actor, action: "call.created", entity: "call", id: call.id, changes: .created(row.json))
+            try await audit.record(connection, actor: actor, action: "call.created", entity: "call", id: call.id, changes: .created(row.json))
             return .init(status: 201, body: row.json)
         }
         return try Representation.decode(Call.self, from: answer.body)
     }
 
     func get(_ reference: String) async throws -> Call {
-        let found = try await pool.withConnection { connection in try CallRepository.find(connection, reference) }
+        let found = try await pool.withConnection { connection in try await CallRepository.find(connection, reference) }
         guard let found else { throw Problem.notFound(.noSuch(.call, reference)) }
         return try Representation.decode(Call.self, from: found.row.json)
     }
@@ -36,7 +36,7 @@ struct CallService: Sendable {
         let after = try PageCursor.decode(cursor)
         let limit = try PageCursor.limit(limit)
         let rows = try await pool.withConnection { connection in
-            try CallRepository.list(connection, after: after, limit: limit + 1)
+            try await CallRepository.list(connection, after: after, limit: limit + 1)
         }
         let (page, next) = PageCursor.page(rows, limit: limit) { row in row.seq }
         return (try page.map { try Representation.decode(Call.self, from: $0.json) }, next)
@@ -46,7 +46,7 @@ struct CallService: Sendable {
         let actor = AuditActor.current
         _ = try Principal.current
         let json = try await pool.withTransaction { connection in
-            guard let (id, current) = try CallRepository.find(connection, reference, forUpdate: true) else {
+            guard let (id, current) = try await CallRepository.find(connection, reference, forUpdate: true) else {
                 throw Problem.notFound(.noSuch(.call, reference))
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
@@ -54,9 +54,9 @@ struct CallService: Sendable {
             let input = try Representation.decodeInput(Components.Schemas.CallInput.self, from: merged)
             try CallValidation.validate(input)
             let definition = try Representation.json(input)
-            let row = try CallRepository.update(
+            let row = try await CallRepository.update(
                 connection, id: id, code: input.code, definition: definition, deadline: input.deadline)
-            try audit.record(
+            try await audit.record(
                 connection, actor: actor, action: "call.updated", entity: "call", id: id.uuidString.lowercased(),
                 changes: .updated(before: current.json, after: row.json))
             return row.json

@@ -26,8 +26,8 @@ enum OrganisationRepository {
     }
 
     static func insert(_ connection: Connection, document: String, legalName: String, kind: String, nonProfit: Bool,
-                       country: String, dueDiligence: String) throws -> Row {
-        try decodeRow(connection.query("""
+                       country: String, dueDiligence: String) async throws -> Row {
+        try await decodeRow(connection.query("""
             INSERT INTO organisations (legal_name, kind, non_profit, country, due_diligence, document)
             VALUES (\(legalName), \(kind), \(nonProfit), \(country), \(dueDiligence), \(JSONB(document)))
             RETURNING \(representation)
@@ -35,29 +35,29 @@ enum OrganisationRepository {
     }
 
     static func update(_ connection: Connection, id: UUID, document: String, legalName: String, kind: String,
-                       nonProfit: Bool, country: String, dueDiligence: String) throws -> Row {
-        try decodeRow(connection.query("""
+                       nonProfit: Bool, country: String, dueDiligence: String) async throws -> Row {
+        try await decodeRow(connection.query("""
             UPDATE organisations SET legal_name = \(legalName), kind = \(kind), non_profit = \(nonProfit),
                 country = \(country), due_diligence = \(dueDiligence), document = \(JSONB(document))
             WHERE id = \(id) RETURNING \(representation)
             """).first!)
     }
 
-    static func find(_ connection: Connection, id: UUID, forUpdate: Bool = false) throws -> Row? {
+    static func find(_ connection: Connection, id: UUID, forUpdate: Bool = false) async throws -> Row? {
         let lock = SQL(unsafeRaw: forUpdate ? "FOR UPDATE" : "")
-        return try connection.query("SELECT \(representation) FROM organisations WHERE id = \(id) \(lock)")
+        return try await connection.query("SELECT \(representation) FROM organisations WHERE id = \(id) \(lock)")
             .first.map(decodeRow)
     }
 
     /// Which of these ids exist.
-    static func existing(_ connection: Connection, ids: [UUID]) throws -> Set<UUID> {
+    static func existing(_ connection: Connection, ids: [UUID]) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
-        return Set(try connection.query("SELECT id FROM organisations WHERE id = ANY(\(ids))").map {
+        return Set(try await connection.query("SELECT id FROM organisations WHERE id = ANY(\(ids))").map {
             try $0.decode(UUID.self, column: "id")
         })
     }
 
-    static func list(_ connection: Connection, filter: Filter, after seq: Int64, limit: Int) throws -> [Row] {
+    static func list(_ connection: Connection, filter: Filter, after seq: Int64, limit: Int) async throws -> [Row] {
         var sql: SQL = "SELECT \(representation) FROM organisations WHERE seq > \(seq)"
         if let kind = filter.kind { sql += " AND kind = \(kind)" }
         if let country = filter.country { sql += " AND country = \(country)" }
@@ -65,7 +65,7 @@ enum OrganisationRepository {
         if let since = filter.updatedSince { sql += " AND updated_at >= \(since)" }
         if let ids = filter.onlyIDs { sql += " AND id = ANY(\(ids))" }
         sql += " ORDER BY seq LIMIT \(limit)"
-        return try connection.query(sql).map(decodeRow)
+        return try await connection.query(sql).map(decodeRow)
     }
 
     static func decodeRow(_ row: Database.Row) throws -> Row {

@@ -25,17 +25,17 @@ struct OrganisationService: Sendable {
             key: idempotencyKey, principal: principal, operation: "createOrganisation", target: "/v1/organisations",
             body: document)
         let answer = try await request.run(pool) { connection in
-            let row = try OrganisationRepository.insert(
+            let row = try await OrganisationRepository.insert(
                 connection, document: document, legalName: input.legalName, kind: input.kind.rawValue,
                 nonProfit: input.nonProfit, country: input.country,
                 dueDiligence: input.dueDiligence?.status.rawValue ?? "pending")
             if principal.role == .applicant, let tokenID = principal.tokenID {
                 // An applicant acts for the organisations it registers.
-                try connection.execute("""
+                try await connection.execute("""
                     UPDATE api_tokens SET organisation_ids = array_append(organisation_ids, \(row.id)) WHERE id = \(tokenID)
                     """)
             }
-            try audit.record(connection, actor: actor, action: "organisation.created", entity: "organisation",
+            try await audit.record(connection, actor: actor, action: "organisation.created", entity: "organisation",
                              id: row.id.uuidString.lowercased(), changes: .created(row.json))
             return .init(status: 201, body: row.json)
         }
@@ -47,7 +47,7 @@ struct OrganisationService: Sendable {
         guard let uuid = UUID(uuidString: id), principal.readsAll || principal.actsFor(organisation: uuid) else {
             throw Problem.notFound(.noSuch(.organisation, id))
         }
-        let row = try await pool.withConnection { connection in try OrganisationRepository.find(connection, id: uuid) }
+        let row = try await pool.withConnection { connection in try await OrganisationRepository.find(connection, id: uuid) }
         guard let row else { throw Problem.notFound(.noSuch(.organisation, id)) }
         return try view(row.json, for: principal)
     }
@@ -59,7 +59,7 @@ struct OrganisationService: Sendable {
         let after = try PageCursor.decode(cursor)
         let limit = try PageCursor.limit(limit)
         let rows = try await pool.withConnection { [filter] connection in
-            try OrganisationRepository.list(connection, filter: filter, after: after, limit: limit + 1)
+            try await OrganisationRepository.list(connection, filter: filter, after: after, limit: limit + 1)
         }
         let (page, next) = PageCursor.page(rows, limit: limit) { row in row.seq }
         return (try page.map { try view($0.json, for: principal) }, next)
@@ -80,18 +80,18 @@ struct OrganisationService: Sendable {
         }
         let today = now()
         let json = try await pool.withTransaction { connection in
-            guard let current = try OrganisationRepository.find(connection, id: uuid, forUpdate: true) else {
+            guard let current = try await OrganisationRepository.find(connection, id: uuid, forUpdate: true) else {
                 throw Problem.notFound(.noSuch(.organisation, id))
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
             let merged = MergePatch.apply(patch, to: try Representation.inputPart(of: current.json))
             let input = try Representation.decodeInput(Input.self, from: merged)
             try OrganisationValidation.validate(input, today: today)
-            let row = try OrganisationRepository.update(
+            let row = try await OrganisationRepository.update(
                 connection, id: uuid, document: try Representation.json(input), legalName: input.legalName,
                 kind: input.kind.rawValue, nonProfit: input.nonProfit, country: input.country,
                 dueDiligence: input.dueDiligence?.status.rawValue ?? "pending")
-            try audit.record(connection, actor: actor, action: "organisation.updated", entity: "organisation",
+            try await audit.record(connection, actor: actor, action: "organisation.updated", entity: "organisation",
                              id: uuid.uuidString.lowercased(), changes: .updated(before: current.json, after: row.json))
             return row.json
         }

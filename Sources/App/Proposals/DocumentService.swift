@@ -44,17 +44,17 @@ struct DocumentService: Sendable {
         let visibility = try ProposalService.visibility()
         guard let uuid = UUID(uuidString: proposalID) else { throw Problem.notFound(.noSuch(.proposal, proposalID)) }
         return try await pool.withTransaction { connection in
-            let proposal = try ProposalService.lockForChange(connection, uuid, visibility: visibility, principal: principal)
+            let proposal = try await ProposalService.lockForChange(connection, uuid, visibility: visibility, principal: principal)
             guard proposal.status == "draft" else {
                 throw Problem(.conflict, detail: .documentsOnlyOnDrafts(status: proposal.status))
             }
-            let row = try connection.query("""
+            let row = try await connection.query("""
                 INSERT INTO proposal_documents (proposal_id, filename, content_type, size_bytes, sha256, content)
                 VALUES (\(uuid), \(filename), \(type), \(bytes.count), encode(sha256(\(bytes)), 'hex'), \(bytes))
                 RETURNING \(Self.metadata)
                 """).first!
             let document = try Self.document(row)
-            try audit.record(connection, actor: actor, action: "document.uploaded", entity: "proposal", id: uuid.uuidString.lowercased(),
+            try await audit.record(connection, actor: actor, action: "document.uploaded", entity: "proposal", id: uuid.uuidString.lowercased(),
                              changes: .fields(["document": (old: .null, new: .string("\(document.id) \(filename) \(document.sha256)"))]))
             return document
         }
@@ -65,7 +65,7 @@ struct DocumentService: Sendable {
         let after = try PageCursor.decode(cursor)
         let limit = try PageCursor.limit(limit)
         let rows = try await pool.withConnection { connection in
-            try connection.query("""
+            try await connection.query("""
                 SELECT \(Self.metadata) FROM proposal_documents WHERE proposal_id = \(uuid) AND seq > \(after)
                 ORDER BY seq LIMIT \(limit + 1)
                 """).map { (try Self.document($0), try $0.decode(Int64.self, column: "seq")) }
@@ -78,7 +78,7 @@ struct DocumentService: Sendable {
         let uuid = try await requireVisible(proposalID)
         guard let documentUUID = UUID(uuidString: documentID) else { throw Problem.notFound(.noSuch(.document, documentID)) }
         let found = try await pool.withConnection { connection in
-            try connection.query("""
+            try await connection.query("""
                 SELECT \(Self.metadata), content FROM proposal_documents WHERE proposal_id = \(uuid) AND id = \(documentUUID)
                 """).first.map { (try Self.document($0), try $0.decode(Data.self, column: "content")) }
         }
@@ -90,7 +90,7 @@ struct DocumentService: Sendable {
         let visibility = try ProposalService.visibility()
         guard let uuid = UUID(uuidString: proposalID) else { throw Problem.notFound(.noSuch(.proposal, proposalID)) }
         let visible = try await pool.withConnection { connection in
-            try ProposalRepository.find(connection, id: uuid, visibility: visibility) != nil
+            try await ProposalRepository.find(connection, id: uuid, visibility: visibility) != nil
         }
         guard visible else { throw Problem.notFound(.noSuch(.proposal, proposalID)) }
         return uuid

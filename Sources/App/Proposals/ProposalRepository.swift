@@ -48,8 +48,8 @@ enum ProposalRepository {
         var partnerIDs: [UUID]
     }
 
-    static func insert(_ connection: Connection, callID: UUID, _ c: Columns) throws -> Row {
-        try decodeRow(connection.query("""
+    static func insert(_ connection: Connection, callID: UUID, _ c: Columns) async throws -> Row {
+        try await decodeRow(connection.query("""
             INSERT INTO proposals (call_id, lead_organisation_id, language, countries, question_ids, solution_type_ids,
                                    target_groups, partner_ids, document)
             VALUES (\(callID), \(c.leadOrganisationID), \(c.language), \(c.countries), \(c.questionIDs),
@@ -58,8 +58,8 @@ enum ProposalRepository {
             """).first!)
     }
 
-    static func update(_ connection: Connection, id: UUID, _ c: Columns) throws -> Row {
-        try decodeRow(connection.query("""
+    static func update(_ connection: Connection, id: UUID, _ c: Columns) async throws -> Row {
+        try await decodeRow(connection.query("""
             UPDATE proposals SET lead_organisation_id = \(c.leadOrganisationID), language = \(c.language),
                 countries = \(c.countries), question_ids = \(c.questionIDs), solution_type_ids = \(c.solutionTypeIDs),
                 target_groups = \(c.targetGroups), partner_ids = \(c.partnerIDs), document = \(JSONB(c.document))
@@ -68,31 +68,31 @@ enum ProposalRepository {
     }
 
     static func markSubmitted(_ connection: Connection, id: UUID, receipt: String, at instant: Date, rulesetVersion: Int? = nil)
-        throws -> Row
+        async throws -> Row
     {
-        try decodeRow(connection.query("""
+        try await decodeRow(connection.query("""
             UPDATE proposals SET status = 'submitted', receipt_number = \(receipt), submitted_at = \(instant),
                 ruleset_version = \(rulesetVersion)
             WHERE id = \(id) RETURNING \(representation)
             """).first!)
     }
 
-    static func markWithdrawn(_ connection: Connection, id: UUID, at instant: Date) throws -> Row {
-        try decodeRow(connection.query("""
+    static func markWithdrawn(_ connection: Connection, id: UUID, at instant: Date) async throws -> Row {
+        try await decodeRow(connection.query("""
             UPDATE proposals SET status = 'withdrawn', withdrawn_at = \(instant)
             WHERE id = \(id) RETURNING \(representation)
             """).first!)
     }
 
-    static func find(_ connection: Connection, id: UUID, visibility: Visibility, forUpdate: Bool = false) throws -> Row? {
+    static func find(_ connection: Connection, id: UUID, visibility: Visibility, forUpdate: Bool = false) async throws -> Row? {
         guard !visibility.none else { return nil }
         var sql: SQL = "SELECT \(representation) FROM proposals WHERE id = \(id)"
         sql += visible(visibility)
         if forUpdate { sql += " FOR UPDATE" }
-        return try connection.query(sql).first.map(decodeRow)
+        return try await connection.query(sql).first.map(decodeRow)
     }
 
-    static func list(_ connection: Connection, filter f: Filter, visibility: Visibility, after seq: Int64, limit: Int) throws -> [Row] {
+    static func list(_ connection: Connection, filter f: Filter, visibility: Visibility, after seq: Int64, limit: Int) async throws -> [Row] {
         guard !visibility.none else { return [] }
         var sql: SQL = "SELECT \(representation) FROM proposals WHERE seq > \(seq)"
         sql += visible(visibility)
@@ -106,7 +106,7 @@ enum ProposalRepository {
         if let v = f.leadOrganisationID { sql += " AND lead_organisation_id = \(v)" }
         if let v = f.updatedSince { sql += " AND updated_at >= \(v)" }
         sql += " ORDER BY seq LIMIT \(limit)"
-        return try connection.query(sql).map(decodeRow)
+        return try await connection.query(sql).map(decodeRow)
     }
 
     private static func visible(_ visibility: Visibility) -> SQL {

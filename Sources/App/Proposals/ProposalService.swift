@@ -26,12 +26,12 @@ struct ProposalService: Sendable {
             key: idempotencyKey, principal: principal, operation: "createProposal",
             target: "/v1/calls/\(callReference)/proposals", body: document)
         let answer = try await request.run(pool) { connection in
-            guard let callID = try CallRepository.id(connection, callReference) else {
+            guard let callID = try await CallRepository.id(connection, callReference) else {
                 throw Problem.notFound(.noSuch(.call, callReference))
             }
-            try Self.requireOrganisationsExist(connection, input)
-            let row = try ProposalRepository.insert(connection, callID: callID, Self.columns(input, document: document))
-            try audit.record(connection, actor: actor, action: "proposal.created", entity: "proposal",
+            try await Self.requireOrganisationsExist(connection, input)
+            let row = try await ProposalRepository.insert(connection, callID: callID, Self.columns(input, document: document))
+            try await audit.record(connection, actor: actor, action: "proposal.created", entity: "proposal",
                              id: row.id.uuidString.lowercased(), changes: .created(row.json))
             return .init(status: 201, body: row.json)
         }
@@ -47,7 +47,7 @@ struct ProposalService: Sendable {
         let visibility = try Self.visibility()
         guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let row = try await pool.withConnection { connection in
-            try ProposalRepository.find(connection, id: uuid, visibility: visibility)
+            try await ProposalRepository.find(connection, id: uuid, visibility: visibility)
         }
         guard let row else { throw Problem.notFound(.noSuch(.proposal, id)) }
         return (try Self.view(row.json, for: Principal.current), row.version)
@@ -64,7 +64,7 @@ struct ProposalService: Sendable {
         let after = try PageCursor.decode(cursor)
         let limit = try PageCursor.limit(limit)
         let rows = try await pool.withConnection { connection in
-            try ProposalRepository.list(connection, filter: filter, visibility: visibility, after: after, limit: limit + 1)
+            try await ProposalRepository.list(connection, filter: filter, visibility: visibility, after: after, limit: limit + 1)
         }
         let (page, next) = PageCursor.page(rows, limit: limit) { row in row.seq }
         let principal = try Principal.current
@@ -86,7 +86,7 @@ struct ProposalService: Sendable {
         let visibility = try Self.visibility()
         guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let json = try await pool.withTransaction { connection in
-            let current = try Self.lockForChange(connection, uuid, visibility: visibility, principal: principal)
+            let current = try await Self.lockForChange(connection, uuid, visibility: visibility, principal: principal)
             guard current.status == "draft" else {
                 throw Problem(.conflict, detail: .onlyDraftsChange(status: current.status))
             }
@@ -98,10 +98,10 @@ struct ProposalService: Sendable {
                 throw Problem(.forbidden, detail: .credentialNotForLead,
                               errors: [.init(pointer: "/leadOrganisationId", detail: .notAnOrganisationYouActFor)])
             }
-            try Self.requireOrganisationsExist(connection, input)
-            let row = try ProposalRepository.update(
+            try await Self.requireOrganisationsExist(connection, input)
+            let row = try await ProposalRepository.update(
                 connection, id: uuid, Self.columns(input, document: try Representation.json(input)))
-            try audit.record(connection, actor: actor, action: "proposal.updated", entity: "proposal",
+            try await audit.record(connection, actor: actor, action: "proposal.updated", entity: "proposal",
                              id: uuid.uuidString.lowercased(), changes: .updated(before: current.json, after: row.json))
             return row.json
         }
@@ -114,7 +114,7 @@ struct ProposalService: Sendable {
             guard current.status == "draft" else {
                 throw Problem(.conflict, detail: .onlyDraftsSubmit(status: current.status))
             }
-            guard let (callID, callRow) = try CallRepository.find(connection, current.callID.uuidString, forUpdate: true) else {
+            guard let (callID, callRow) = try await CallRepository.find(connection, current.callID.uuidString, forUpdate: true) else {
                 throw Problem.notFound(.noCallForProposal(id))
             }
             let call = try Representation.decode(Components.Schemas.Call.self, from: callRow.json)
@@ -124,16 +124,16 @@ struct ProposalService: Sendable {
             guard reasons.isEmpty else {
                 throw Problem(.unprocessable, detail: .cannotSubmit(reasons: reasons.count), errors: reasons)
             }
-            let rulesetVersion = try SubmissionRules.enforce(
+            let rulesetVersion = try await SubmissionRules.enforce(
                 connection, proposal: try Representation.decode(Proposal.self, from: current.json), call: call, callID: callID,
                 at: instant)
-            let sequence = try connection.query("""
+            let sequence = try await connection.query("""
                 UPDATE calls SET last_receipt = last_receipt + 1 WHERE id = \(callID) RETURNING last_receipt
                 """).first!.decode(Int.self, column: "last_receipt")
             let number = call.code + "-" + String(repeating: "0", count: max(0, 6 - String(sequence).count)) + String(sequence)
-            let row = try ProposalRepository.markSubmitted(
+            let row = try await ProposalRepository.markSubmitted(
                 connection, id: uuid, receipt: number, at: instant, rulesetVersion: rulesetVersion)
-            try audit.record(connection, actor: actor, action: "proposal.submitted", entity: "proposal", id: uuid.uuidString.lowercased(),
+            try await audit.record(connection, actor: actor, action: "proposal.submitted", entity: "proposal", id: uuid.uuidString.lowercased(),
                              changes: .fields(["status": (old: "draft", new: "submitted"), "receipt": (old: .null, new: .string(number)),
                                                "rulesetVersion": (old: .null, new: rulesetVersion.map { .number(Double($0)) } ?? .null)]))
             return row.json
@@ -146,8 +146,8 @@ struct ProposalService: Sendable {
             guard current.status == "draft" || current.status == "submitted" else {
                 throw Problem(.conflict, detail: .cannotWithdraw(status: current.status))
             }
-            let row = try ProposalRepository.markWithdrawn(connection, id: uuid, at: instant)
-            try audit.record(connection, actor: actor, action: "proposal.withdrawn", entity: "proposal", id: uuid.uuidString.lowercased(),
+            let row = try await ProposalRepository.markWithdrawn(connection, id: uuid, at: instant)
+            try await audit.record(connection, actor: actor, action: "proposal.withdrawn", entity: "proposal", id: uuid.uuidString.lowercased(),
                              changes: .fields(["status": (old: .string(current.status), new: "withdrawn")]))
             return row.json
         }
@@ -157,7 +157,7 @@ struct ProposalService: Sendable {
     /// with its audit event, replayed for a repeated Idempotency-Key. `change` returns the new representation.
     private func transition(
         _ id: String, operation: String, action: String, idempotencyKey: String?,
-        _ change: @escaping @Sendable (Connection, ProposalRepository.Row, UUID, Date, AuditActor) throws -> String
+        _ change: @escaping @Sendable (Connection, ProposalRepository.Row, UUID, Date, AuditActor) async throws -> String
     ) async throws -> Proposal {
         let actor = AuditActor.current
         let principal = try Principal.current
@@ -167,8 +167,8 @@ struct ProposalService: Sendable {
         let request = try IdempotentRequest(
             key: idempotencyKey, principal: principal, operation: operation, target: "/v1/proposals/\(id)/\(action)", body: "")
         let answer = try await request.run(pool) { connection in
-            let current = try Self.lockForChange(connection, uuid, visibility: visibility, principal: principal)
-            return .init(status: 200, body: try change(connection, current, uuid, instant, actor))
+            let current = try await Self.lockForChange(connection, uuid, visibility: visibility, principal: principal)
+            return await .init(status: 200, body: try change(connection, current, uuid, instant, actor))
         }
         return try Representation.decode(Proposal.self, from: answer.body)
     }
@@ -188,8 +188,8 @@ struct ProposalService: Sendable {
 
     /// The proposal, locked, if the caller may change it: visible ones it cannot change answer 403.
     static func lockForChange(_ connection: Connection, _ id: UUID, visibility: ProposalRepository.Visibility,
-                              principal: Principal) throws -> ProposalRepository.Row {
-        guard let row = try ProposalRepository.find(connection, id: id, visibility: visibility, forUpdate: true) else {
+                              principal: Principal) async throws -> ProposalRepository.Row {
+        guard let row = try await ProposalRepository.find(connection, id: id, visibility: visibility, forUpdate: true) else {
             throw Problem.notFound(.noSuch(.proposal, id.uuidString.lowercased()))
         }
         guard principal.actsFor(organisation: row.leadOrganisationID) else {
@@ -198,9 +198,9 @@ struct ProposalService: Sendable {
         return row
     }
 
-    static func requireOrganisationsExist(_ connection: Connection, _ input: Input) throws {
+    static func requireOrganisationsExist(_ connection: Connection, _ input: Input) async throws {
         let ids = [input.leadOrganisationId] + (input.partners ?? []).map(\.organisationId)
-        let existing = try OrganisationRepository.existing(connection, ids: ids.compactMap(UUID.init(uuidString:)))
+        let existing = try await OrganisationRepository.existing(connection, ids: ids.compactMap(UUID.init(uuidString:)))
         var v = Validator()
         v.check(existing.contains(UUID(uuidString: input.leadOrganisationId)!), "/leadOrganisationId", .notARegisteredOrganisation)
         for (index, partner) in (input.partners ?? []).enumerated() {

@@ -21,8 +21,8 @@ struct EligibilityService: Sendable {
         let reporting = try Principal.current.role == .reporting
         let instant = now()
         var facts = try await pool.withConnection { connection in
-            let (proposal, call, _) = try Self.load(connection, id, visibility: visibility)
-            return try FactsBuilder.build(connection, proposal: proposal, call: call, at: instant)
+            let (proposal, call, _) = try await Self.load(connection, id, visibility: visibility)
+            return try await FactsBuilder.build(connection, proposal: proposal, call: call, at: instant)
         }
         // Reporting tools see no personal contact data (the rules themselves always read every fact).
         if reporting { facts.proposal.projectLead = nil }
@@ -42,11 +42,11 @@ struct EligibilityService: Sendable {
         let language = RequestScope.language
         let reporting = try Principal.current.role == .reporting
         let eligibility = try await pool.withConnection { connection in
-            let (proposal, call, callID) = try Self.load(connection, id, visibility: visibility)
-            guard let ruleset = try RulesetService.current(connection, callID: callID) else {
+            let (proposal, call, callID) = try await Self.load(connection, id, visibility: visibility)
+            guard let ruleset = try await RulesetService.current(connection, callID: callID) else {
                 throw Problem.notFound(.noRulesetYet(call: call.code))
             }
-            let facts = try FactsBuilder.document(FactsBuilder.build(connection, proposal: proposal, call: call, at: instant))
+            let facts = try await FactsBuilder.document(FactsBuilder.build(connection, proposal: proposal, call: call, at: instant))
             let results = ruleset.evaluate(facts, phases: Set(phases))
             return Eligibility(
                 proposalId: proposal.id, callId: proposal.callId, rulesetVersion: ruleset.version, evaluatedAt: instant,
@@ -74,19 +74,19 @@ struct EligibilityService: Sendable {
             key: idempotencyKey, principal: principal, operation: "screenProposal",
             target: "/v1/proposals/\(id)/screening", body: "")
         let answer = try await request.run(pool) { connection in
-            let (proposal, call, callID) = try Self.lockSubmitted(connection, uuid)
-            guard let ruleset = try RulesetService.current(connection, callID: callID) else {
+            let (proposal, call, callID) = try await Self.lockSubmitted(connection, uuid)
+            guard let ruleset = try await RulesetService.current(connection, callID: callID) else {
                 throw Problem(.conflict, detail: .noRulesetToScreenWith(call: call.code))
             }
-            let facts = try FactsBuilder.document(FactsBuilder.build(connection, proposal: proposal, call: call, at: instant))
+            let facts = try await FactsBuilder.document(FactsBuilder.build(connection, proposal: proposal, call: call, at: instant))
             let results = ruleset.evaluate(facts, phases: Set(CompiledRuleset.eligibilityPhases))
             let decision: Components.Schemas.ScreeningDecision = results.contains(where: \.blocks) ? .ineligible : .eligible
-            let previous = try RulesetRepository.currentScreening(connection, proposalID: uuid)
-            try RulesetRepository.insertScreening(connection, proposalID: uuid, .init(
+            let previous = try await RulesetRepository.currentScreening(connection, proposalID: uuid)
+            try await RulesetRepository.insertScreening(connection, proposalID: uuid, .init(
                 kind: "evaluation", decision: decision.rawValue, rulesetVersion: ruleset.version,
                 results: try Representation.json(results.map { Self.representation($0, in: .en) }),
                 actorTokenID: principal.tokenID, actorRole: principal.role.rawValue, decidedAt: instant))
-            try audit.record(
+            try await audit.record(
                 connection, actor: actor, action: "proposal.screened", entity: "proposal", id: uuid.uuidString.lowercased(),
                 changes: .fields([
                     "screening": (old: previous.map { .string($0.override?.decision ?? $0.evaluation.decision) } ?? .null,
@@ -94,7 +94,7 @@ struct EligibilityService: Sendable {
                     "rulesetVersion": (old: .null, new: .number(Double(ruleset.version))),
                     "failedRules": (old: .null, new: .array(results.filter(\.blocks).map { .string($0.entry.id) })),
                 ]))
-            return .init(status: 200, body: try Representation.json(Self.screening(connection, uuid, callID: callID, in: language)!))
+            return await .init(status: 200, body: try Representation.json(Self.screening(connection, uuid, callID: callID, in: language)!))
         }
         return try Representation.decode(Screening.self, from: answer.body)
     }
@@ -113,15 +113,15 @@ struct EligibilityService: Sendable {
             key: idempotencyKey, principal: principal, operation: "overrideProposalScreening",
             target: "/v1/proposals/\(id)/screening/override", body: try Representation.json(input))
         let answer = try await request.run(pool) { connection in
-            guard let row = try ProposalRepository.find(connection, id: uuid, visibility: .init(organisationIDs: nil), forUpdate: true)
+            guard let row = try await ProposalRepository.find(connection, id: uuid, visibility: .init(organisationIDs: nil), forUpdate: true)
             else { throw Problem.notFound(.noSuch(.proposal, id)) }
-            guard let previous = try RulesetRepository.currentScreening(connection, proposalID: uuid) else {
+            guard let previous = try await RulesetRepository.currentScreening(connection, proposalID: uuid) else {
                 throw Problem(.conflict, detail: .screenBeforeOverriding)
             }
-            try RulesetRepository.insertScreening(connection, proposalID: uuid, .init(
+            try await RulesetRepository.insertScreening(connection, proposalID: uuid, .init(
                 kind: "override", decision: input.decision.rawValue, justification: input.justification,
                 actorTokenID: principal.tokenID, actorRole: principal.role.rawValue, decidedAt: instant))
-            try audit.record(
+            try await audit.record(
                 connection, actor: actor, action: "proposal.screening_overridden", entity: "proposal", id: uuid.uuidString.lowercased(),
                 changes: .fields([
                     "screening": (old: .string(previous.override?.decision ?? previous.evaluation.decision),
@@ -129,7 +129,7 @@ struct EligibilityService: Sendable {
                     "justification": (old: previous.override?.justification.map(JSONValue.string) ?? .null,
                                       new: .string(input.justification)),
                 ]))
-            return .init(status: 200, body: try Representation.json(Self.screening(connection, uuid, callID: row.callID, in: language)!))
+            return await .init(status: 200, body: try Representation.json(Self.screening(connection, uuid, callID: row.callID, in: language)!))
         }
         return try Representation.decode(Screening.self, from: answer.body)
     }
@@ -139,10 +139,10 @@ struct EligibilityService: Sendable {
         guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let language = RequestScope.language
         let screening = try await pool.withConnection { connection -> Screening? in
-            guard let row = try ProposalRepository.find(connection, id: uuid, visibility: .init(organisationIDs: nil)) else {
+            guard let row = try await ProposalRepository.find(connection, id: uuid, visibility: .init(organisationIDs: nil)) else {
                 throw Problem.notFound(.noSuch(.proposal, id))
             }
-            return try Self.screening(connection, uuid, callID: row.callID, in: language)
+            return try await Self.screening(connection, uuid, callID: row.callID, in: language)
         }
         guard let screening else { throw Problem.notFound(.notScreened(proposal: id)) }
         return screening
@@ -151,28 +151,28 @@ struct EligibilityService: Sendable {
     // MARK: - Shared
 
     /// A proposal the caller may see, with its call.
-    static func load(_ connection: Connection, _ id: String, visibility: ProposalRepository.Visibility) throws
+    static func load(_ connection: Connection, _ id: String, visibility: ProposalRepository.Visibility) async throws
         -> (Proposal, Call, UUID)
     {
         guard let uuid = UUID(uuidString: id),
-            let row = try ProposalRepository.find(connection, id: uuid, visibility: visibility)
+            let row = try await ProposalRepository.find(connection, id: uuid, visibility: visibility)
         else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let proposal = try Representation.decode(Proposal.self, from: row.json)
-        guard let (callID, callRow) = try CallRepository.find(connection, row.callID.uuidString) else {
+        guard let (callID, callRow) = try await CallRepository.find(connection, row.callID.uuidString) else {
             throw Problem.notFound(.noCallForProposal(id))
         }
         return (proposal, try Representation.decode(Call.self, from: callRow.json), callID)
     }
 
     /// A submitted proposal, locked so that its screenings are recorded one after the other.
-    static func lockSubmitted(_ connection: Connection, _ id: UUID) throws -> (Proposal, Call, UUID) {
-        guard let row = try ProposalRepository.find(connection, id: id, visibility: .init(organisationIDs: nil), forUpdate: true)
+    static func lockSubmitted(_ connection: Connection, _ id: UUID) async throws -> (Proposal, Call, UUID) {
+        guard let row = try await ProposalRepository.find(connection, id: id, visibility: .init(organisationIDs: nil), forUpdate: true)
         else { throw Problem.notFound(.noSuch(.proposal, id.uuidString.lowercased())) }
         guard row.status == "submitted" else {
             throw Problem(.conflict, detail: .onlySubmittedScreened(status: row.status))
         }
         let proposal = try Representation.decode(Proposal.self, from: row.json)
-        guard let (callID, callRow) = try CallRepository.find(connection, row.callID.uuidString) else {
+        guard let (callID, callRow) = try await CallRepository.find(connection, row.callID.uuidString) else {
             throw Problem.notFound(.noCallForProposal(id.uuidString.lowercased()))
         }
         return (proposal, try Representation.decode(Call.self, from: callRow.json), callID)
@@ -189,11 +189,11 @@ struct EligibilityService: Sendable {
     }
 
     /// The screening representation; stored results carry English messages, shown in the reader's language.
-    static func screening(_ connection: Connection, _ proposalID: UUID, callID: UUID, in language: Language) throws -> Screening? {
-        guard let (evaluation, override) = try RulesetRepository.currentScreening(connection, proposalID: proposalID),
+    static func screening(_ connection: Connection, _ proposalID: UUID, callID: UUID, in language: Language) async throws -> Screening? {
+        guard let (evaluation, override) = try await RulesetRepository.currentScreening(connection, proposalID: proposalID),
             let version = evaluation.rulesetVersion
         else { return nil }
-        let entries = try RulesetService.find(connection, callID: callID, version: version)?.entries ?? []
+        let entries = try await RulesetService.find(connection, callID: callID, version: version)?.entries ?? []
         let messages = Dictionary(entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var rules = try Representation.decode([Components.Schemas.RuleResult].self, from: evaluation.results ?? "[]")
         for index in rules.indices {

@@ -13,12 +13,12 @@ enum FactsBuilder {
     typealias Call = Components.Schemas.Call
     typealias Organisation = Components.Schemas.Organisation
 
-    static func build(_ connection: Connection, proposal: Proposal, call: Call, at now: Date) throws -> Facts {
+    static func build(_ connection: Connection, proposal: Proposal, call: Call, at now: Date) async throws -> Facts {
         let links = proposal.partners ?? []
         let ids = ([proposal.leadOrganisationId] + links.map(\.organisationId)).compactMap(UUID.init(uuidString:))
         var organisations: [String: Organisation] = [:]
         if !ids.isEmpty {
-            let rows = try connection.query(
+            let rows = try await connection.query(
                 "SELECT \(OrganisationRepository.representation) FROM organisations WHERE id = ANY(\(ids))")
             for row in rows {
                 let organisation = try Representation.decode(Organisation.self, from: OrganisationRepository.decodeRow(row).json)

@@ -17,8 +17,8 @@ enum RulesetRepository {
         """)
 
     /// Writes the next version under the call's row lock (taken by the caller), so versions never collide.
-    static func insertNext(_ connection: Connection, callID: UUID, document: String) throws -> Row {
-        try decodeRow(connection.query("""
+    static func insertNext(_ connection: Connection, callID: UUID, document: String) async throws -> Row {
+        try await decodeRow(connection.query("""
             WITH inserted AS (
                 INSERT INTO rulesets (call_id, version, document)
                 SELECT \(callID), coalesce(max(version), 0) + 1, \(JSONB(document)) FROM rulesets WHERE call_id = \(callID)
@@ -27,22 +27,22 @@ enum RulesetRepository {
             """).first!)
     }
 
-    static func current(_ connection: Connection, callID: UUID) throws -> Row? {
-        try connection.query("""
+    static func current(_ connection: Connection, callID: UUID) async throws -> Row? {
+        try await connection.query("""
             SELECT \(representation) FROM rulesets r JOIN calls c ON c.id = r.call_id
             WHERE r.call_id = \(callID) ORDER BY r.version DESC LIMIT 1
             """).first.map(decodeRow)
     }
 
-    static func find(_ connection: Connection, callID: UUID, version: Int) throws -> Row? {
-        try connection.query("""
+    static func find(_ connection: Connection, callID: UUID, version: Int) async throws -> Row? {
+        try await connection.query("""
             SELECT \(representation) FROM rulesets r JOIN calls c ON c.id = r.call_id
             WHERE r.call_id = \(callID) AND r.version = \(version)
             """).first.map(decodeRow)
     }
 
-    static func list(_ connection: Connection, callID: UUID, afterVersion: Int64, limit: Int) throws -> [Row] {
-        try connection.query("""
+    static func list(_ connection: Connection, callID: UUID, afterVersion: Int64, limit: Int) async throws -> [Row] {
+        try await connection.query("""
             SELECT \(representation) FROM rulesets r JOIN calls c ON c.id = r.call_id
             WHERE r.call_id = \(callID) AND r.version > \(afterVersion) ORDER BY r.version LIMIT \(limit)
             """).map(decodeRow)
@@ -66,8 +66,8 @@ enum RulesetRepository {
         var decidedAt: Date
     }
 
-    static func insertScreening(_ connection: Connection, proposalID: UUID, _ s: Screening) throws {
-        try connection.execute("""
+    static func insertScreening(_ connection: Connection, proposalID: UUID, _ s: Screening) async throws {
+        try await connection.execute("""
             INSERT INTO screenings (proposal_id, kind, decision, ruleset_version, results, justification,
                                     actor_token_id, actor_role, decided_at)
             VALUES (\(proposalID), \(s.kind), \(s.decision), \(s.rulesetVersion), \(s.results.map(JSONB.init)),
@@ -76,8 +76,8 @@ enum RulesetRepository {
     }
 
     /// The latest evaluation and, when one was made after it, the latest override.
-    static func currentScreening(_ connection: Connection, proposalID: UUID) throws -> (evaluation: Screening, override: Screening?)? {
-        let rows = try connection.query("""
+    static func currentScreening(_ connection: Connection, proposalID: UUID) async throws -> (evaluation: Screening, override: Screening?)? {
+        let rows = try await connection.query("""
             SELECT kind, decision, ruleset_version, results::text AS results, justification, actor_token_id, actor_role,
                    decided_at
             FROM screenings

@@ -33,11 +33,11 @@ struct RulesetService: Sendable {
             target: "/v1/calls/\(callReference)/rulesets", body: document)
         let answer = try await request.run(pool) { connection in
             // The call's row lock orders publications, and submissions read the ruleset under the same lock.
-            guard let callID = try CallRepository.id(connection, callReference, forUpdate: true) else {
+            guard let callID = try await CallRepository.id(connection, callReference, forUpdate: true) else {
                 throw Problem.notFound(.noSuch(.call, callReference))
             }
-            let row = try RulesetRepository.insertNext(connection, callID: callID, document: document)
-            try audit.record(connection, actor: actor, action: "ruleset.created", entity: "ruleset",
+            let row = try await RulesetRepository.insertNext(connection, callID: callID, document: document)
+            try await audit.record(connection, actor: actor, action: "ruleset.created", entity: "ruleset",
                              id: "\(callID.uuidString.lowercased())/\(row.version)", changes: .created(row.json))
             return .init(status: 201, body: row.json)
         }
@@ -46,10 +46,10 @@ struct RulesetService: Sendable {
 
     func current(callReference: String) async throws -> Ruleset {
         let row = try await pool.withConnection { connection -> RulesetRepository.Row? in
-            guard let callID = try CallRepository.id(connection, callReference) else {
+            guard let callID = try await CallRepository.id(connection, callReference) else {
                 throw Problem.notFound(.noSuch(.call, callReference))
             }
-            return try RulesetRepository.current(connection, callID: callID)
+            return try await RulesetRepository.current(connection, callID: callID)
         }
         guard let row else { throw Problem.notFound(.noRulesetYet(call: callReference)) }
         return try Representation.decode(Ruleset.self, from: row.json)
@@ -59,23 +59,23 @@ struct RulesetService: Sendable {
         let after = try PageCursor.decode(cursor)
         let limit = try PageCursor.limit(limit)
         let rows = try await pool.withConnection { connection in
-            guard let callID = try CallRepository.id(connection, callReference) else {
+            guard let callID = try await CallRepository.id(connection, callReference) else {
                 throw Problem.notFound(.noSuch(.call, callReference))
             }
-            return try RulesetRepository.list(connection, callID: callID, afterVersion: after, limit: limit + 1)
+            return try await RulesetRepository.list(connection, callID: callID, afterVersion: after, limit: limit + 1)
         }
         let (page, next) = PageCursor.page(rows, limit: limit) { row in Int64(row.version) }
         return (try page.map { try Representation.decode(Ruleset.self, from: $0.json) }, next)
     }
 
     /// The call's current ruleset, compiled (nil when it has none).
-    static func current(_ connection: Connection, callID: UUID) throws -> CompiledRuleset? {
-        guard let row = try RulesetRepository.current(connection, callID: callID) else { return nil }
+    static func current(_ connection: Connection, callID: UUID) async throws -> CompiledRuleset? {
+        guard let row = try await RulesetRepository.current(connection, callID: callID) else { return nil }
         return try CompiledRuleset(callID: callID, version: row.version, document: row.document)
     }
 
-    static func find(_ connection: Connection, callID: UUID, version: Int) throws -> CompiledRuleset? {
-        guard let row = try RulesetRepository.find(connection, callID: callID, version: version) else { return nil }
+    static func find(_ connection: Connection, callID: UUID, version: Int) async throws -> CompiledRuleset? {
+        guard let row = try await RulesetRepository.find(connection, callID: callID, version: version) else { return nil }
         return try CompiledRuleset(callID: callID, version: row.version, document: row.document)
     }
 }

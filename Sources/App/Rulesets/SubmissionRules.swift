@@ -10,9 +10,9 @@ enum SubmissionRules {
     static func enforce(
         _ connection: Connection, proposal: Components.Schemas.Proposal, call: Components.Schemas.Call, callID: UUID,
         at instant: Date
-    ) throws -> Int? {
-        guard let ruleset = try RulesetService.current(connection, callID: callID) else { return nil }
-        let facts = try FactsBuilder.document(FactsBuilder.build(connection, proposal: proposal, call: call, at: instant))
+    ) async throws -> Int? {
+        guard let ruleset = try await RulesetService.current(connection, callID: callID) else { return nil }
+        let facts = try await FactsBuilder.document(FactsBuilder.build(connection, proposal: proposal, call: call, at: instant))
         let failed = ruleset.evaluate(facts, phases: ["submission"], blockingOnly: true).filter(\.blocks)
         guard failed.isEmpty else {
             throw Problem(

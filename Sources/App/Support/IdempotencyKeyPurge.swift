@@ -26,7 +26,7 @@ struct IdempotencyKeyPurge: Service {
     @discardableResult
     func purgeOnce() async throws -> Int {
         try await pool.withConnection { connection in
-            try connection.execute("""
+            try await connection.execute("""
                 DELETE FROM idempotency_keys WHERE created_at < now() - \(IdempotentRequest.retention)::interval
                 """)
         }

@@ -32,30 +32,30 @@ struct IdempotentRequest: Sendable {
     }
 
     /// Runs `work` in a transaction (or replays its first answer).
-    func run(_ pool: DatabasePool, _ work: @escaping @Sendable (Connection) throws -> Answer) async throws -> Answer {
-        guard let key else { return try await pool.withTransaction { try work($0) } }
+    func run(_ pool: DatabasePool, _ work: @escaping @Sendable (Connection) async throws -> Answer) async throws -> Answer {
+        guard let key else { return try await pool.withTransaction { try await work($0) } }
         let principal = self.principal, operation = self.operation, fingerprint = self.fingerprint
         return try await pool.withTransaction { connection in
-            try connection.execute("""
+            try await connection.execute("""
                 DELETE FROM idempotency_keys
                 WHERE principal = \(principal) AND key = \(key) AND created_at < now() - \(Self.retention)::interval
                 """)
             // A racing twin blocks here until the first commits, then finds the row taken.
-            let claimed = try connection.query("""
+            let claimed = try await connection.query("""
                 INSERT INTO idempotency_keys (principal, key, operation, request_hash, status, body)
                 VALUES (\(principal), \(key), \(operation), encode(sha256(convert_to(\(fingerprint), 'UTF8')), 'hex'), 0, '')
                 ON CONFLICT (principal, key) DO NOTHING
                 RETURNING 1
                 """)
             if claimed.count == 1 {
-                let answer = try work(connection)
-                try connection.execute("""
+                let answer = try await work(connection)
+                try await connection.execute("""
                     UPDATE idempotency_keys SET status = \(answer.status), body = convert_to(\(answer.body), 'UTF8')
                     WHERE principal = \(principal) AND key = \(key)
                     """)
                 return answer
             }
-            let rows = try connection.query("""
+            let rows = try await connection.query("""
                 SELECT request_hash = encode(sha256(convert_to(\(fingerprint), 'UTF8')), 'hex') AS same,
                        status, convert_from(body, 'UTF8') AS body
                 FROM idempotency_keys WHERE principal = \(principal) AND key = \(key)

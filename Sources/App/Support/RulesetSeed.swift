@@ -28,13 +28,13 @@ extension SeedLoader {
             let document = try Representation.json(input)
             let inserted = try await pool.withTransaction { connection -> Bool in
                 // The call's row lock keeps two seeding processes from both writing version 1.
-                guard let call = try connection.query("SELECT id FROM calls WHERE code = \(code) FOR UPDATE").first else {
+                guard let call = try await connection.query("SELECT id FROM calls WHERE code = \(code) FOR UPDATE").first else {
                     throw SeedRulesetError(file: file.lastPathComponent, reason: "no call has the code \(code)")
                 }
                 let callID = try call.decode(UUID.self, column: "id")
-                guard try RulesetRepository.current(connection, callID: callID) == nil else { return false }
-                let row = try RulesetRepository.insertNext(connection, callID: callID, document: document)
-                try AuditLog().record(
+                guard try await RulesetRepository.current(connection, callID: callID) == nil else { return false }
+                let row = try await RulesetRepository.insertNext(connection, callID: callID, document: document)
+                try await AuditLog().record(
                     connection, actor: .system, action: "ruleset.seeded", entity: "ruleset",
                     id: "\(callID.uuidString.lowercased())/\(row.version)", changes: .created(row.json))
                 return true

@@ -31,12 +31,12 @@ public struct SeedLoader: Sendable {
             }
             let definition = try Representation.json(input)
             let inserted = try await pool.withTransaction { connection in
-                let rows = try connection.query("""
+                let rows = try await connection.query("""
                     INSERT INTO calls (code, definition, deadline) VALUES (\(input.code), \(JSONB(definition)), \(input.deadline))
                     ON CONFLICT (code) DO NOTHING RETURNING id
                     """)
                 if let row = rows.first {
-                    try AuditLog().record(
+                    try await AuditLog().record(
                         connection, actor: .system, action: "call.seeded", entity: "call",
                         id: try row.decode(UUID.self, column: "id").uuidString.lowercased(), changes: .created(definition))
                 }
