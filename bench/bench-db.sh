@@ -28,7 +28,7 @@ for run in $(seq "$RUNS"); do
       | awk '/tps =/ {print int($3)}' | tail -1)
   o=$("$bench_bin" "$url" "$WORKERS" "$SECONDS_PER_RUN" "$rows" inline)
   h=$("$bench_bin" "$url" "$WORKERS" "$SECONDS_PER_RUN" "$rows" handoff)
-  echo "run $run: pgbench -S -M prepared ${p} tps, pool point-select ${o} q/s (tasks on the database event loops), ${h} q/s (cooperative pool, hand-off)"
+  echo "run $run: pgbench -S -M prepared ${p} tps, pool point-select ${o} q/s (tasks on the database event loops), ${h} q/s (tasks on the cooperative pool)"
   pg+=("$p"); ours+=("$o"); handoff+=("$h")
 done
 pgm=$(printf '%s\n' "${pg[@]}" | median)

@@ -180,7 +180,6 @@ public final class DatabasePool: Service, Sendable {
             return
         }
         for waiter in waiters {
-            waiter.timer?.cancel()
             waiter.continuation.resume(throwing: PoolError.shutdown)
         }
         await close(idle)
@@ -293,28 +292,19 @@ public final class DatabasePool: Service, Sendable {
         if let immediate { return try immediate.get() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
-                let immediate = state.withLock { state -> Result<Grant, any Error>? in
-                    if let grant = DatabasePool.grant(from: &state, size: size) { return grant }
-                    if Task.isCancelled { return .failure(CancellationError()) }
-                    if ContinuousClock.now >= deadline { return .failure(PoolError.acquireTimeout) }
-                    state.waiters.append(Waiter(id: id, continuation: continuation))
-                    return nil
+                let (immediate, startReaper) = state.withLock { state -> (Result<Grant, any Error>?, Bool) in
+                    if let grant = DatabasePool.grant(from: &state, size: size) { return (grant, false) }
+                    if Task.isCancelled { return (.failure(CancellationError()), false) }
+                    if ContinuousClock.now >= deadline { return (.failure(PoolError.acquireTimeout), false) }
+                    state.waiters.append(Waiter(id: id, continuation: continuation, deadline: deadline))
+                    defer { state.reaperRunning = true }
+                    return (nil, !state.reaperRunning)
                 }
                 if let immediate {
                     continuation.resume(with: immediate)
                     return
                 }
-                let timer = Task { [weak self] in
-                    try? await Task.sleep(until: deadline, clock: .continuous)
-                    guard !Task.isCancelled else { return }
-                    self?.fail(waiter: id, with: PoolError.acquireTimeout)
-                }
-                let registered = state.withLock { state in
-                    guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return false }
-                    state.waiters[index].timer = timer
-                    return true
-                }
-                if !registered { timer.cancel() }
+                if startReaper { Task { await self.reapExpiredWaiters() } }
             }
         } onCancel: {
             self.fail(waiter: id, with: CancellationError())
@@ -343,9 +333,30 @@ public final class DatabasePool: Service, Sendable {
             guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
             return state.waiters.remove(at: index)
         }
-        guard let waiter else { return }
-        waiter.timer?.cancel()
-        waiter.continuation.resume(throwing: error)
+        waiter?.continuation.resume(throwing: error)
+    }
+
+    /// Fails waiters whose acquire timeout ran out: one task per pool while anyone waits (not a
+    /// timer per waiter, which cost a task and a dispatch timer on every wait of a busy pool).
+    private func reapExpiredWaiters() async {
+        while true {
+            let next = state.withLock { state -> ContinuousClock.Instant? in
+                guard state.lifecycle == .running, let earliest = state.waiters.map(\.deadline).min() else {
+                    state.reaperRunning = false
+                    return nil
+                }
+                return earliest
+            }
+            guard let next else { return }
+            try? await Task.sleep(until: next, clock: .continuous)
+            let now = ContinuousClock.now
+            let expired = state.withLock { state -> [Waiter] in
+                let expired = state.waiters.filter { $0.deadline <= now }
+                state.waiters.removeAll { $0.deadline <= now }
+                return expired
+            }
+            for waiter in expired { waiter.continuation.resume(throwing: PoolError.acquireTimeout) }
+        }
     }
 
     /// Returns a healthy connection: to the longest waiter, to the idle list, or closed when draining.
@@ -361,7 +372,6 @@ public final class DatabasePool: Service, Sendable {
         case .none:
             await close([pooled])
         case .some(.some(let waiter)):
-            waiter.timer?.cancel()
             waiter.continuation.resume(returning: .idle(pooled))
         case .some(.none):
             break
@@ -383,7 +393,6 @@ public final class DatabasePool: Service, Sendable {
         }
         switch action {
         case .grant(let waiter):
-            waiter.timer?.cancel()
             waiter.continuation.resume(returning: .create)
         case .drained(let continuation):
             continuation.resume()
@@ -425,7 +434,7 @@ private enum Check { case none, read, roundTrip }
 private struct Waiter {
     let id: Int
     let continuation: CheckedContinuation<Grant, any Error>
-    var timer: Task<Void, Never>?
+    let deadline: ContinuousClock.Instant
 }
 
 private enum SlotAction {
@@ -442,6 +451,8 @@ private struct State {
     var open = 0
     var waiters: [Waiter] = []
     var nextWaiterID = 0
+    /// Whether a task is failing waiters whose acquire timeout ran out.
+    var reaperRunning = false
     var drainWaiter: CheckedContinuation<Void, Never>?
     var closedWaiters: [CheckedContinuation<Void, Never>] = []
 }

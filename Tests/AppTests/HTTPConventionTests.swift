@@ -1,3 +1,4 @@
+@testable import App
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -34,6 +35,31 @@ final class HTTPConventionTests: XCTestCase {
             XCTAssertEqual(id?.count, 36)
             XCTAssertEqual(unsafe.headers[HTTPField.Name("X-Content-Type-Options")!], "nosniff")
         }
+    }
+
+    func testFreshRequestIDsAreDistinctVersion4UUIDs() {
+        let ids = (0..<20_000).map { _ in RequestID.fresh() }
+        XCTAssertEqual(Set(ids).count, ids.count)
+        for id in ids.prefix(200) {
+            let uuid = UUID(uuidString: id)
+            XCTAssertNotNil(uuid, id)
+            XCTAssertEqual(id, id.lowercased())
+            // Version nibble 4, RFC 4122 variant (8, 9, a or b).
+            let characters = Array(id)
+            XCTAssertEqual(characters[14], "4", id)
+            XCTAssertTrue("89ab".contains(characters[19]), id)
+        }
+    }
+
+    func testBearerSecretToleratesSurroundingBlanksOnly() {
+        let secret = String(repeating: "s", count: 32)
+        XCTAssertEqual(Authenticator.bearerSecret("Bearer \(secret)"), secret)
+        XCTAssertEqual(Authenticator.bearerSecret("bearer   \(secret)\t "), secret)
+        XCTAssertNil(Authenticator.bearerSecret("Bearer \(secret) more"))
+        XCTAssertNil(Authenticator.bearerSecret("Bearer short"))
+        XCTAssertNil(Authenticator.bearerSecret("Basic \(secret)"))
+        XCTAssertNil(Authenticator.bearerSecret("Bearer \(secret)é"))
+        XCTAssertNil(Authenticator.bearerSecret(nil))
     }
 
     func testUnknownPathIs404Problem() async throws {

@@ -56,6 +56,46 @@ struct DatabasePoolTests {
         }
     }
 
+    @Test func everyWaiterTimesOutOnItsOwnAndAServedOneDoesNot() async throws {
+        try await withTestDatabase(poolSize: 1, configure: { $0.acquireTimeout = .milliseconds(400) }) { db in
+            let pool = db.pool
+            let holding = Flag()
+            let release = Flag()
+            async let held: Int = pool.withConnection { c in
+                holding.set()
+                try await release.wait()
+                return try await c.scalar(Int.self, "SELECT 1::int8")
+            }
+            try await holding.wait()
+            let start = ContinuousClock.now
+            // Three waiters, started 100 ms apart: each fails about 400 ms after it began waiting.
+            let waited = try await withThrowingTaskGroup(of: Duration.self) { group in
+                for index in 0..<3 {
+                    group.addTask {
+                        try await Task.sleep(for: .milliseconds(100 * index))
+                        let began = ContinuousClock.now
+                        await #expect(throws: PoolError.acquireTimeout) {
+                            try await pool.withConnection { c in try await c.scalar(Int.self, "SELECT 2::int8") }
+                        }
+                        return ContinuousClock.now - began
+                    }
+                }
+                var all: [Duration] = []
+                for try await duration in group { all.append(duration) }
+                return all
+            }
+            #expect(waited.count == 3)
+            #expect(waited.allSatisfy { $0 >= .milliseconds(350) && $0 < .seconds(3) }, "\(waited)")
+            #expect(ContinuousClock.now - start < .seconds(4))
+            // A waiter that gets the connection before its deadline is served, not failed.
+            async let served: Int = pool.withConnection { c in try await c.scalar(Int.self, "SELECT 3::int8") }
+            try await Task.sleep(for: .milliseconds(100))
+            release.set()
+            #expect(try await held == 1)
+            #expect(try await served == 3)
+        }
+    }
+
     @Test func terminatedBackendIsReplacedForTheNextRequest() async throws {
         try await withTestDatabase(poolSize: 1) { db in
             let admin = try TestCluster.adminPool()

@@ -59,9 +59,13 @@ struct Authenticator: Sendable {
         guard let header else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let secret = parts[1].trimmingCharacters(in: .whitespaces)
-        guard (16...512).contains(secret.utf8.count), secret.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else { return nil }
-        return secret
+        // Blanks around the secret are tolerated; the rest must be visible ASCII.
+        let blank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var secret = parts[1].utf8[...]
+        while let first = secret.first, blank(first) { secret = secret.dropFirst() }
+        while let last = secret.last, blank(last) { secret = secret.dropLast() }
+        guard (16...512).contains(secret.count), secret.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else { return nil }
+        return String(Substring(secret))
     }
 
     /// Compares without stopping at the first difference, so timing does not reveal a matching prefix.
