@@ -1,6 +1,7 @@
 @testable import App
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import XCTest
 
@@ -49,6 +50,18 @@ final class HTTPConventionTests: XCTestCase {
             XCTAssertEqual(characters[14], "4", id)
             XCTAssertTrue("89ab".contains(characters[19]), id)
         }
+    }
+
+    func testHeaderValuesArePercentDecodedOnce() {
+        XCTAssertEqual(ProblemMiddleware<BasicRequestContext>.percentDecoded("%223%22"), "\"3\"")
+        XCTAssertEqual(
+            ProblemMiddleware<BasicRequestContext>.percentDecoded("%3C/v1/proposals?cursor=czE6NTA%3E; rel=%22next%22"),
+            "</v1/proposals?cursor=czE6NTA>; rel=\"next\"")
+        XCTAssertEqual(ProblemMiddleware<BasicRequestContext>.percentDecoded("caf%C3%A9"), "café")
+        XCTAssertEqual(ProblemMiddleware<BasicRequestContext>.percentDecoded("plain"), "plain")
+        XCTAssertNil(ProblemMiddleware<BasicRequestContext>.percentDecoded("%2"))
+        XCTAssertNil(ProblemMiddleware<BasicRequestContext>.percentDecoded("%zz"))
+        XCTAssertNil(ProblemMiddleware<BasicRequestContext>.percentDecoded("%FF"))
     }
 
     func testBearerSecretToleratesSurroundingBlanksOnly() {

@@ -48,10 +48,38 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     /// these headers carry exactly the text the handlers chose, so decoding once restores it.
     static func undoPercentEncoding(_ headers: inout HTTPFields) {
         for name in [HTTPField.Name.eTag, .location, .link] {
-            if let value = headers[name], value.contains("%"), let decoded = value.removingPercentEncoding {
+            if let value = headers[name], value.utf8.contains(UInt8(ascii: "%")), let decoded = percentDecoded(value) {
                 headers[name] = decoded
             }
         }
+    }
+
+    /// `%XX` sequences decoded as UTF-8 bytes; nil when a sequence is malformed or the bytes are not
+    /// UTF-8 (Foundation's `removingPercentEncoding` did the same, at a few percent of a request).
+    static func percentDecoded(_ value: String) -> String? {
+        func hex(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
+        let input = Array(value.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count)
+        var index = 0
+        while index < input.count {
+            if input[index] == UInt8(ascii: "%") {
+                guard index + 2 < input.count, let high = hex(input[index + 1]), let low = hex(input[index + 2]) else { return nil }
+                output.append(high << 4 | low)
+                index += 3
+            } else {
+                output.append(input[index])
+                index += 1
+            }
+        }
+        return String(validating: output, as: UTF8.self)
     }
 
     private func problemResponse(
