@@ -182,7 +182,7 @@ public final class DatabasePool: Service, Sendable {
         for waiter in waiters {
             waiter.continuation.resume(throwing: PoolError.shutdown)
         }
-        await close(idle)
+        close(idle)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let drained = state.withLock { state in
                 if state.open == 0 { return true }
@@ -259,7 +259,7 @@ public final class DatabasePool: Service, Sendable {
                 _ = try? await connection.simpleCommand("ROLLBACK")
             }
             if connection.isUsable, connection.transactionStatus == .idle {
-                await release(pooled)
+                release(pooled)
             } else {
                 logger.warning("discarded a database connection that broke while in use")
                 connection.close()
@@ -360,7 +360,7 @@ public final class DatabasePool: Service, Sendable {
     }
 
     /// Returns a healthy connection: to the longest waiter, to the idle list, or closed when draining.
-    private func release(_ pooled: PooledConnection) async {
+    private func release(_ pooled: PooledConnection) {
         pooled.idleSince = .now
         let waiter = state.withLock { state -> Waiter?? in
             guard state.lifecycle == .running else { return .none }
@@ -370,7 +370,7 @@ public final class DatabasePool: Service, Sendable {
         }
         switch waiter {
         case .none:
-            await close([pooled])
+            close([pooled])
         case .some(.some(let waiter)):
             waiter.continuation.resume(returning: .idle(pooled))
         case .some(.none):
@@ -402,7 +402,7 @@ public final class DatabasePool: Service, Sendable {
     }
 
     /// PQfinish (which does not block: the sockets are non-blocking), then frees the slots.
-    private func close(_ connections: [PooledConnection]) async {
+    private func close(_ connections: [PooledConnection]) {
         guard !connections.isEmpty else { return }
         connections.forEach { $0.connection.close() }
         for _ in connections { slotFreed() }
