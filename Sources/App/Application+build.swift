@@ -94,7 +94,9 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
     let runtimeConfiguration = OpenAPIRuntime.Configuration(
         dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
     let register = { (transport: any ServerTransport) throws in
-        try handlers.registerHandlers(on: transport, configuration: runtimeConfiguration, middlewares: [access])
+        try handlers.registerHandlers(
+            on: transport, configuration: runtimeConfiguration,
+            middlewares: [access, UnknownFieldsMiddleware(maxBodyBytes: dependencies.configuration.maxBodyBytes)])
     }
     let routes = try RouteTable.documented { try register($0) }
 

@@ -89,10 +89,10 @@ final class ConventionTests: XCTestCase {
             XCTAssertEqual(current["website"] as? String, "https://formaliza.example")
 
             let invalid = try await client.call(
-                .patch, "/v1/organisations/\(id)", body: ["country": "ZZ", "unknownField": 1],
+                .patch, "/v1/organisations/\(id)", body: ["country": "ZZ", "unknownField": 1, "another": ["x": 1]],
                 contentType: "application/merge-patch+json", headers: ["If-Match": "\"2\""])
             XCTAssertProblem(invalid, .badRequest, "validation")
-            XCTAssertEqual(invalid.errorPointers, ["/unknownField"])
+            XCTAssertEqual(invalid.errorPointers, ["/another", "/unknownField"])
         }
     }
 

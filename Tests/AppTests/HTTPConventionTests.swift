@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import XCTest
+import Yams
 
 /// The conventions every endpoint follows: problem bodies, request ids, 404/405/400/413/415, health.
 final class HTTPConventionTests: XCTestCase {
@@ -115,7 +116,41 @@ final class HTTPConventionTests: XCTestCase {
                 body: ["legalName": "Fundación", "kind": "ngo", "nonProfit": true, "country": "PE", "colour": "red"])
             XCTAssertProblem(unknown, .badRequest, "validation")
             XCTAssertEqual(unknown.errorPointers, ["/colour"])
+
+            // Every unknown field at once, at any depth, and nothing created.
+            var body = Fixtures.organisationBody(name: "Fundación Desconocida")
+            body["colour"] = "red"
+            body["size"] = 3
+            var registration = try XCTUnwrap(body["registration"] as? [String: Any])
+            registration["extra"] = true
+            body["registration"] = registration
+            var contacts = try XCTUnwrap(body["contacts"] as? [[String: Any]])
+            contacts[0]["nickname"] = "Pepe"
+            body["contacts"] = contacts
+            let several = try await client.call(.post, "/v1/organisations", body: body)
+            XCTAssertProblem(several, .badRequest, "validation")
+            XCTAssertEqual(several.errorPointers, ["/colour", "/contacts/0/nickname", "/registration/extra", "/size"])
+            let listed = try await client.call(.get, "/v1/organisations?limit=200")
+            let names = (listed["items"] as? [[String: Any]] ?? []).compactMap { $0["legalName"] as? String }
+            XCTAssertFalse(names.contains("Fundación Desconocida"))
         }
+    }
+
+    func testEveryJSONBodyOfTheContractNamesAllItsUnknownFields() throws {
+        let document = try XCTUnwrap(try Yams.load(yaml: try ContractOperations.text()) as? [String: Any])
+        let paths = try XCTUnwrap(document["paths"] as? [String: Any])
+        var withJSONBodies: Set<String> = []
+        for (_, item) in paths {
+            for method in ContractOperations.methods {
+                guard let operation = (item as? [String: Any])?[method] as? [String: Any],
+                    let body = operation["requestBody"] as? [String: Any],
+                    let content = body["content"] as? [String: Any], content["application/json"] != nil
+                else { continue }
+                withJSONBodies.insert(try XCTUnwrap(operation["operationId"] as? String))
+            }
+        }
+        XCTAssertFalse(withJSONBodies.isEmpty)
+        XCTAssertEqual(Set(UnknownFieldsMiddleware.bodies.keys), withJSONBodies)
     }
 
     func testBodyOverTheLimitIs413() async throws {

@@ -113,8 +113,7 @@ extension String {
 enum JSONPointer {
     static func from(_ path: [any CodingKey]) -> String {
         // The generator wraps some values in containers named like `value1`; they are not part of the document.
-        let parts = path.filter { !$0.stringValue.hasPrefix("value") || $0.intValue != nil || Int($0.stringValue.dropFirst(5)) == nil }
-            .map { key in key.intValue.map(String.init) ?? escape(key.stringValue) }
+        let parts = documentPath(path).map { key in key.intValue.map(String.init) ?? escape(key.stringValue) }
         return parts.isEmpty ? "" : "/" + parts.joined(separator: "/")
     }
 

@@ -74,6 +74,9 @@ enum Representation {
         do {
             return try decoder.decode(type, from: Data(value.jsonText.utf8))
         } catch let error as DecodingError {
+            if UnknownFields.isUnknownField(error), let pointers = UnknownFields.pointers(type, in: value) {
+                throw UnknownFields.problem(pointers)
+            }
             throw ProblemMapping.problem(for: error)
         } catch {
             throw Problem(.badRequest, detail: .documentUnreadable)
