@@ -239,6 +239,27 @@ struct TypeRoundTripTests {
         }
     }
 
+    @Test func valuesLargerThanTheSocketBuffersRoundTrip() async throws {
+        // 3 MiB each way, many times a Unix socket's buffer: libpq cannot send it in one write nor
+        // read it in one, so the statement waits for the socket to take more output and the answer
+        // arrives over many reads.
+        try await withTestDatabase { db in
+            let big = Data(Array(repeating: Array(UInt8.min...UInt8.max), count: 12_288).joined())
+            let text = String(repeating: "convoca ✓ ", count: 300_000)
+            let result = try await db.pool.withConnection { c in
+                await (
+                    try await c.echo(big, as: "bytea"),
+                    try await c.echo(text, as: "text"),
+                    try await c.scalar(Int.self, "SELECT 1::int8")
+                )
+            }
+            #expect(result.0 == big)
+            #expect(result.1 == text)
+            // The connection is in step afterwards: the next statement gets its own answer.
+            #expect(result.2 == 1)
+        }
+    }
+
     @Test func textArraysWithAwkwardElements() async throws {
         try await withTestDatabase { db in
             let awkward = ["a", "", "NULL", "null", "with \"quotes\"", "comma,here", "back\\slash", "{braces}",
