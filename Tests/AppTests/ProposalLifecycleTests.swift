@@ -113,6 +113,46 @@ final class ProposalLifecycleTests: XCTestCase {
         }
     }
 
+    func testADraftNeedsAnExistingCallAndRegisteredOrganisations() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let partner = try await Fixtures.createOrganisation(client, name: "Cooperativa Andina")
+            let nobody = UUID().uuidString.lowercased()
+            let nobodyElse = UUID().uuidString.lowercased()
+            func count() async throws -> Int {
+                let list = try await client.call(.get, "/v1/proposals?limit=200")
+                return (list["items"] as? [[String: Any]])?.count ?? -1
+            }
+            let before = try await count()
+
+            let noCall = try await client.call(.post, "/v1/calls/NOPE-2099/proposals", body: Fixtures.proposalBody(lead: lead))
+            XCTAssertProblem(noCall, .notFound, "not-found")
+            let noCallByID = try await client.call(
+                .post, "/v1/calls/\(UUID().uuidString.lowercased())/proposals", body: Fixtures.proposalBody(lead: lead))
+            XCTAssertProblem(noCallByID, .notFound, "not-found")
+
+            var body = Fixtures.proposalBody(lead: nobody)
+            body["partners"] = [["organisationId": partner, "role": "co-applicant"], ["organisationId": nobodyElse, "role": "advisor"]]
+            let unregistered = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: body)
+            XCTAssertProblem(unregistered, .badRequest, "validation")
+            XCTAssertEqual(unregistered.errorPointers, ["/leadOrganisationId", "/partners/1/organisationId"])
+            let afterRefusals = try await count()
+            XCTAssertEqual(afterRefusals, before)
+
+            // The call by its id, a registered lead and partner: created.
+            let call = try await client.call(.get, "/v1/calls/LAC-2021")
+            let callID = try XCTUnwrap(call["id"] as? String)
+            body = Fixtures.proposalBody(lead: lead)
+            body["partners"] = [["organisationId": partner, "role": "co-applicant"]]
+            let created = try await client.call(.post, "/v1/calls/\(callID)/proposals", body: body)
+            XCTAssertEqual(created.status, .created, created.text)
+            XCTAssertEqual(created["callId"] as? String, callID)
+            XCTAssertEqual(created["status"] as? String, "draft")
+            let afterCreation = try await count()
+            XCTAssertEqual(afterCreation, before + 1)
+        }
+    }
+
     func testValuesAreValidatedOnEveryWriteWithEveryPointer() async throws {
         try await TestApp.run { _, client in
             let lead = try await Fixtures.createOrganisation(client)

@@ -48,14 +48,40 @@ enum ProposalRepository {
         var partnerIDs: [UUID]
     }
 
-    static func insert(_ connection: Connection, callID: UUID, _ c: Columns) async throws -> Row {
-        try await decodeRow(connection.query("""
-            INSERT INTO proposals (call_id, lead_organisation_id, language, countries, question_ids, solution_type_ids,
-                                   target_groups, partner_ids, document)
-            VALUES (\(callID), \(c.leadOrganisationID), \(c.language), \(c.countries), \(c.questionIDs),
-                    \(c.solutionTypeIDs), \(c.targetGroups), \(c.partnerIDs), \(JSONB(c.document)))
-            RETURNING \(representation)
-            """).first!)
+    enum Creation {
+        case created(Row)
+        case noCall
+        /// Some organisation does not exist; these do.
+        case missingOrganisations(existing: Set<UUID>)
+    }
+
+    /// Inserts a draft for the call with this id or code, only if the call and every organisation
+    /// exist, and says which of those failed otherwise: one statement, one round trip.
+    static func insertIfReferencesExist(
+        _ connection: Connection, callReference: String, organisationIDs: [UUID], _ c: Columns
+    ) async throws -> Creation {
+        let callFilter: SQL = UUID(uuidString: callReference).map { "id = \($0)" } ?? "code = \(callReference)"
+        let expected = Set(organisationIDs).count
+        let row = try await connection.query("""
+            WITH target AS (SELECT id FROM calls WHERE \(callFilter)),
+            known AS (SELECT id FROM organisations WHERE id = ANY(\(organisationIDs))),
+            inserted AS (
+                INSERT INTO proposals (call_id, lead_organisation_id, language, countries, question_ids, solution_type_ids,
+                                       target_groups, partner_ids, document)
+                SELECT target.id, \(c.leadOrganisationID), \(c.language), \(c.countries), \(c.questionIDs),
+                       \(c.solutionTypeIDs), \(c.targetGroups), \(c.partnerIDs), \(JSONB(c.document))
+                FROM target
+                WHERE (SELECT count(*) FROM known) = \(expected)
+                RETURNING \(representation)
+            )
+            SELECT (SELECT id FROM target) AS target_id, ARRAY(SELECT id FROM known) AS known_ids, inserted.*
+            FROM (VALUES (1)) AS one LEFT JOIN inserted ON true
+            """).first!
+        guard try row.decode(UUID?.self, column: "target_id") != nil else { return .noCall }
+        guard try row.decode(UUID?.self, column: "id") != nil else {
+            return .missingOrganisations(existing: Set(try row.decode([UUID].self, column: "known_ids")))
+        }
+        return .created(try decodeRow(row))
     }
 
     static func update(_ connection: Connection, id: UUID, _ c: Columns) async throws -> Row {

@@ -25,12 +25,23 @@ struct ProposalService: Sendable {
         let request = try IdempotentRequest(
             key: idempotencyKey, principal: principal, operation: "createProposal",
             target: "/v1/calls/\(callReference)/proposals", body: document)
+        let organisations = Self.organisationIDs(input)
         let answer = try await request.run(pool) { connection in
-            guard let callID = try await CallRepository.id(connection, callReference) else {
+            // One round trip: the call and the organisations are looked up by the INSERT itself.
+            let row: ProposalRepository.Row
+            switch try await ProposalRepository.insertIfReferencesExist(
+                connection, callReference: callReference, organisationIDs: organisations,
+                Self.columns(input, document: document))
+            {
+            case .noCall:
                 throw Problem.notFound(.noSuch(.call, callReference))
+            case .missingOrganisations(let existing):
+                try Self.requireOrganisationsExist(input, existing: existing)
+                // Each was found when counted apart: one vanished in between; refuse as missing.
+                throw Problem.validation([.init(pointer: "/leadOrganisationId", detail: .notARegisteredOrganisation)])
+            case .created(let created):
+                row = created
             }
-            try await Self.requireOrganisationsExist(connection, input)
-            let row = try await ProposalRepository.insert(connection, callID: callID, Self.columns(input, document: document))
             try await audit.record(connection, actor: actor, action: "proposal.created", entity: "proposal",
                              id: row.id.uuidString.lowercased(), changes: .created(row.json))
             return .init(status: 201, body: row.json)
@@ -199,8 +210,17 @@ struct ProposalService: Sendable {
     }
 
     static func requireOrganisationsExist(_ connection: Connection, _ input: Input) async throws {
-        let ids = [input.leadOrganisationId] + (input.partners ?? []).map(\.organisationId)
-        let existing = try await OrganisationRepository.existing(connection, ids: ids.compactMap(UUID.init(uuidString:)))
+        let existing = try await OrganisationRepository.existing(connection, ids: organisationIDs(input))
+        try requireOrganisationsExist(input, existing: existing)
+    }
+
+    /// The lead's and partners' ids (validated as UUIDs before this is called).
+    static func organisationIDs(_ input: Input) -> [UUID] {
+        ([input.leadOrganisationId] + (input.partners ?? []).map(\.organisationId)).compactMap(UUID.init(uuidString:))
+    }
+
+    /// Refuses a proposal naming organisations that are not registered, with a pointer to each.
+    static func requireOrganisationsExist(_ input: Input, existing: Set<UUID>) throws {
         var v = Validator()
         v.check(existing.contains(UUID(uuidString: input.leadOrganisationId)!), "/leadOrganisationId", .notARegisteredOrganisation)
         for (index, partner) in (input.partners ?? []).enumerated() {
