@@ -48,7 +48,7 @@ public struct Migrator: Sendable {
         let migrations = migrations
         let lockKey = lockKey
         return try await pool.withConnection { connection in
-            // Waits (on a pool thread) while another instance migrates.
+            // Waits (without blocking a thread) while another instance migrates.
             _ = try await connection.query("SELECT pg_advisory_lock(\(lockKey))")
             do {
                 let applied = try await Migrator.applyPending(migrations, on: connection)
