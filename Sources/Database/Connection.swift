@@ -33,9 +33,10 @@ public final class Connection {
     /// conninfo may override them); `overrides` come after it and win. libpq leaves the
     /// `connect_timeout` of a non-blocking connect to its caller: it applies to each server tried.
     ///
-    /// The connection is made from the home loop's thread because the kernel then keeps the
-    /// server backend on that thread's CPU: each answer wakes the loop without an inter-processor
-    /// interrupt (connecting from another thread cost a quarter of the point-select throughput).
+    /// The connection is made from the home loop's thread because the kernel then tends to keep
+    /// the server backend on that thread's CPU, so answers wake the loop without an
+    /// inter-processor interrupt (connecting from a thread-pool thread cost up to a quarter of the
+    /// point-select throughput).
     static func open(
         conninfo: String,
         defaults: [(String, String)] = [],

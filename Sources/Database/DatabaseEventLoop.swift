@@ -11,8 +11,8 @@ import Synchronization
 /// task never crosses threads to learn its query finished.
 ///
 /// The loop sleeps in `poll(2)` over its sockets, as pgbench does: a loop watches a handful of
-/// connections, and the kernel wakes a thread sleeping in `poll` on the CPU of the backend that
-/// answered (epoll's wake-ups went to the other CPU, one interrupt per answer).
+/// connections, and a poll set kept between waits arms a socket without a system call (epoll
+/// needed an `epoll_ctl` per wait).
 ///
 /// Loops are shared by the whole process (`DatabaseEventLoop.shared`, one per core) and live as
 /// long as it does; an idle loop sleeps and costs nothing.
