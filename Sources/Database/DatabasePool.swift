@@ -6,14 +6,17 @@ import Synchronization
 ///
 /// No libpq call blocks a thread: connections are opened and used in libpq's non-blocking mode
 /// and wait for the server on a `DatabaseEventLoop` (see there), never on Swift's cooperative
-/// pool. (Only a host name in the conninfo makes libpq resolve it, briefly, on the loop's thread.) Connections are opened lazily up to `size`;
-/// callers beyond that wait up to `acquireTimeout`, then get `PoolError.acquireTimeout`.
+/// pool. (Only a host name in the conninfo makes libpq resolve it, briefly, on the loop's thread.)
+/// Connections are opened lazily up to `size`; callers beyond that wait up to `acquireTimeout`,
+/// then get `PoolError.acquireTimeout`.
 ///
-/// Broken connections: an idle connection is checked (without a round trip, or with one after
-/// `validateAfterIdle`) right before it is lent; if the server dropped it meanwhile (restart,
-/// `pg_terminate_backend`) it is discarded and the request transparently gets another one. That
-/// is the only retry: once the body has sent a statement, a connection failure is thrown, because
-/// the statement may have run; the broken connection is discarded, so the next request succeeds.
+/// Broken connections: an idle connection is checked right before it is lent — with one
+/// non-blocking read when it sat idle longer than `checkAfterIdle`, when its loop saw the server
+/// send something meanwhile, or when the caller runs off its loop; with a round trip after
+/// `validateAfterIdle`. If the server dropped it (restart, `pg_terminate_backend`) it is discarded
+/// and the request transparently gets another one. That is the only retry: once the body has sent
+/// a statement, a connection failure is thrown, because the statement may have run; the broken
+/// connection is discarded, so the next request succeeds.
 ///
 /// Run it in a `ServiceGroup`, or call `shutdown()` when done: shutdown stops lending, waits for
 /// lent connections to come back and closes every connection exactly once.
@@ -68,7 +71,7 @@ public final class DatabasePool: Service, Sendable {
     private let logger: Logger
     private let state = Mutex(State())
 
-    /// Creates the pool and its threads; connections are opened on first use.
+    /// Creates the pool; connections are opened on first use.
     public init(configuration: Configuration, logger: Logger = Logger(label: "convoca.database")) {
         precondition(configuration.size >= 1, "pool size must be at least 1")
         self.configuration = configuration
