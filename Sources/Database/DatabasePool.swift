@@ -286,13 +286,12 @@ public final class DatabasePool: Service, Sendable {
     /// Waits for an idle connection or a free slot to open one, until `deadline`.
     private func reserve(deadline: ContinuousClock.Instant) async throws -> Grant {
         let size = configuration.size
-        // Fast path: an idle connection or a free slot, without suspending.
-        let (immediate, id) = state.withLock { state -> (Result<Grant, any Error>?, Int) in
-            if let grant = DatabasePool.grant(from: &state, size: size) { return (grant, 0) }
+        // The caller (`lease`) already tried without suspending; what frees up meanwhile is
+        // granted below, under the same lock that registers the waiter.
+        let id = state.withLock { state in
             state.nextWaiterID += 1
-            return (nil, state.nextWaiterID)
+            return state.nextWaiterID
         }
-        if let immediate { return try immediate.get() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
                 let (immediate, startReaper) = state.withLock { state -> (Result<Grant, any Error>?, Bool) in
