@@ -217,8 +217,11 @@ public final class Connection {
     }
 
     /// BEGIN, body, COMMIT; ROLLBACK when anything throws.
-    func transaction<Value>(isolation: IsolationLevel, _ body: (Connection) async throws -> Value) async throws -> Value {
-        try await simpleCommand("BEGIN ISOLATION LEVEL \(isolation.sql)")
+    func transaction<Value>(
+        isolation: IsolationLevel, plans: StatementPlans = .serverChoice, _ body: (Connection) async throws -> Value
+    ) async throws -> Value {
+        // One round trip: the plan setting travels with BEGIN (simple protocol, two statements).
+        try await simpleCommand("BEGIN ISOLATION LEVEL \(isolation.sql)" + (plans.sql.map { "; " + $0 } ?? ""))
         do {
             let value = try await body(self)
             // COMMIT of a transaction that an earlier error aborted answers ROLLBACK rather than failing.

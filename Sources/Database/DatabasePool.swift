@@ -106,16 +106,18 @@ public final class DatabasePool: Service, Sendable {
     ///
     /// On serialization failure (40001) or deadlock (40P01) the whole closure runs again, up to
     /// `maxTransactionAttempts` times with short jittered pauses, so it must not have other side effects.
+    /// `plans: .generic` makes every statement in it reuse one generic plan (see `StatementPlans`).
     @discardableResult
     public func withTransaction<Value>(
         isolation: IsolationLevel = .readCommitted,
+        plans: StatementPlans = .serverChoice,
         _ body: (Connection) async throws -> Value
     ) async throws -> Value {
         var attempt = 1
         while true {
             do {
                 return try await withConnection { connection in
-                    try await connection.transaction(isolation: isolation, body)
+                    try await connection.transaction(isolation: isolation, plans: plans, body)
                 }
             } catch let error as DatabaseError
                 where error.isTransientTransactionFailure && attempt < configuration.maxTransactionAttempts

@@ -53,6 +53,49 @@ struct TransactionTests {
         }
     }
 
+    @Test func genericPlansHoldForTheTransactionOnly() async throws {
+        try await withTestDatabase(poolSize: 1) { db in
+            try await db.pool.withConnection { c in
+                try await c.execute("CREATE TABLE t (id int PRIMARY KEY)")
+                try await c.execute("INSERT INTO t SELECT generate_series(1, 1000)")
+                try await c.execute("ANALYZE t")
+            }
+            // `= ANY($1)` is the shape PostgreSQL keeps planning anew under its own choice.
+            let statement = "SELECT count(*)::int8 AS n FROM t WHERE id = ANY($1)"
+            func plans() async throws -> (generic: Int, custom: Int) {
+                try await db.pool.withConnection { c in
+                    let row = try await c.query("""
+                        SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = \(statement)
+                        """).first!
+                    return (try row.decode(Int.self, column: "generic_plans"), try row.decode(Int.self, column: "custom_plans"))
+                }
+            }
+            for _ in 0..<8 {
+                let n = try await db.pool.withTransaction { c in
+                    try await c.scalar(Int.self, "SELECT count(*)::int8 AS n FROM t WHERE id = ANY(\([Int32(1), 2]))")
+                }
+                #expect(n == 2)
+            }
+            let chosen = try await plans()
+            #expect(chosen.generic == 0 && chosen.custom == 8)
+
+            for _ in 0..<3 {
+                let (n, mode) = try await db.pool.withTransaction(plans: .generic) { c in
+                    (try await c.scalar(Int.self, "SELECT count(*)::int8 AS n FROM t WHERE id = ANY(\([Int32(3)]))"),
+                     try await c.scalar(String.self, "SELECT current_setting('plan_cache_mode')"))
+                }
+                #expect(n == 1 && mode == "force_generic_plan")
+            }
+            let forced = try await plans()
+            #expect(forced.generic == 3 && forced.custom == 8)
+            // SET LOCAL: the next transaction on the same connection is back to PostgreSQL's choice.
+            let after = try await db.pool.withTransaction { c in
+                try await c.scalar(String.self, "SELECT current_setting('plan_cache_mode')")
+            }
+            #expect(after == "auto")
+        }
+    }
+
     @Test func transactionLeftOpenInWithConnectionIsRolledBack() async throws {
         try await withTestDatabase(poolSize: 1) { db in
             try await db.pool.withConnection { c in
