@@ -19,6 +19,26 @@ public final class Connection {
     private static let ids = Atomic<Int>(0)
     /// The socket as registered with `home`; -1 once closed.
     private var socket: Int32 = -1
+    /// Inside `transaction`: commands and statements that travel with the next statement (or the
+    /// COMMIT) in one pipelined round trip. BEGIN waits here until something needs the server.
+    private var queued: [Step] = []
+    /// Whether `transaction` is running its body.
+    private var inTransactionBody = false
+    /// Messages sent then answered: what a transaction costs in waits for the server.
+    private(set) var roundTrips = 0
+
+    /// One message of a pipeline: a parameterless command, or a statement (prepared, cached).
+    private enum Step {
+        case command(String)
+        case statement(SQL)
+
+        var text: String {
+            switch self {
+            case .command(let text): text
+            case .statement(let sql): sql.text
+            }
+        }
+    }
 
     private init(handle: OpaquePointer, home: DatabaseEventLoop, statementCacheCapacity: Int) {
         self.handle = handle
@@ -216,16 +236,47 @@ public final class Connection {
         return PQcmdStatus(result).map { String(cString: $0) } ?? ""
     }
 
+    /// Sends `sql` later, in the same round trip as the next statement or the COMMIT.
+    ///
+    /// For statements whose result nobody reads and whose failure should fail the whole
+    /// transaction (an audit record, a bookkeeping update): a failure is thrown by the statement
+    /// it travelled with, and the transaction then cannot commit. Outside a transaction the
+    /// statement runs at once.
+    public func queue(_ sql: SQL) async throws {
+        guard inTransactionBody else {
+            try await execute(sql)
+            return
+        }
+        // Checked now, so the caller learns of a bad value where it made it.
+        try validate(sql.bindings, text: sql.text)
+        queued.append(.statement(sql))
+    }
+
     /// BEGIN, body, COMMIT; ROLLBACK when anything throws.
+    ///
+    /// BEGIN is not sent on its own: it travels with the body's first statement, and what the
+    /// body queued travels with the COMMIT (libpq pipeline mode), so a transaction of one
+    /// statement costs two round trips, not three.
     func transaction<Value>(
         isolation: IsolationLevel, plans: StatementPlans = .serverChoice, _ body: (Connection) async throws -> Value
     ) async throws -> Value {
-        // One round trip: the plan setting travels with BEGIN (simple protocol, two statements).
-        try await simpleCommand("BEGIN ISOLATION LEVEL \(isolation.sql)" + (plans.sql.map { "; " + $0 } ?? ""))
+        precondition(!inTransactionBody && queued.isEmpty, "transactions do not nest")
+        queued = [.command("BEGIN ISOLATION LEVEL \(isolation.sql)")] + (plans.sql.map { [.command($0)] } ?? [])
+        let unsent = queued.count
+        inTransactionBody = true
         do {
             let value = try await body(self)
+            inTransactionBody = false
+            if queued.count == unsent, case .command(let first) = queued.first, first.hasPrefix("BEGIN") {
+                // The body sent nothing: there is no transaction on the server to end.
+                queued.removeAll()
+                return value
+            }
+            queued.append(.command("COMMIT"))
+            let result = try await pipeline()
+            defer { PQclear(result) }
             // COMMIT of a transaction that an earlier error aborted answers ROLLBACK rather than failing.
-            guard try await simpleCommand("COMMIT") == "COMMIT" else {
+            guard PQcmdStatus(result).map({ String(cString: $0) }) == "COMMIT" else {
                 throw DatabaseError(
                     kind: .server, sqlState: "25P02",
                     message: "the transaction was rolled back because a statement in it failed"
@@ -233,6 +284,8 @@ public final class Connection {
             }
             return value
         } catch {
+            inTransactionBody = false
+            queued.removeAll()
             if isUsable, transactionStatus != .idle {
                 _ = try? await simpleCommand("ROLLBACK")
             }
@@ -276,12 +329,27 @@ public final class Connection {
 
     /// Sends `text` with the simple protocol; returns the last result, or throws the first failure.
     private func simple(_ text: String, query: String?) async throws -> OpaquePointer {
+        var text = text
+        if !queued.isEmpty {
+            if queued.allSatisfy({ if case .command = $0 { true } else { false } }) {
+                // BEGIN (and its settings) join the text: still one round trip.
+                text = (queued.map(\.text) + [text]).joined(separator: "; ")
+                queued.removeAll()
+            } else {
+                PQclear(try await pipeline())
+            }
+        }
         let handle = try liveHandle()
         guard PQsendQuery(handle, text) == 1 else { throw sendError(handle, query: query) }
         return try await finish(handle, query: query)
     }
 
     private func run(_ sql: SQL, mayRetryStaleStatement: Bool) async throws -> OpaquePointer {
+        if !queued.isEmpty {
+            try validate(sql.bindings, text: sql.text)
+            queued.append(.statement(sql))
+            return try await pipeline()
+        }
         let handle = try liveHandle()
         let text = sql.text
         try validate(sql.bindings, text: text)
@@ -332,19 +400,151 @@ public final class Connection {
         DatabaseEventLoop.current !== home || home.takePendingInput(socket, owner: id)
     }
 
+    /// Sends every queued step in one pipeline (libpq pipeline mode, one Sync) and reads all the
+    /// answers. Returns the last step's result; throws the first failure once every answer is in
+    /// (steps after a failure are skipped by the server). Uncached statements are prepared in the
+    /// same pipeline and cached once their preparation succeeded.
+    private func pipeline() async throws -> OpaquePointer {
+        let steps = queued
+        queued.removeAll()
+        let handle = try liveHandle()
+        // Every name is settled before anything is sent, so a refusal here leaves nothing half-sent.
+        struct Sent {
+            var query: String
+            var preparing: (key: StatementKey, name: String)?
+        }
+        var plan: [(step: Step, name: String, prepare: StatementKey?)] = []
+        var preparedHere: [StatementKey: String] = [:]
+        for step in steps {
+            guard case .statement(let sql) = step else {
+                plan.append((step, "", nil))
+                continue
+            }
+            let key = StatementKey(text: sql.text, types: sql.bindings.map(\.type.rawValue))
+            if let name = preparedHere[key] ?? statements.name(for: key) {
+                plan.append((step, name, nil))
+                continue
+            }
+            guard !sql.text.utf8.contains(0) else {
+                throw DatabaseError(kind: .client, message: "statement text contains a NUL byte", query: sql.text)
+            }
+            let name = statements.capacity > 0 ? statements.makeName() : ""
+            if !name.isEmpty { preparedHere[key] = name }
+            plan.append((step, name, key))
+        }
+
+        guard PQenterPipelineMode(handle) == 1 else { throw sendError(handle, query: steps.last?.text) }
+        var sent: [Sent] = []
+        for (step, name, prepare) in plan {
+            switch step {
+            case .command(let text):
+                guard PQsendQueryParams(handle, text, 0, nil, nil, nil, nil, 0) == 1 else { throw sendError(handle, query: text) }
+                sent.append(Sent(query: text))
+            case .statement(let sql):
+                if let key = prepare {
+                    guard PQsendPrepare(handle, name, key.text, Int32(key.types.count), key.types) == 1 else {
+                        throw sendError(handle, query: key.text)
+                    }
+                    sent.append(Sent(query: key.text, preparing: (key, name)))
+                }
+                let ok = Connection.withParameters(sql.bindings) { count, values, lengths, formats in
+                    PQsendQueryPrepared(handle, name, count, values, lengths, formats, 0)
+                }
+                guard ok == 1 else { throw sendError(handle, query: sql.text) }
+                sent.append(Sent(query: sql.text))
+            }
+        }
+        guard PQpipelineSync(handle) == 1 else { throw sendError(handle, query: steps.last?.text) }
+        try await flush(handle, query: steps.last?.text)
+
+        var last: OpaquePointer?
+        var failure: (result: OpaquePointer, query: String)?
+        defer {
+            if let last { PQclear(last) }
+            if let failure { PQclear(failure.result) }
+        }
+        var evictions: [String] = []
+        for item in sent {
+            var succeeded = false
+            while true {
+                try await awaitResult(handle, query: item.query)
+                guard let result = PQgetResult(handle) else { break }
+                let status = PQresultStatus(result)
+                if status == PGRES_PIPELINE_ABORTED {
+                    PQclear(result)
+                } else if !Connection.succeeded(result) {
+                    if failure == nil { failure = (result, item.query) } else { PQclear(result) }
+                    if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH { poisoned = true }
+                } else {
+                    succeeded = true
+                    if let last { PQclear(last) }
+                    last = result
+                }
+            }
+            if succeeded, let preparing = item.preparing, let evicted = statements.insert(preparing.key, name: preparing.name) {
+                evictions.append(evicted)
+            }
+        }
+        // The Sync's own result ends the pipeline.
+        try await awaitResult(handle, query: nil)
+        if let sync = PQgetResult(handle) {
+            let status = PQresultStatus(sync)
+            PQclear(sync)
+            guard status == PGRES_PIPELINE_SYNC else {
+                poisoned = true
+                throw DatabaseError(kind: .connection, message: "the server answered a pipeline out of order")
+            }
+        }
+        guard PQexitPipelineMode(handle) == 1 else { throw sendError(handle, query: nil) }
+
+        if let failure {
+            let error = makeError(failure.result, query: failure.query)
+            // The statement vanished (DISCARD ALL) or a schema change altered its result type.
+            if error.sqlState == "26000"
+                || (error.sqlState == "0A000" && error.message.contains("cached plan must not change result type"))
+            {
+                statements.removeAll()
+            }
+            throw error
+        }
+        for evicted in evictions {
+            if PQsendQuery(handle, "DEALLOCATE \(evicted)") == 1, let result = try? await finish(handle, query: nil) {
+                PQclear(result)
+            }
+        }
+        guard let result = last else {
+            throw DatabaseError(kind: .connection, message: "the server sent no result", query: steps.last?.text)
+        }
+        last = nil
+        return result
+    }
+
+    /// Sends what libpq buffered, reading meanwhile so a large statement cannot stall both sides.
+    private func flush(_ handle: OpaquePointer, query: String?) async throws {
+        guard socket >= 0, PQsocket(handle) == socket else { throw sendError(handle, query: query) }
+        roundTrips += 1
+        while true {
+            let flushed = PQflush(handle)
+            if flushed == 0 { return }
+            guard flushed > 0 else { throw sendError(handle, query: query) }
+            await home.wait(for: socket, owner: id, writable: true)
+            guard PQconsumeInput(handle) == 1 else { throw sendError(handle, query: query) }
+        }
+    }
+
+    /// Waits on the home loop until PQgetResult would not block.
+    private func awaitResult(_ handle: OpaquePointer, query: String?) async throws {
+        while PQisBusy(handle) == 1 {
+            await home.wait(for: socket, owner: id)
+            guard PQconsumeInput(handle) == 1 else { throw sendError(handle, query: query) }
+        }
+    }
+
     /// Flushes what libpq queued and reads every result of the statement, waiting on the socket
     /// through the home loop (never blocking the thread). Returns the last result, or throws the
     /// first failure once all results are in (the connection is then ready for the next statement).
     private func finish(_ handle: OpaquePointer, query: String?) async throws -> OpaquePointer {
-        guard socket >= 0, PQsocket(handle) == socket else { throw sendError(handle, query: query) }
-        while true {
-            let flushed = PQflush(handle)
-            if flushed == 0 { break }
-            guard flushed > 0 else { throw sendError(handle, query: query) }
-            // Large statements: read what the server sends meanwhile so neither side stalls.
-            await home.wait(for: socket, owner: id, writable: true)
-            guard PQconsumeInput(handle) == 1 else { throw sendError(handle, query: query) }
-        }
+        try await flush(handle, query: query)
         var last: OpaquePointer?
         var failure: OpaquePointer?
         defer {
@@ -352,10 +552,7 @@ public final class Connection {
             if let failure { PQclear(failure) }
         }
         while true {
-            while PQisBusy(handle) == 1 {
-                await home.wait(for: socket, owner: id)
-                guard PQconsumeInput(handle) == 1 else { throw sendError(handle, query: query) }
-            }
+            try await awaitResult(handle, query: query)
             guard let result = PQgetResult(handle) else { break }
             let status = PQresultStatus(result)
             if !Connection.succeeded(result), failure == nil {

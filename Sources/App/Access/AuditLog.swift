@@ -29,7 +29,9 @@ struct AuditLog: Sendable {
         _ connection: Connection, actor: AuditActor, action: String, entity: String, id: String, changes: Changes
     ) async throws {
         let diff = try Self.diff(changes)
-        try await connection.execute("""
+        // Nobody reads its result: it travels with the next statement or the COMMIT, and its
+        // failure fails the transaction it records.
+        try await connection.queue("""
             INSERT INTO audit_events (actor_token_id, actor_role, action, entity_type, entity_id, changes, request_id)
             VALUES (\(actor.principal?.tokenID), \(actor.principal?.role.rawValue ?? "system"), \(action), \(entity), \(id),
                     \(JSONB(diff.jsonText)), \(actor.requestID))

@@ -40,7 +40,8 @@ struct IdempotentRequest: Sendable {
         guard let key else { return try await pool.withTransaction(plans: .generic) { try await work($0) } }
         let principal = self.principal, operation = self.operation, fingerprint = self.fingerprint
         return try await pool.withTransaction(plans: .generic) { connection in
-            try await connection.execute("""
+            // Queued: it travels with BEGIN and the claim below in one round trip.
+            try await connection.queue("""
                 DELETE FROM idempotency_keys
                 WHERE principal = \(principal) AND key = \(key) AND created_at < now() - \(Self.retention)::interval
                 """)
@@ -53,7 +54,7 @@ struct IdempotentRequest: Sendable {
                 """)
             if claimed.count == 1 {
                 let answer = try await work(connection)
-                try await connection.execute("""
+                try await connection.queue("""
                     UPDATE idempotency_keys SET status = \(answer.status), body = convert_to(\(answer.body), 'UTF8')
                     WHERE principal = \(principal) AND key = \(key)
                     """)
