@@ -153,6 +153,54 @@ final class HTTPConventionTests: XCTestCase {
         XCTAssertEqual(Set(UnknownFieldsMiddleware.bodies.keys), withJSONBodies)
     }
 
+    func testAChangeWhoseAnswerCannotBeAcceptedIsRefusedBeforeItIsMade() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let html = ["Accept": "text/html"]
+            for contentType in ["application/json", "application/json; charset=utf-8"] {
+                let refused = try await client.call(
+                    .post, "/v1/calls/LAC-2021/proposals", body: Fixtures.proposalBody(lead: lead), contentType: contentType,
+                    headers: html)
+                XCTAssertProblem(refused, .notAcceptable, "not-acceptable")
+            }
+            let none = try await client.call(.get, "/v1/proposals?leadOrganisationId=\(lead)")
+            XCTAssertEqual((none["items"] as? [Any])?.count, 0, "a refused creation stored nothing")
+
+            let accepted = try await client.call(
+                .post, "/v1/calls/LAC-2021/proposals", body: Fixtures.proposalBody(lead: lead),
+                headers: ["Accept": "text/html, application/json;q=0.9"])
+            XCTAssertEqual(accepted.status, .created, accepted.text)
+            let id = try XCTUnwrap(accepted["id"] as? String)
+            let patch = try await client.call(
+                .patch, "/v1/proposals/\(id)", body: ["title": "Changed"], contentType: "application/merge-patch+json",
+                headers: ["If-Match": "\"1\"", "Accept": "text/html"])
+            XCTAssertProblem(patch, .notAcceptable, "not-acceptable")
+            let unchanged = try await client.call(.get, "/v1/proposals/\(id)")
+            XCTAssertEqual(unchanged.headers[.eTag], "\"1\"")
+            XCTAssertEqual(unchanged["title"] as? String, "Formalisation in two clicks")
+        }
+    }
+
+    /// The early 406 above assumes every change answers JSON; hold the contract to it.
+    func testEveryChangeOfTheContractAnswersJSON() throws {
+        let document = try XCTUnwrap(try Yams.load(yaml: try ContractOperations.text()) as? [String: Any])
+        let paths = try XCTUnwrap(document["paths"] as? [String: Any])
+        var checked = 0
+        for (path, item) in paths {
+            for method in ["post", "patch", "put"] {
+                guard let operation = (item as? [String: Any])?[method] as? [String: Any],
+                    let responses = operation["responses"] as? [String: Any]
+                else { continue }
+                for (status, response) in responses where status.hasPrefix("2") {
+                    let content = ((response as? [String: Any])?["content"] as? [String: Any]) ?? [:]
+                    XCTAssertTrue(Set(content.keys).isSubset(of: ["application/json"]), "\(method) \(path) \(status): \(content.keys)")
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 10)
+    }
+
     func testBodyOverTheLimitIs413() async throws {
         try await TestApp.run(configure: { $0.maxBodyBytes = 2048 }) { _, client in
             let big = Data(("{\"legalName\": \"" + String(repeating: "a", count: 4096) + "\"}").utf8)
