@@ -106,7 +106,7 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
     router.add(middleware: RequestLimitsMiddleware(
         maxBodyBytes: dependencies.configuration.maxBodyBytes,
         maxDocumentBytes: dependencies.configuration.maxDocumentBytes))
-    router.add(middleware: ProposalFastReads(access: access, proposals: handlers.proposals))
+    router.add(middleware: ProposalFastPaths(access: access, proposals: handlers.proposals))
     try register(router)
     return router
 }

@@ -5,7 +5,7 @@ import HTTPTypes
 import HummingbirdTesting
 import XCTest
 
-/// The fast read path sends PostgreSQL's JSON as is: it must still be exactly the documented schema,
+/// The fast paths send PostgreSQL's JSON as is: it must still be exactly the documented schema,
 /// and say the same as the generated path does for the same record.
 final class FastReadTests: XCTestCase {
     func testFastAnswersDecodeAsTheContractsTypesAndMatchTheGeneratedPath() async throws {
@@ -53,6 +53,88 @@ final class FastReadTests: XCTestCase {
             XCTAssertProblem(try await client.call(.get, "/v1/proposals?limit=500"), .badRequest, "validation")
             let list = try await client.call(.get, "/v1/proposals?limit=10", token: applicant)
             XCTAssertEqual((list["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [own])
+        }
+    }
+
+    /// `application/json` takes the fast path; `application/json; charset=utf-8` the generated one.
+    func testFastCreateAnswersAsTheGeneratedPathDoes() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let body = Fixtures.proposalBody(lead: lead)
+            let fast = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: body)
+            let generated = try await client.call(
+                .post, "/v1/calls/LAC-2021/proposals", body: body, contentType: "application/json; charset=utf-8")
+            for response in [fast, generated] {
+                XCTAssertEqual(response.status, .created, response.text)
+                XCTAssertEqual(response.headers[.eTag], "\"1\"")
+                XCTAssertEqual(response.headers[.location], "/v1/proposals/\(response.json["id"] as? String ?? "?")")
+                XCTAssertEqual(response.headers[.contentType], "application/json; charset=utf-8")
+                XCTAssertEqual(response.headers[.cacheControl], "no-store")
+                XCTAssertNotNil(response.headers[.requestID])
+            }
+            // Each answer came the way it should: PostgreSQL's text, and the generated encoder's.
+            XCTAssertTrue(fast.text.contains(#""title": "Formalisation"#), fast.text)
+            XCTAssertTrue(generated.text.contains(#""title":"Formalisation"#), generated.text)
+            var a = try Representation.decoder.decode(Components.Schemas.Proposal.self, from: fast.body)
+            let b = try Representation.decoder.decode(Components.Schemas.Proposal.self, from: generated.body)
+            XCTAssertNotEqual(a.id, b.id)
+            a.id = b.id
+            a.createdAt = b.createdAt
+            a.updatedAt = b.updatedAt
+            XCTAssertEqual(a, b)
+            // What was stored is what was answered.
+            let stored = try await client.call(.get, "/v1/proposals/\(fast.json["id"] as? String ?? "")")
+            XCTAssertEqual(
+                try Representation.decoder.decode(Components.Schemas.Proposal.self, from: stored.body),
+                try Representation.decoder.decode(Components.Schemas.Proposal.self, from: fast.body))
+        }
+    }
+
+    func testFastCreateKeepsEveryRefusalAndReplay() async throws {
+        try await TestApp.run { app, client in
+            let mine = try await Fixtures.createOrganisation(client, name: "Mine")
+            let theirs = try await Fixtures.createOrganisation(client, name: "Theirs")
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [mine])
+            let reviewer = try await Fixtures.token(app, role: "reviewer")
+            let path = "/v1/calls/LAC-2021/proposals"
+
+            XCTAssertProblem(try await client.call(.post, path, token: nil, body: Fixtures.proposalBody(lead: mine)), .unauthorized, "unauthorized")
+            XCTAssertProblem(try await client.call(.post, path, token: reviewer, body: Fixtures.proposalBody(lead: mine)), .forbidden, "forbidden")
+            XCTAssertProblem(try await client.call(.post, path, token: applicant, body: Fixtures.proposalBody(lead: theirs)), .forbidden, "forbidden")
+            XCTAssertProblem(try await client.call(.post, "/v1/calls/NO-SUCH/proposals", body: Fixtures.proposalBody(lead: mine)), .notFound, "not-found")
+
+            // A body that does not decode goes to the generated path, which names every unknown field.
+            var extra = Fixtures.proposalBody(lead: mine)
+            extra["colour"] = "blue"
+            extra["size"] = 3
+            let unknown = try await client.call(.post, path, body: extra)
+            XCTAssertProblem(unknown, .badRequest, "validation")
+            let pointers = Set(((unknown.json["errors"] as? [[String: Any]]) ?? []).compactMap { $0["pointer"] as? String })
+            XCTAssertEqual(pointers, ["/colour", "/size"])
+            XCTAssertProblem(try await client.call(.post, path, body: Data("{\"title\": ".utf8)), .badRequest, "malformed-json")
+            var bad = Fixtures.proposalBody(lead: mine)
+            bad["countries"] = ["XX"]
+            XCTAssertProblem(try await client.call(.post, path, body: bad), .badRequest, "validation")
+
+            // Only JSON can be answered: other Accept values get the generated path's 406.
+            let html = try await client.call(.post, path, body: Fixtures.proposalBody(lead: mine), headers: ["Accept": "text/html"])
+            XCTAssertNotEqual(html.status, .created, html.text)
+            let proposal = try await Fixtures.proposalID(client, lead: mine)
+            XCTAssertProblem(try await client.call(.get, "/v1/proposals/\(proposal)", headers: ["Accept": "text/html"]), .notAcceptable, "not-acceptable")
+
+            // Idempotent replay through the fast path: same answer, no second draft; other body refused.
+            let key = ["Idempotency-Key": "fast-create-1"]
+            let first = try await client.call(.post, path, token: applicant, body: Fixtures.proposalBody(lead: mine), headers: key)
+            let again = try await client.call(.post, path, token: applicant, body: Fixtures.proposalBody(lead: mine), headers: key)
+            XCTAssertEqual(first.status, .created, first.text)
+            XCTAssertEqual(again.status, .created, again.text)
+            XCTAssertEqual(first.body, again.body)
+            XCTAssertEqual(again.headers[.location], first.headers[.location])
+            var other = Fixtures.proposalBody(lead: mine)
+            other["title"] = "Another title"
+            XCTAssertProblem(try await client.call(.post, path, token: applicant, body: other, headers: key), .unprocessableContent, "unprocessable")
+            let mineOnly = try await client.call(.get, "/v1/proposals?leadOrganisationId=\(mine)", token: applicant)
+            XCTAssertEqual((mineOnly.json["items"] as? [Any])?.count, 2)
         }
     }
 }

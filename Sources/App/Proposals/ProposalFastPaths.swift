@@ -1,17 +1,23 @@
+import ConvocaAPI
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Rules
 
-/// The two hottest reads, `GET /v1/proposals/{proposalId}` and `GET /v1/proposals` with at most
-/// `limit` and `cursor`, answered with the JSON PostgreSQL already rendered instead of decoding it into
-/// the generated types and encoding it again (that round trip was most of their CPU time).
+/// The hottest operations answered with the JSON PostgreSQL already rendered instead of decoding it
+/// into the generated types and encoding it again (that round trip was most of their CPU time):
+/// `GET /v1/proposals/{proposalId}`, `GET /v1/proposals` with at most `limit` and `cursor`, and
+/// `POST /v1/calls/{callId}/proposals` with a plain JSON body that decodes.
 /// Same contract, same access checks (`AccessMiddleware.authorize`), same service; any other shape
-/// of request (filters, bad ids) goes on to the generated handlers.
-struct ProposalFastReads<Context: RequestContext>: RouterMiddleware {
+/// of request (filters, bad ids, other media types, a body that does not decode) goes on to the
+/// generated handlers, which answer it exactly as documented.
+struct ProposalFastPaths<Context: RequestContext>: RouterMiddleware {
     let access: AccessMiddleware
     let proposals: ProposalService
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard AcceptHeader.allowsJSON(request.headers[.accept]) else { return try await next(request, context) }
+        if request.method == .post { return try await create(request, context: context, next: next) }
         guard request.method == .get else { return try await next(request, context) }
         let segments = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
         // ["", "v1", "proposals"] or ["", "v1", "proposals", "<uuid>"]
@@ -29,6 +35,39 @@ struct ProposalFastReads<Context: RequestContext>: RouterMiddleware {
             limit = number
         }
         return try await page(limit: limit, cursor: query["cursor"].map(String.init), request)
+    }
+
+    /// `POST /v1/calls/{callId}/proposals`: the body is decoded once, into the generated input type
+    /// (which refuses unknown fields), and the answer is the stored representation as rendered.
+    private func create(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let segments = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
+        // ["", "v1", "calls", "<callId>", "proposals"]
+        guard segments.count == 5, segments[0].isEmpty, segments[1] == "v1", segments[2] == "calls", !segments[3].isEmpty,
+            segments[4] == "proposals", request.uri.query == nil,
+            request.headers[.contentType]?.lowercased() == "application/json"
+        else { return try await next(request, context) }
+        // `RequestLimitsMiddleware` has already read the body (within its limit) into memory.
+        var body = request.body
+        guard let bytes = try? await body.collect(upTo: .max),
+            let input = try? Representation.decoder.decode(Components.Schemas.ProposalInput.self, from: bytes)
+        else { return try await next(request, context) }
+        let principal = try await access.authorize("createProposal", authorization: request.headers[.authorization])
+        let callReference = String(segments[3]).removingPercentEncoding ?? String(segments[3])
+        let answer = try await RequestScope.$principal.withValue(principal) {
+            try await proposals.createAnswer(
+                callReference: callReference, input, idempotencyKey: request.headers[HTTPField.Name.idempotencyKey])
+        }
+        guard case .object(let fields) = try JSONValue(parsing: Array(answer.body.utf8)),
+            case .string(let id) = fields["id"], case .number(let version) = fields["version"]
+        else { throw Problem(.internalError) }
+        let headers: HTTPFields = [
+            .eTag: EntityTag.of(version: Int(version)), .location: "/v1/proposals/\(id)",
+            .contentType: "application/json; charset=utf-8",
+        ]
+        return Response(
+            status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: answer.body)))
     }
 
     private func one(_ id: String, _ request: Request) async throws -> Response {
@@ -63,4 +102,8 @@ struct ProposalFastReads<Context: RequestContext>: RouterMiddleware {
         if let link = PageCursor.link(path: "/v1/proposals", query: query, next: page.next) { headers[.link] = link }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
 }

@@ -13,6 +13,13 @@ struct ProposalService: Sendable {
     typealias Input = Components.Schemas.ProposalInput
 
     func create(callReference: String, _ input: Input, idempotencyKey: String?) async throws -> Proposal {
+        let answer = try await createAnswer(callReference: callReference, input, idempotencyKey: idempotencyKey)
+        return try Representation.decode(Proposal.self, from: answer.body)
+    }
+
+    /// Creates a draft (or replays the answer to the same idempotent request): the status and the
+    /// stored representation as PostgreSQL rendered it.
+    func createAnswer(callReference: String, _ input: Input, idempotencyKey: String?) async throws -> IdempotentRequest.Answer {
         let actor = AuditActor.current
         let principal = try Principal.current
         try ProposalValidation.validate(input)
@@ -26,7 +33,7 @@ struct ProposalService: Sendable {
             key: idempotencyKey, principal: principal, operation: "createProposal",
             target: "/v1/calls/\(callReference)/proposals", body: document)
         let organisations = Self.organisationIDs(input)
-        let answer = try await request.run(pool) { connection in
+        return try await request.run(pool) { connection in
             // One round trip: the call and the organisations are looked up by the INSERT itself.
             let row: ProposalRepository.Row
             switch try await ProposalRepository.insertIfReferencesExist(
@@ -46,7 +53,6 @@ struct ProposalService: Sendable {
                              id: row.id.uuidString.lowercased(), changes: .created(row.json))
             return .init(status: 201, body: row.json)
         }
-        return try Representation.decode(Proposal.self, from: answer.body)
     }
 
     func get(_ id: String) async throws -> Proposal {
