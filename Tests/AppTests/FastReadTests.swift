@@ -135,6 +135,19 @@ final class FastReadTests: XCTestCase {
             XCTAssertProblem(try await client.call(.post, path, token: applicant, body: other, headers: key), .unprocessableContent, "unprocessable")
             let mineOnly = try await client.call(.get, "/v1/proposals?leadOrganisationId=\(mine)", token: applicant)
             XCTAssertEqual((mineOnly.json["items"] as? [Any])?.count, 2)
+
+            // A key reads the same on both paths, percent-encoded or not.
+            let encoded = ["Idempotency-Key": "fast-%41"]
+            let viaFast = try await client.call(.post, path, body: Fixtures.proposalBody(lead: mine), headers: encoded)
+            let viaGenerated = try await client.call(
+                .post, path, body: Fixtures.proposalBody(lead: mine), contentType: "application/json; charset=utf-8", headers: encoded)
+            XCTAssertEqual(viaFast.status, .created, viaFast.text)
+            XCTAssertEqual(viaFast["id"] as? String, viaGenerated["id"] as? String)
+            let plain = ["Idempotency-Key": "fast-plain"]
+            let plainFast = try await client.call(.post, path, body: Fixtures.proposalBody(lead: mine), headers: plain)
+            let plainGenerated = try await client.call(
+                .post, path, body: Fixtures.proposalBody(lead: mine), contentType: "application/json; charset=utf-8", headers: plain)
+            XCTAssertEqual(plainFast["id"] as? String, plainGenerated["id"] as? String)
         }
     }
 }
