@@ -201,6 +201,33 @@ final class HTTPConventionTests: XCTestCase {
         XCTAssertGreaterThan(checked, 10)
     }
 
+    /// Statuses any operation can answer are in each operation's list: 500 everywhere, 406
+    /// wherever a success carries a body (the runtime checks `Accept` against it).
+    func testEveryOperationDocumentsTheStatusesItCanAlwaysAnswer() throws {
+        let document = try XCTUnwrap(try Yams.load(yaml: try ContractOperations.text()) as? [String: Any])
+        let paths = try XCTUnwrap(document["paths"] as? [String: Any])
+        let shared = try XCTUnwrap((document["components"] as? [String: Any])?["responses"] as? [String: Any])
+        var operations = 0
+        for (path, item) in paths {
+            for method in ContractOperations.methods {
+                guard let operation = (item as? [String: Any])?[method] as? [String: Any],
+                    let responses = operation["responses"] as? [String: Any]
+                else { continue }
+                operations += 1
+                XCTAssertNotNil(responses["500"], "\(method) \(path) lists no 500")
+                let answersABody = responses.contains { status, response in
+                    guard status.hasPrefix("2"), var response = response as? [String: Any] else { return false }
+                    if let ref = response["$ref"] as? String {
+                        response = (shared[String(ref.split(separator: "/").last!)] as? [String: Any]) ?? [:]
+                    }
+                    return !((response["content"] as? [String: Any]) ?? [:]).isEmpty
+                }
+                if answersABody { XCTAssertNotNil(responses["406"], "\(method) \(path) lists no 406") }
+            }
+        }
+        XCTAssertGreaterThan(operations, 30)
+    }
+
     func testBodyOverTheLimitIs413() async throws {
         try await TestApp.run(configure: { $0.maxBodyBytes = 2048 }) { _, client in
             let big = Data(("{\"legalName\": \"" + String(repeating: "a", count: 4096) + "\"}").utf8)
