@@ -260,15 +260,18 @@ public final class Connection {
     func transaction<Value>(
         isolation: IsolationLevel, plans: StatementPlans = .serverChoice, _ body: (Connection) async throws -> Value
     ) async throws -> Value {
-        precondition(!inTransactionBody && queued.isEmpty, "transactions do not nest")
+        guard !inTransactionBody, queued.isEmpty else {
+            throw DatabaseError(kind: .client, message: "a transaction is already open on this connection")
+        }
         queued = [.command("BEGIN ISOLATION LEVEL \(isolation.sql)")] + (plans.sql.map { [.command($0)] } ?? [])
-        let unsent = queued.count
+        let opening = queued.count
+        let tripsBefore = roundTrips
         inTransactionBody = true
         do {
             let value = try await body(self)
             inTransactionBody = false
-            if queued.count == unsent, case .command(let first) = queued.first, first.hasPrefix("BEGIN") {
-                // The body sent nothing: there is no transaction on the server to end.
+            if roundTrips == tripsBefore, queued.count == opening {
+                // The body neither sent nor queued anything: there is no transaction to end.
                 queued.removeAll()
                 return value
             }

@@ -125,6 +125,22 @@ struct PipelineTests {
         }
     }
 
+    @Test func aTransactionInsideAnotherOnTheSameConnectionIsRefused() async throws {
+        try await withTestDatabase(poolSize: 1) { db in
+            try await db.pool.withConnection { c in try await c.execute("CREATE TABLE t (n int)") }
+            let error = await #expect(throws: DatabaseError.self) {
+                try await db.pool.withConnection { c in
+                    try await c.transaction(isolation: .readCommitted) { c in
+                        try await c.execute("INSERT INTO t VALUES (\(Int32(1)))")
+                        try await c.transaction(isolation: .readCommitted) { _ in }
+                    }
+                }
+            }
+            #expect(error?.kind == .client)
+            #expect(try await numbers(db) == [])
+        }
+    }
+
     @Test func queueOutsideATransactionRunsAtOnce() async throws {
         try await withTestDatabase(poolSize: 1) { db in
             try await db.pool.withConnection { c in
