@@ -228,6 +228,25 @@ final class HTTPConventionTests: XCTestCase {
         XCTAssertGreaterThan(operations, 30)
     }
 
+    /// An unquoted comma inside a flow mapping (`{description: a, b}`) silently makes `b` a key
+    /// with no value: the description is cut and the schema gains a keyword nobody meant. Outside
+    /// examples and defaults, the contract holds no null.
+    func testTheContractHoldsNoStrayNullKeys() throws {
+        let document = try XCTUnwrap(try Yams.load(yaml: try ContractOperations.text()))
+        var stray: [String] = []
+        func walk(_ node: Any, _ path: String) {
+            if let map = node as? [String: Any] {
+                for (key, value) in map where !["example", "examples", "default", "const", "enum"].contains(key) {
+                    if value is NSNull { stray.append(path + "/" + key) } else { walk(value, path + "/" + key) }
+                }
+            } else if let list = node as? [Any] {
+                for (index, value) in list.enumerated() { walk(value, path + "/\(index)") }
+            }
+        }
+        walk(document, "")
+        XCTAssertEqual(stray, [])
+    }
+
     func testBodyOverTheLimitIs413() async throws {
         try await TestApp.run(configure: { $0.maxBodyBytes = 2048 }) { _, client in
             let big = Data(("{\"legalName\": \"" + String(repeating: "a", count: 4096) + "\"}").utf8)
