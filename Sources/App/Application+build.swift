@@ -96,7 +96,9 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
     let register = { (transport: any ServerTransport) throws in
         try handlers.registerHandlers(
             on: transport, configuration: runtimeConfiguration,
-            middlewares: [access, UnknownFieldsMiddleware(maxBodyBytes: dependencies.configuration.maxBodyBytes)])
+            middlewares: [
+                access, UnknownFieldsMiddleware(maxBodyBytes: dependencies.configuration.maxBodyBytes), NullCursorMiddleware(),
+            ])
     }
     let routes = try RouteTable.documented { try register($0) }
 

@@ -247,6 +247,68 @@ final class HTTPConventionTests: XCTestCase {
         XCTAssertEqual(stray, [])
     }
 
+    func testEveryLastPageSaysItsNextCursorIsNull() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            _ = try await Fixtures.createOrganisation(client, name: "Second")
+            let proposal = try await Fixtures.proposalID(client, lead: lead)
+            let lastPages = [
+                "/v1/calls", "/v1/organisations?limit=200", "/v1/proposals", "/v1/proposals?status=draft",
+                "/v1/proposals/\(proposal)/documents", "/v1/calls/LAC-2021/rulesets", "/v1/tokens",
+                "/v1/audit-events?limit=200",
+            ]
+            for path in lastPages {
+                let page = try await client.call(.get, path)
+                XCTAssertEqual(page.status, .ok, "\(path): \(page.text)")
+                XCTAssertTrue(page.json["nextCursor"] is NSNull, "\(path) answered \(page.text.suffix(80))")
+                if let length = page.headers[.contentLength] { XCTAssertEqual(Int(length), page.body.count, path) }
+                XCTAssertNotNil(page.json["items"] as? [Any], path)
+            }
+            let first = try await client.call(.get, "/v1/organisations?limit=1")
+            XCTAssertNotNil(first.json["nextCursor"] as? String, first.text)
+            XCTAssertEqual((first.json["items"] as? [Any])?.count, 1)
+        }
+    }
+
+    /// `NullCursorMiddleware` relies on the pages being the contract's only required nullable
+    /// properties and on its table naming every operation that answers one.
+    func testPagesAreTheOnlyRequiredNullablePropertiesAndAllAreCovered() throws {
+        let document = try XCTUnwrap(try Yams.load(yaml: try ContractOperations.text()) as? [String: Any])
+        let schemas = try XCTUnwrap((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        var requiredNullable: [String] = []
+        func walk(_ schema: Any, _ path: String) {
+            guard let schema = schema as? [String: Any] else { return }
+            let required = Set(schema["required"] as? [String] ?? [])
+            for (name, property) in schema["properties"] as? [String: Any] ?? [:] {
+                if required.contains(name), let types = (property as? [String: Any])?["type"] as? [String], types.contains("null") {
+                    requiredNullable.append(path + "." + name)
+                }
+                walk(property, path + "." + name)
+            }
+            if let items = schema["items"] { walk(items, path + "[]") }
+        }
+        for (name, schema) in schemas { walk(schema, name) }
+        let pageSchemas = Set(schemas.keys.filter { $0.hasSuffix("Page") })
+        XCTAssertEqual(Set(requiredNullable), Set(pageSchemas.map { $0 + ".nextCursor" }))
+        for name in pageSchemas {
+            let properties = ((schemas[name] as? [String: Any])?["properties"] as? [String: Any]) ?? [:]
+            XCTAssertEqual(Set(properties.keys), ["items", "nextCursor"], name)
+        }
+
+        var pageOperations: Set<String> = []
+        for (_, item) in try XCTUnwrap(document["paths"] as? [String: Any]) {
+            for method in ContractOperations.methods {
+                guard let operation = (item as? [String: Any])?[method] as? [String: Any],
+                    let ok = (operation["responses"] as? [String: Any])?["200"] as? [String: Any],
+                    let schema = ((ok["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any],
+                    let ref = schema["$ref"] as? String, pageSchemas.contains(String(ref.split(separator: "/").last!))
+                else { continue }
+                pageOperations.insert(try XCTUnwrap(operation["operationId"] as? String))
+            }
+        }
+        XCTAssertEqual(NullCursorMiddleware.pages, pageOperations)
+    }
+
     func testBodyOverTheLimitIs413() async throws {
         try await TestApp.run(configure: { $0.maxBodyBytes = 2048 }) { _, client in
             let big = Data(("{\"legalName\": \"" + String(repeating: "a", count: 4096) + "\"}").utf8)
