@@ -20,7 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-        // Tests only: reads openapi.yaml to check every operation's access rules.
+        // Reads openapi.yaml: the constraints of its schemas (server), every operation's access rules (tests).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
@@ -66,6 +66,8 @@ let package = Package(
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // Reads the contract's schemas, whose declared constraints every write is checked against.
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),

@@ -32,6 +32,7 @@ struct TokensService: Sendable {
             v.check(given.isEmpty, "/organisationIds", .mustBeEmpty(forRole: role))
         }
         v.check(input.expiresAt > now(), "/expiresAt", .mustBeInFuture)
+        ContractConstraints.shared.check(input, schema: "TokenInput", into: &v)
         try v.throwIfInvalid()
 
         let secret = Self.newSecret()

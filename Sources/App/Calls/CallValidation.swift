@@ -26,6 +26,7 @@ enum CallValidation {
             v.date(value, "/\(name)")
         }
         if let payout = call.payout, payout.currency != "local" { v.currency(payout.currency, "/payout/currency") }
+        ContractConstraints.shared.check(call, schema: "CallInput", into: &v)
         try v.throwIfInvalid()
     }
 }

@@ -6,6 +6,8 @@ extension Message {
         case notACountryCode, notACurrencyCode, notAnEmail, notADate, notAUUID, notATimeZone, mustBeHTTPURL
         case mustNotBeInFuture, mustBeInFuture, mustBeAfterOpensAt, isTaken, notACursor, notAPhaseName
         case mustBePlainFileName, documentIsEmpty
+        case mustMatchPattern, mustBeAtLeastCharacters, mustHoldAtMostItems, mustHoldAtLeastItems, mustBeAtLeast, mustBeAtMost
+        case notAnInstantValue, notAURI
         case repeatsEarlierValue, repeatsEarlierLanguage, repeatsEarlierCountry, repeatsEarlierID, repeatsEarlierRank
         case repeatsEarlierTargetGroup, repeatsEarlierOrganisation
         case notAKnownField, hasInvalidValue, mustBe, mustBeNotNull
@@ -101,6 +103,32 @@ extension Message {
                     es: "no es un cursor emitido por este servicio", pt: "não é um cursor emitido por este serviço")
             case .notAPhaseName:
                 Texts(en: "is not a phase name", fr: "n'est pas un nom de phase", es: "no es un nombre de fase", pt: "não é um nome de fase")
+            case .mustMatchPattern:
+                Texts(
+                    en: "must match the pattern {0}", fr: "doit correspondre au motif {0}", es: "debe coincidir con el patrón {0}",
+                    pt: "deve corresponder ao padrão {0}")
+            case .mustBeAtLeastCharacters:
+                Texts(
+                    en: "must be at least {0} characters", fr: "doit comporter au moins {0} caractères",
+                    es: "debe tener al menos {0} caracteres", pt: "deve ter pelo menos {0} caracteres")
+            case .mustHoldAtMostItems:
+                Texts(
+                    en: "must hold at most {0} items", fr: "doit contenir au plus {0} éléments",
+                    es: "debe contener como máximo {0} elementos", pt: "deve conter no máximo {0} itens")
+            case .mustHoldAtLeastItems:
+                Texts(
+                    en: "must hold at least {0} items", fr: "doit contenir au moins {0} éléments",
+                    es: "debe contener al menos {0} elementos", pt: "deve conter pelo menos {0} itens")
+            case .mustBeAtLeast:
+                Texts(en: "must be at least {0}", fr: "doit être au moins {0}", es: "debe ser al menos {0}", pt: "deve ser pelo menos {0}")
+            case .mustBeAtMost:
+                Texts(en: "must be at most {0}", fr: "doit être au plus {0}", es: "debe ser como máximo {0}", pt: "deve ser no máximo {0}")
+            case .notAnInstantValue:
+                Texts(
+                    en: "is not an RFC 3339 instant", fr: "n'est pas un instant RFC 3339", es: "no es un instante RFC 3339",
+                    pt: "não é um instante RFC 3339")
+            case .notAURI:
+                Texts(en: "is not a URI", fr: "n'est pas une URI", es: "no es un URI", pt: "não é um URI")
             case .mustBePlainFileName:
                 Texts(
                     en: "must be a plain file name", fr: "doit être un simple nom de fichier", es: "debe ser un nombre de archivo simple",

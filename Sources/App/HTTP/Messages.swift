@@ -100,6 +100,14 @@ extension Message {
     static let notAnEmail = Message(.notAnEmail)
     static let notADate = Message(.notADate)
     static let notAUUID = Message(.notAUUID)
+    static func mustMatch(pattern: String) -> Message { Message(.mustMatchPattern, .data(pattern)) }
+    static func mustBeAtLeast(characters: Int) -> Message { Message(.mustBeAtLeastCharacters, .data(String(characters))) }
+    static func mustHoldAtMost(items: Int) -> Message { Message(.mustHoldAtMostItems, .data(String(items))) }
+    static func mustHoldAtLeast(items: Int) -> Message { Message(.mustHoldAtLeastItems, .data(String(items))) }
+    static func mustBeAtLeast(_ number: String) -> Message { Message(.mustBeAtLeast, .data(number)) }
+    static func mustBeAtMost(_ number: String) -> Message { Message(.mustBeAtMost, .data(number)) }
+    static let notAnInstantValue = Message(.notAnInstantValue)
+    static let notAURI = Message(.notAURI)
     static let notATimeZone = Message(.notATimeZone)
     static let mustBeHTTPURL = Message(.mustBeHTTPURL)
     static let mustNotBeInFuture = Message(.mustNotBeInFuture)

@@ -58,6 +58,12 @@ struct UnknownFieldsMiddleware: ServerMiddleware {
         "overrideProposalScreening": { UnknownFields.pointers(Components.Schemas.ScreeningOverrideInput.self, in: $0) },
         "createToken": { UnknownFields.pointers(Components.Schemas.TokenInput.self, in: $0) },
     ]
+    /// The schema each of those bodies is, for the contract's constraints (`ContractConstraints`).
+    static let schemas: [String: String] = [
+        "createCall": "CallInput", "createOrganisation": "OrganisationInput", "createProposal": "ProposalInput",
+        "evaluateRule": "RuleEvaluationInput", "createRuleset": "RulesetInput",
+        "overrideProposalScreening": "ScreeningOverrideInput", "createToken": "TokenInput",
+    ]
 
     /// Bodies are limited before they get here (`RequestLimitsMiddleware`); this only bounds the buffer.
     let maxBodyBytes: Int
@@ -71,10 +77,22 @@ struct UnknownFieldsMiddleware: ServerMiddleware {
         do {
             return try await next(request, HTTPBody(bytes), metadata)
         } catch let error as ServerError {
-            guard let decoding = error.underlyingError as? DecodingError, UnknownFields.isUnknownField(decoding),
-                let document = try? JSONValue(parsing: bytes), let pointers = scan(document), pointers.count > 1
-            else { throw error }
-            throw UnknownFields.problem(pointers)
+            guard let decoding = error.underlyingError as? DecodingError, let document = try? JSONValue(parsing: bytes) else {
+                throw error
+            }
+            if UnknownFields.isUnknownField(decoding), let pointers = scan(document), pointers.count > 1 {
+                throw UnknownFields.problem(pointers)
+            }
+            // An instant the date transcoder refused says not where it was (the transcoder sees only
+            // the text): the contract's constraints find it, and any other broken value, by pointer.
+            if case .dataCorrupted(let context) = decoding, context.codingPath.isEmpty,
+                context.debugDescription == RFC3339DateTranscoder.notAnInstant, let schema = Self.schemas[operationID]
+            {
+                var v = Validator()
+                ContractConstraints.shared.check(document, schema: schema, into: &v)
+                try v.throwIfInvalid()
+            }
+            throw error
         }
     }
 }

@@ -26,6 +26,7 @@ enum OrganisationValidation {
             v.text(reference.name, "/references/\(index)/name", required: true, max: 200)
             v.email(reference.email, "/references/\(index)/email")
         }
+        ContractConstraints.shared.check(organisation, schema: "OrganisationInput", into: &v)
         try v.throwIfInvalid()
     }
 

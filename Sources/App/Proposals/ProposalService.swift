@@ -22,13 +22,13 @@ struct ProposalService: Sendable {
     func createAnswer(callReference: String, _ input: Input, idempotencyKey: String?) async throws -> IdempotentRequest.Answer {
         let actor = AuditActor.current
         let principal = try Principal.current
-        try ProposalValidation.validate(input)
+        let document = try Representation.json(input)
+        try ProposalValidation.validate(input, document: document)
         let lead = UUID(uuidString: input.leadOrganisationId)!
         guard principal.actsFor(organisation: lead) else {
             throw Problem(.forbidden, detail: .credentialNotForLead,
                           errors: [.init(pointer: "/leadOrganisationId", detail: .notAnOrganisationYouActFor)])
         }
-        let document = try Representation.json(input)
         let request = try IdempotentRequest(
             key: idempotencyKey, principal: principal, operation: "createProposal",
             target: "/v1/calls/\(callReference)/proposals", body: document)

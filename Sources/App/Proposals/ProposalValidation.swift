@@ -1,12 +1,14 @@
 import ConvocaAPI
 import Foundation
+import Rules
 
 /// Checks on proposals: values on every write, completeness against the call at submission.
 enum ProposalValidation {
     typealias Input = Components.Schemas.ProposalInput
 
-    /// Every write: well-formed values (a draft may still be incomplete).
-    static func validate(_ proposal: Input) throws(Problem) {
+    /// Every write: well-formed values (a draft may still be incomplete). `document` is the
+    /// proposal as JSON when the caller has it already.
+    static func validate(_ proposal: Input, document: String? = nil) throws(Problem) {
         var v = Validator()
         v.text(proposal.title, "/title", max: 300)
         v.text(proposal.summary, "/summary", max: 5000)
@@ -31,6 +33,11 @@ enum ProposalValidation {
         for (index, support) in (proposal.stakeholderSupport ?? []).enumerated() {
             v.text(support.name, "/stakeholderSupport/\(index)/name", required: true, max: 200)
             v.text(support.organisation, "/stakeholderSupport/\(index)/organisation", required: true, max: 300)
+        }
+        if let document, let value = try? JSONValue(parsing: Array(document.utf8)) {
+            ContractConstraints.shared.check(value, schema: "ProposalInput", into: &v)
+        } else {
+            ContractConstraints.shared.check(proposal, schema: "ProposalInput", into: &v)
         }
         try v.throwIfInvalid()
     }

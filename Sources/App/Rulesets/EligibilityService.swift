@@ -106,6 +106,7 @@ struct EligibilityService: Sendable {
         guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         var v = Validator()
         v.text(input.justification, "/justification", required: true, max: 5000)
+        ContractConstraints.shared.check(input, schema: "ScreeningOverrideInput", into: &v)
         try v.throwIfInvalid()
         let instant = now()
         let language = RequestScope.language

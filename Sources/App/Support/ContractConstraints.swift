@@ -1,0 +1,139 @@
+import Foundation
+import Rules
+import Yams
+
+/// The constraints `openapi.yaml` declares on request documents — `pattern`, `minLength`,
+/// `maxLength`, `minItems`, `maxItems`, `minimum`, `maximum` and the formats `uuid`, `date`,
+/// `date-time`, `email`, `uri` — checked on every write, so the server refuses what the contract
+/// says it refuses. The generated decoders check types, required members and enums only.
+///
+/// Read once from the contract the server serves; `ContractConstraintTests` breaks each declared
+/// constraint of each input schema in turn and expects a 400 pointing at it.
+final class ContractConstraints: Sendable {
+    static let shared: ContractConstraints = {
+        do {
+            return try ContractConstraints(contract: String(decoding: try BundledFiles.contract(), as: UTF8.self))
+        } catch {
+            // The contract is part of the build; without it no request is served either.
+            fatalError("openapi.yaml cannot be read: \(error)")
+        }
+    }()
+
+    /// One schema, compiled: its own constraints and those of its members and items. Immutable
+    /// once built; a `Regex` (a value, not declared Sendable) is only ever matched against.
+    final class Node: @unchecked Sendable {
+        let pattern: String?
+        let regex: Regex<AnyRegexOutput>?
+        let minLength, maxLength, minItems, maxItems: Int?
+        let minimum, maximum: Double?
+        let format: String?
+        let properties: [String: Node]
+        let items: Node?
+
+        init(_ schema: [String: Any], schemas: [String: Any], depth: Int = 0) throws {
+            var schema = schema
+            var hops = 0
+            while let ref = schema["$ref"] as? String, hops < 20 {
+                guard let target = schemas[String(ref.split(separator: "/").last ?? "")] as? [String: Any] else { break }
+                schema = target
+                hops += 1
+            }
+            pattern = schema["pattern"] as? String
+            regex = try pattern.map { try Regex($0) }
+            minLength = schema["minLength"] as? Int
+            maxLength = schema["maxLength"] as? Int
+            minItems = schema["minItems"] as? Int
+            maxItems = schema["maxItems"] as? Int
+            minimum = (schema["minimum"] as? NSNumber)?.doubleValue
+            maximum = (schema["maximum"] as? NSNumber)?.doubleValue
+            format = schema["format"] as? String
+            guard depth < 32 else {
+                properties = [:]
+                items = nil
+                return
+            }
+            var properties: [String: Node] = [:]
+            for (name, property) in schema["properties"] as? [String: Any] ?? [:] {
+                if let property = property as? [String: Any] {
+                    properties[name] = try Node(property, schemas: schemas, depth: depth + 1)
+                }
+            }
+            self.properties = properties
+            items = try (schema["items"] as? [String: Any]).map { try Node($0, schemas: schemas, depth: depth + 1) }
+        }
+    }
+
+    private let schemas: [String: Node]
+
+    init(contract: String) throws {
+        let document = try Yams.load(yaml: contract) as? [String: Any] ?? [:]
+        let all = ((document["components"] as? [String: Any])?["schemas"] as? [String: Any]) ?? [:]
+        var schemas: [String: Node] = [:]
+        for (name, schema) in all {
+            if let schema = schema as? [String: Any] { schemas[name] = try Node(schema, schemas: all) }
+        }
+        self.schemas = schemas
+    }
+
+    /// Adds to `v` what `value` breaks of schema `name`, at pointers nothing else reported yet.
+    func check(_ value: JSONValue, schema name: String, into v: inout Validator) {
+        guard let node = schemas[name] else { return }
+        var found: [(String, Message)] = []
+        Self.check(value, node, at: "", into: &found)
+        let reported = Set(v.errors.map(\.pointer))
+        for (pointer, message) in found where !reported.contains(pointer) { v.fail(pointer, message) }
+    }
+
+    /// `value` encoded as the document the client sent (the generated input types encode back to it).
+    func check<Input: Encodable>(_ input: Input, schema name: String, into v: inout Validator) {
+        guard let json = try? Representation.json(input), let value = try? JSONValue(parsing: Array(json.utf8)) else { return }
+        check(value, schema: name, into: &v)
+    }
+
+    private static func check(_ value: JSONValue, _ node: Node, at pointer: String, into found: inout [(String, Message)]) {
+        switch value {
+        case .string(let text):
+            let length = text.unicodeScalars.count
+            if let regex = node.regex, let pattern = node.pattern, (try? regex.firstMatch(in: text)) == nil {
+                found.append((pointer, .mustMatch(pattern: pattern)))
+            }
+            if let max = node.maxLength, length > max { found.append((pointer, .mustBeAtMost(characters: max))) }
+            if let min = node.minLength, length < min {
+                found.append((pointer, min == 1 ? .mustNotBeBlank : .mustBeAtLeast(characters: min)))
+            }
+            if let format = node.format, let message = formatError(text, format) { found.append((pointer, message)) }
+        case .number(let number):
+            if let min = node.minimum, number < min { found.append((pointer, .mustBeAtLeast(display(min)))) }
+            if let max = node.maximum, number > max { found.append((pointer, .mustBeAtMost(display(max)))) }
+        case .array(let elements):
+            if let max = node.maxItems, elements.count > max { found.append((pointer, .mustHoldAtMost(items: max))) }
+            if let min = node.minItems, elements.count < min { found.append((pointer, .mustHoldAtLeast(items: min))) }
+            if let items = node.items {
+                for (index, element) in elements.enumerated() { check(element, items, at: "\(pointer)/\(index)", into: &found) }
+            }
+        case .object(let members):
+            for (name, member) in members.sorted(by: { $0.key < $1.key }) {
+                if let property = node.properties[name] {
+                    check(member, property, at: "\(pointer)/\(JSONPointer.escape(name))", into: &found)
+                }
+            }
+        default:
+            break
+        }
+    }
+
+    private static func formatError(_ text: String, _ format: String) -> Message? {
+        switch format {
+        case "uuid": UUID(uuidString: text) == nil ? .notAUUID : nil
+        case "date": Validator.calendarDate(text) == nil ? .notADate : nil
+        case "date-time": Representation.parseInstant(text) == nil ? .notAnInstantValue : nil
+        case "email": Validator.looksLikeEmail(text) ? nil : .notAnEmail
+        case "uri": URL(string: text)?.scheme == nil ? .notAURI : nil
+        default: nil
+        }
+    }
+
+    private static func display(_ number: Double) -> String {
+        number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+    }
+}

@@ -1,0 +1,139 @@
+@testable import App
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import XCTest
+import Yams
+
+/// Every constraint the contract declares on a request body (pattern, length, item count, range,
+/// format) is enforced: for each one, the contract's own example is sent with that one value
+/// broken, and the answer must be a 400 pointing at it. The constraints are read from
+/// `openapi.yaml`, so a constraint added there without a check in the server fails here.
+final class ContractConstraintTests: XCTestCase {
+    /// A place in a document: property names, and `*` for "the first element".
+    typealias Path = [String]
+
+    struct Constraint: CustomStringConvertible {
+        var path: Path
+        var keyword: String
+        var broken: Any
+        var description: String { "/" + path.joined(separator: "/") + " " + keyword }
+        /// Where the 400 must point: the value, or for an item count the array.
+        var pointer: String { "/" + path.map { $0 == "*" ? "0" : $0 }.joined(separator: "/") }
+    }
+
+    func testEveryDeclaredConstraintOfARequestBodyIsEnforced() async throws {
+        try await TestApp.run { app, client in
+            let contract = try XCTUnwrap(try Yams.load(yaml: try ContractOperations.text()) as? [String: Any])
+            let components = try XCTUnwrap(contract["components"] as? [String: Any])
+            let schemas = try XCTUnwrap(components["schemas"] as? [String: Any])
+            let examples = try XCTUnwrap(components["examples"] as? [String: Any])
+            func example(_ name: String) throws -> [String: Any] {
+                try XCTUnwrap((examples[name] as? [String: Any])?["value"] as? [String: Any], name)
+            }
+            let lead = try await Fixtures.createOrganisation(client)
+            let partner = try await Fixtures.createOrganisation(client, name: "Partner")
+            var proposal = try example("ProposalInput")
+            proposal["leadOrganisationId"] = lead
+            proposal["partners"] = [["organisationId": partner, "role": "Delivers the training"]]
+            proposal["stakeholderSupport"] = [[
+                "name": "Luis Pérez", "organisation": "Ministerio de Trabajo", "documentId": UUID().uuidString.lowercased(),
+            ]]
+            // The token example is inline in the operation; the same values.
+            let token: [String: Any] = [
+                "name": "Fundación Formaliza portal", "role": "applicant", "organisationIds": [lead],
+                "expiresAt": "2022-06-01T00:00:00.000Z",
+            ]
+            var codes = 0
+            let cases: [(schema: String, path: String, body: [String: Any], vary: (inout [String: Any]) -> Void)] = [
+                ("ProposalInput", "/v1/calls/LAC-2021/proposals", proposal, { _ in }),
+                ("OrganisationInput", "/v1/organisations", try example("OrganisationInput"), { _ in }),
+                ("CallInput", "/v1/calls", try example("CallInput"), { body in
+                    codes += 1
+                    body["code"] = "CONSTRAINT-\(codes)"
+                }),
+                ("TokenInput", "/v1/tokens", token, { _ in }),
+                ("RulesetInput", "/v1/calls/LAC-2021/rulesets", try example("RulesetInput"), { _ in }),
+            ]
+            var checked = 0
+            for (schema, path, base, vary) in cases {
+                var valid = base
+                vary(&valid)
+                let accepted = try await client.call(.post, path, body: valid)
+                XCTAssertEqual(accepted.status, .created, "\(schema) example: \(accepted.text)")
+                for constraint in Self.constraints(in: schemas[schema] as Any, schemas: schemas, at: []) {
+                    var start = base
+                    vary(&start)
+                    guard let body = Self.replacing(constraint.path, in: start, with: constraint.broken) as? [String: Any]
+                    else { continue }  // The example has no value there to break.
+                    let answer = try await client.call(.post, path, body: body)
+                    let pointers = ((answer.json["errors"] as? [[String: Any]]) ?? []).compactMap { $0["pointer"] as? String }
+                    // Rulesets are refused as 422 (documented), everything else as 400.
+                    XCTAssertTrue([400, 422].contains(answer.status.code), "\(schema)\(constraint): \(answer.text)")
+                    XCTAssertTrue(
+                        pointers.contains { $0 == constraint.pointer || $0.hasPrefix(constraint.pointer + "/") },
+                        "\(schema)\(constraint) answered \(answer.status.code) pointing at \(pointers)")
+                    checked += 1
+                }
+            }
+            XCTAssertGreaterThan(checked, 60)
+        }
+    }
+
+    /// The constraints under `schema` with a value that breaks each.
+    static func constraints(in schema: Any, schemas: [String: Any], at path: Path) -> [Constraint] {
+        guard var schema = schema as? [String: Any] else { return [] }
+        while let ref = schema["$ref"] as? String {
+            guard let target = schemas[String(ref.split(separator: "/").last!)] as? [String: Any] else { return [] }
+            schema = target
+        }
+        var found: [Constraint] = []
+        if let pattern = schema["pattern"] as? String { found.append(.init(path: path, keyword: "pattern \(pattern)", broken: "!")) }
+        if let max = schema["maxLength"] as? Int { found.append(.init(path: path, keyword: "maxLength", broken: String(repeating: "x", count: max + 1))) }
+        if let min = schema["minLength"] as? Int, min > 0 { found.append(.init(path: path, keyword: "minLength", broken: "")) }
+        if let max = schema["maxItems"] as? Int { found.append(.init(path: path, keyword: "maxItems", broken: Many(count: max + 1))) }
+        if let min = schema["minItems"] as? Int, min > 0 { found.append(.init(path: path, keyword: "minItems", broken: [Any]())) }
+        if let min = schema["minimum"] as? Int { found.append(.init(path: path, keyword: "minimum", broken: min - 1)) }
+        if let max = schema["maximum"] as? Int { found.append(.init(path: path, keyword: "maximum", broken: max + 1)) }
+        if let format = schema["format"] as? String {
+            let broken: String? = switch format {
+            case "uuid": "not-a-uuid"
+            case "date": "2021-02-30"
+            case "date-time": "30 June 2021"
+            case "email": "not an address"
+            case "uri": "no scheme here"
+            default: nil
+            }
+            if let broken { found.append(.init(path: path, keyword: "format \(format)", broken: broken)) }
+        }
+        for (name, property) in schema["properties"] as? [String: Any] ?? [:] {
+            found += constraints(in: property, schemas: schemas, at: path + [name])
+        }
+        if let items = schema["items"] { found += constraints(in: items, schemas: schemas, at: path + ["*"]) }
+        return found
+    }
+
+    /// An array of `count` copies of the array's first element, made when the path is reached.
+    struct Many { var count: Int }
+
+    /// `document` with the value at `path` replaced; nil when the path leads nowhere.
+    static func replacing(_ path: Path, in document: Any, with value: Any) -> Any? {
+        guard let head = path.first else {
+            if let many = value as? Many {
+                guard let first = (document as? [Any])?.first else { return nil }
+                return Array(repeating: first, count: many.count)
+            }
+            return value
+        }
+        let rest = Array(path.dropFirst())
+        if head == "*" {
+            guard var array = document as? [Any], !array.isEmpty, let changed = replacing(rest, in: array[0], with: value) else { return nil }
+            array[0] = changed
+            return array
+        }
+        guard var object = document as? [String: Any], let child = object[head] else { return nil }
+        guard let changed = replacing(rest, in: child, with: value) else { return nil }
+        object[head] = changed
+        return object
+    }
+}
