@@ -97,7 +97,8 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
         try handlers.registerHandlers(
             on: transport, configuration: runtimeConfiguration,
             middlewares: [
-                access, UnknownFieldsMiddleware(maxBodyBytes: dependencies.configuration.maxBodyBytes), NullCursorMiddleware(),
+                access, QueryConstraintsMiddleware(), UnknownFieldsMiddleware(maxBodyBytes: dependencies.configuration.maxBodyBytes),
+                NullCursorMiddleware(),
             ])
     }
     let routes = try RouteTable.documented { try register($0) }

@@ -80,6 +80,45 @@ final class ContractConstraintTests: XCTestCase {
         }
     }
 
+    /// The same for query parameters: each declared constraint of each string parameter of each
+    /// GET, broken alone, is refused with a 400 that names the parameter.
+    func testEveryDeclaredConstraintOfAQueryParameterIsEnforced() async throws {
+        try await TestApp.run { app, client in
+            let contract = try XCTUnwrap(try Yams.load(yaml: try ContractOperations.text()) as? [String: Any])
+            let components = try XCTUnwrap(contract["components"] as? [String: Any])
+            let schemas = try XCTUnwrap(components["schemas"] as? [String: Any])
+            let shared = try XCTUnwrap(components["parameters"] as? [String: Any])
+            let lead = try await Fixtures.createOrganisation(client)
+            let proposal = try await Fixtures.proposalID(client, lead: lead)
+            let ids = ["{callId}": "LAC-2021", "{proposalId}": proposal, "{organisationId}": lead]
+            var checked = 0
+            for (template, item) in try XCTUnwrap(contract["paths"] as? [String: Any]) {
+                guard let item = item as? [String: Any], let operation = item["get"] as? [String: Any] else { continue }
+                let path = ids.reduce(template) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
+                guard !path.contains("{") else { continue }  // an id this test has none of (a document)
+                let parameters = ((item["parameters"] as? [Any] ?? []) + (operation["parameters"] as? [Any] ?? [])).compactMap {
+                    parameter -> [String: Any]? in
+                    guard let parameter = parameter as? [String: Any] else { return nil }
+                    guard let ref = parameter["$ref"] as? String else { return parameter }
+                    return shared[String(ref.split(separator: "/").last!)] as? [String: Any]
+                }
+                for parameter in parameters where parameter["in"] as? String == "query" {
+                    let name = try XCTUnwrap(parameter["name"] as? String)
+                    for constraint in Self.constraints(in: parameter["schema"] as Any, schemas: schemas, at: [])
+                    where constraint.broken is String {
+                        let value = (constraint.broken as! String).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                        let answer = try await client.call(.get, "\(path)?\(name)=\(value)")
+                        let pointers = ((answer.json["errors"] as? [[String: Any]]) ?? []).compactMap { $0["pointer"] as? String }
+                        XCTAssertEqual(answer.status, .badRequest, "GET \(template) \(name) \(constraint.keyword): \(answer.text)")
+                        XCTAssertTrue(pointers.contains { $0 == name || $0.hasPrefix(name + "/") }, "GET \(template) \(name) \(constraint.keyword) pointed at \(pointers)")
+                        checked += 1
+                    }
+                }
+            }
+            XCTAssertGreaterThan(checked, 15)
+        }
+    }
+
     /// The constraints under `schema` with a value that breaks each.
     static func constraints(in schema: Any, schemas: [String: Any], at path: Path) -> [Constraint] {
         guard var schema = schema as? [String: Any] else { return [] }

@@ -22,6 +22,7 @@ final class ContractConstraints: Sendable {
     /// One schema, compiled: its own constraints and those of its members and items. Immutable
     /// once built; a `Regex` (a value, not declared Sendable) is only ever matched against.
     final class Node: @unchecked Sendable {
+        let type: String?
         let pattern: String?
         let regex: Regex<AnyRegexOutput>?
         let minLength, maxLength, minItems, maxItems: Int?
@@ -38,6 +39,7 @@ final class ContractConstraints: Sendable {
                 schema = target
                 hops += 1
             }
+            type = schema["type"] as? String
             pattern = schema["pattern"] as? String
             regex = try pattern.map { try Regex($0) }
             minLength = schema["minLength"] as? Int
@@ -64,15 +66,57 @@ final class ContractConstraints: Sendable {
     }
 
     private let schemas: [String: Node]
+    /// Per operation id, the string query parameters and their schemas.
+    private let queryParameters: [String: [String: Node]]
 
     init(contract: String) throws {
         let document = try Yams.load(yaml: contract) as? [String: Any] ?? [:]
-        let all = ((document["components"] as? [String: Any])?["schemas"] as? [String: Any]) ?? [:]
+        let components = document["components"] as? [String: Any] ?? [:]
+        let all = components["schemas"] as? [String: Any] ?? [:]
         var schemas: [String: Node] = [:]
         for (name, schema) in all {
             if let schema = schema as? [String: Any] { schemas[name] = try Node(schema, schemas: all) }
         }
         self.schemas = schemas
+
+        let shared = components["parameters"] as? [String: Any] ?? [:]
+        func resolve(_ parameter: Any) -> [String: Any]? {
+            guard let parameter = parameter as? [String: Any] else { return nil }
+            guard let ref = parameter["$ref"] as? String else { return parameter }
+            return shared[String(ref.split(separator: "/").last ?? "")] as? [String: Any]
+        }
+        var queryParameters: [String: [String: Node]] = [:]
+        for (_, item) in document["paths"] as? [String: Any] ?? [:] {
+            guard let item = item as? [String: Any] else { continue }
+            let common = (item["parameters"] as? [Any] ?? []).compactMap(resolve)
+            for (_, operation) in item {
+                guard let operation = operation as? [String: Any], let id = operation["operationId"] as? String else { continue }
+                var nodes: [String: Node] = [:]
+                for parameter in common + (operation["parameters"] as? [Any] ?? []).compactMap(resolve)
+                where parameter["in"] as? String == "query" {
+                    guard let name = parameter["name"] as? String, let schema = parameter["schema"] as? [String: Any] else { continue }
+                    let node = try Node(schema, schemas: all)
+                    if node.type == "string" { nodes[name] = node }
+                }
+                if !nodes.isEmpty { queryParameters[id] = nodes }
+            }
+        }
+        self.queryParameters = queryParameters
+    }
+
+    /// Adds to `v` what the query's string parameters break of operation `id`'s declared
+    /// constraints, each at the parameter's name.
+    func checkQuery(_ items: [(name: String, value: String)], operation id: String, into v: inout Validator) {
+        guard let nodes = queryParameters[id] else { return }
+        var found: [(String, Message)] = []
+        for (name, value) in items {
+            guard let node = nodes[name] else { continue }
+            var here: [(String, Message)] = []
+            Self.check(.string(value), node, at: "", into: &here)
+            found += here.map { (name, $0.1) }
+        }
+        let reported = Set(v.errors.map(\.pointer))
+        for (pointer, message) in found where !reported.contains(pointer) { v.fail(pointer, message) }
     }
 
     /// Adds to `v` what `value` breaks of schema `name`, at pointers nothing else reported yet.
