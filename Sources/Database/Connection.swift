@@ -589,7 +589,7 @@ public final class Connection {
             // Text parameters travel NUL-terminated; PostgreSQL text cannot hold NUL anyway.
             if bind.format == .text, bytes.contains(0) {
                 throw DatabaseError(
-                    kind: .client, message: "parameter $\(index + 1) contains a NUL byte, which PostgreSQL text cannot store",
+                    kind: .client, message: "parameter $\(index + 1) \(DatabaseError.nulParameter)",
                     query: text
                 )
             }

@@ -113,3 +113,10 @@ public enum PoolError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension DatabaseError {
+    static let nulParameter = "contains a NUL byte, which PostgreSQL text cannot store"
+
+    /// A text parameter held U+0000, which PostgreSQL cannot store: the value, not the database, is at fault.
+    public var isNULParameter: Bool { kind == .client && message.hasSuffix(Self.nulParameter) }
+}

@@ -311,6 +311,38 @@ final class HTTPConventionTests: XCTestCase {
         XCTAssertEqual(NullCursorMiddleware.pages, pageOperations)
     }
 
+    /// PostgreSQL text cannot hold U+0000: such a string is refused with its pointer, on every
+    /// JSON body (fast path, generated path, merge patches), never a 500.
+    func testNULCharactersInJSONAreRefusedWithTheirPointers() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            var organisation = Fixtures.organisationBody(name: "N\u{0}L")
+            organisation["contacts"] = [["name": "A", "email": "a@x.example", "phone": "1\u{0}"]]
+            let refused = try await client.call(.post, "/v1/organisations", body: organisation)
+            XCTAssertProblem(refused, .badRequest, "validation")
+            let pointers = ((refused.json["errors"] as? [[String: Any]]) ?? []).compactMap { $0["pointer"] as? String }
+            XCTAssertEqual(Set(pointers), ["/legalName", "/contacts/0/phone"])
+
+            var proposal = Fixtures.proposalBody(lead: lead)
+            proposal["title"] = "\u{0}"
+            XCTAssertProblem(try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: proposal), .badRequest, "validation")
+            let id = try await Fixtures.proposalID(client, lead: lead)
+            let patch = try await client.call(
+                .patch, "/v1/proposals/\(id)", body: ["summary": "a\u{0}b"], contentType: "application/merge-patch+json",
+                headers: ["If-Match": "\"1\""])
+            XCTAssertProblem(patch, .badRequest, "validation")
+            XCTAssertEqual((patch.json["errors"] as? [[String: Any]])?.first?["pointer"] as? String, "/summary")
+            let listed = try await client.call(.get, "/v1/organisations?limit=200")
+            XCTAssertFalse(listed.text.contains("N\\u0000L"), "nothing stored")
+            // In a path or a query the character is refused or finds nothing; it never reaches SQL.
+            for path in ["/v1/calls/%00", "/v1/calls/A%00/rulesets", "/v1/proposals?questionId=%00",
+                         "/v1/audit-events?entityType=%00", "/v1/proposals?solutionTypeId=S%001"] {
+                let answer = try await client.call(.get, path)
+                XCTAssertTrue([400, 404].contains(answer.status.code), "\(path): \(answer.status) \(answer.text)")
+            }
+        }
+    }
+
     func testBodyOverTheLimitIs413() async throws {
         try await TestApp.run(configure: { $0.maxBodyBytes = 2048 }) { _, client in
             let big = Data(("{\"legalName\": \"" + String(repeating: "a", count: 4096) + "\"}").utf8)

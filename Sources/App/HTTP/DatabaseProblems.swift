@@ -14,6 +14,14 @@ extension PoolError: ProblemConvertible {
 }
 
 extension DatabaseError {
+    /// What the client can act on: a value PostgreSQL cannot hold (400; bodies are checked before
+    /// this with pointers, this catches paths, queries and headers), the database cannot be
+    /// reached, or a conflict outlasted every retry.
+    var clientProblem: Problem? {
+        if isNULParameter { return Problem(.badRequest, detail: .requestValueHasNUL) }
+        return unavailableProblem
+    }
+
     /// The database cannot be reached, or a conflict outlasted every retry.
     var unavailableProblem: Problem? {
         if isConnectionFailure {

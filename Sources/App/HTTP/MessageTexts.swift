@@ -7,7 +7,7 @@ extension Message {
         case mustNotBeInFuture, mustBeInFuture, mustBeAfterOpensAt, isTaken, notACursor, notAPhaseName
         case mustBePlainFileName, documentIsEmpty
         case mustMatchPattern, mustBeAtLeastCharacters, mustHoldAtMostItems, mustHoldAtLeastItems, mustBeAtLeast, mustBeAtMost
-        case notAnInstantValue, notAURI
+        case notAnInstantValue, notAURI, mustNotContainNUL
         case repeatsEarlierValue, repeatsEarlierLanguage, repeatsEarlierCountry, repeatsEarlierID, repeatsEarlierRank
         case repeatsEarlierTargetGroup, repeatsEarlierOrganisation
         case notAKnownField, hasInvalidValue, mustBe, mustBeNotNull
@@ -26,7 +26,7 @@ extension Message {
         case methodNotAllowed, noOperation, unexpectedError, contentTypeNotAccepted, noAcceptableRepresentation
         case bodyNotJSON, bodyNotJSONBecause, bodyUnreadable, documentUnreadable, bodyTooLarge, bodyOverLimit
         case bodyNeedsContentType, missingQueryParameter, missingHeader, missingPathParameter, bodyRequired
-        case valueNotAllowed, notAnInstant, parameterUnreadable
+        case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
         case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted
         case pendingMigrations
         case ifMatchRequired, resourceChanged, idempotencyKeyInUse, idempotencyKeyReused
@@ -127,6 +127,10 @@ extension Message {
                 Texts(
                     en: "is not an RFC 3339 instant", fr: "n'est pas un instant RFC 3339", es: "no es un instante RFC 3339",
                     pt: "não é um instante RFC 3339")
+            case .mustNotContainNUL:
+                Texts(
+                    en: "must not contain the NUL character (U+0000)", fr: "ne doit pas contenir le caractère NUL (U+0000)",
+                    es: "no debe contener el carácter NUL (U+0000)", pt: "não deve conter o caractere NUL (U+0000)")
             case .notAURI:
                 Texts(en: "is not a URI", fr: "n'est pas une URI", es: "no es un URI", pt: "não é um URI")
             case .mustBePlainFileName:
@@ -429,6 +433,12 @@ extension Message {
                     fr: "Un paramètre ou un en-tête a une valeur non autorisée : {0}.",
                     es: "Un parámetro o encabezado tiene un valor no permitido: {0}.",
                     pt: "Um parâmetro ou cabeçalho tem um valor não permitido: {0}.")
+            case .requestValueHasNUL:
+                Texts(
+                    en: "A path segment, parameter or header contains the NUL character (U+0000).",
+                    fr: "Un segment du chemin, un paramètre ou un en-tête contient le caractère NUL (U+0000).",
+                    es: "Un segmento de la ruta, un parámetro o un encabezado contiene el carácter NUL (U+0000).",
+                    pt: "Um segmento do caminho, um parâmetro ou um cabeçalho contém o caractere NUL (U+0000).")
             case .notAnInstant:
                 Texts(
                     en: "A parameter or header is not an RFC 3339 instant.",

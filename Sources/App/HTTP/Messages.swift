@@ -108,6 +108,7 @@ extension Message {
     static func mustBeAtMost(_ number: String) -> Message { Message(.mustBeAtMost, .data(number)) }
     static let notAnInstantValue = Message(.notAnInstantValue)
     static let notAURI = Message(.notAURI)
+    static let mustNotContainNUL = Message(.mustNotContainNUL)
     static let notATimeZone = Message(.notATimeZone)
     static let mustBeHTTPURL = Message(.mustBeHTTPURL)
     static let mustNotBeInFuture = Message(.mustNotBeInFuture)
@@ -263,6 +264,7 @@ extension Message {
     static let bodyRequired = Message(.bodyRequired)
     static func valueNotAllowed(_ value: String) -> Message { Message(.valueNotAllowed, .data(value)) }
     static let notAnInstant = Message(.notAnInstant)
+    static let requestValueHasNUL = Message(.requestValueHasNUL)
     static func parameterUnreadable(_ cause: String) -> Message { Message(.parameterUnreadable, .data(cause)) }
 
     // Availability

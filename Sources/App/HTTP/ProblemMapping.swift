@@ -17,7 +17,7 @@ enum ProblemMapping {
         case let convertible as any ProblemConvertible:
             return convertible.problem
         case let database as DatabaseError:
-            return database.unavailableProblem ?? Problem(.internalError)
+            return database.clientProblem ?? Problem(.internalError)
         case let serverError as ServerError:
             return problem(for: serverError)
         case let httpError as HTTPError:
@@ -32,7 +32,7 @@ enum ProblemMapping {
         switch error.underlyingError {
         case let problem as Problem: return problem
         case let convertible as any ProblemConvertible: return convertible.problem
-        case let database as DatabaseError: return database.unavailableProblem ?? Problem(.internalError)
+        case let database as DatabaseError: return database.clientProblem ?? Problem(.internalError)
         case let decoding as DecodingError:
             if case .dataCorrupted(let context) = decoding, context.codingPath.isEmpty {
                 // Not the body (RequestLimitsMiddleware diagnoses bodies): a parameter or header value.

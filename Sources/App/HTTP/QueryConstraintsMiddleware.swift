@@ -14,6 +14,7 @@ struct QueryConstraintsMiddleware: ServerMiddleware {
             let items = URLComponents(string: String(path[start...]))?.queryItems, !items.isEmpty
         {
             var v = Validator()
+            for item in items where item.value?.unicodeScalars.contains("\u{0}") == true { v.fail(item.name, .mustNotContainNUL) }
             ContractConstraints.shared.checkQuery(items.map { ($0.name, $0.value ?? "") }, operation: operationID, into: &v)
             try v.throwIfInvalid()
         }

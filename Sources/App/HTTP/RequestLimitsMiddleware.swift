@@ -37,6 +37,7 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw Problem(.contentTooLarge, detail: .bodyOverLimit(limit))
         }
+        if contentType.lowercased().contains("json") { try Self.refuseNULCharacters(in: body) }
         do {
             return try await next(request, context)
         } catch let error as ServerError where error.underlyingError is DecodingError {
@@ -46,6 +47,35 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             throw error
         }
+    }
+
+    /// PostgreSQL text cannot hold U+0000, so a JSON string with `\u0000` could never be stored:
+    /// refused here, with the pointer of every string (or member name) that holds one. A JSON body
+    /// can carry the character only as that escape, so the bytes are searched first.
+    static func refuseNULCharacters(in body: ByteBuffer) throws(Problem) {
+        let escape = Array(#"\u0000"#.utf8)
+        let bytes = body.readableBytesView
+        guard bytes.count >= escape.count,
+            bytes.indices.dropLast(escape.count - 1).contains(where: { bytes[$0...].starts(with: escape) }),
+            let document = try? JSONValue(parsing: bytes)
+        else { return }
+        var pointers: [String] = []
+        func visit(_ value: JSONValue, _ pointer: String) {
+            switch value {
+            case .string(let text): if text.unicodeScalars.contains("\u{0}") { pointers.append(pointer) }
+            case .array(let items): for (index, item) in items.enumerated() { visit(item, "\(pointer)/\(index)") }
+            case .object(let members):
+                for (name, member) in members.sorted(by: { $0.key < $1.key }) {
+                    let at = "\(pointer)/\(JSONPointer.escape(name))"
+                    if name.unicodeScalars.contains("\u{0}") { pointers.append(at) }
+                    visit(member, at)
+                }
+            default: break
+            }
+        }
+        visit(document, "")
+        guard !pointers.isEmpty else { return }
+        throw Problem.validation(pointers.map { .init(pointer: $0, detail: .mustNotContainNUL) })
     }
 
     static func syntaxError(in body: ByteBuffer) -> String? {
