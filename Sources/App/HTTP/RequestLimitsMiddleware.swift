@@ -53,12 +53,18 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
     /// refused here, with the pointer of every string (or member name) that holds one. A JSON body
     /// can carry the character only as that escape, so the bytes are searched first.
     static func refuseNULCharacters(in body: ByteBuffer) throws(Problem) {
-        let escape = Array(#"\u0000"#.utf8)
-        let bytes = body.readableBytesView
-        guard bytes.count >= escape.count,
-            bytes.indices.dropLast(escape.count - 1).contains(where: { bytes[$0...].starts(with: escape) }),
-            let document = try? JSONValue(parsing: bytes)
-        else { return }
+        let mayHold = body.withUnsafeReadableBytes { raw -> Bool in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard bytes.count >= 6 else { return false }
+            for index in 0...(bytes.count - 6) where bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u")
+                && bytes[index + 2] == UInt8(ascii: "0") && bytes[index + 3] == UInt8(ascii: "0")
+                && bytes[index + 4] == UInt8(ascii: "0") && bytes[index + 5] == UInt8(ascii: "0")
+            {
+                return true
+            }
+            return false
+        }
+        guard mayHold, let document = try? JSONValue(parsing: body.readableBytesView) else { return }
         var pointers: [String] = []
         func visit(_ value: JSONValue, _ pointer: String) {
             switch value {

@@ -112,20 +112,20 @@ final class ContractConstraints: Sendable {
         for (name, value) in items {
             guard let node = nodes[name] else { continue }
             var here: [(String, Message)] = []
-            Self.check(.string(value), node, at: "", into: &here)
+            var path: [String] = []
+            Self.check(.string(value), node, path: &path, into: &here)
             found += here.map { (name, $0.1) }
         }
-        let reported = Set(v.errors.map(\.pointer))
-        for (pointer, message) in found where !reported.contains(pointer) { v.fail(pointer, message) }
+        add(found, to: &v)
     }
 
     /// Adds to `v` what `value` breaks of schema `name`, at pointers nothing else reported yet.
     func check(_ value: JSONValue, schema name: String, into v: inout Validator) {
         guard let node = schemas[name] else { return }
+        var path: [String] = []
         var found: [(String, Message)] = []
-        Self.check(value, node, at: "", into: &found)
-        let reported = Set(v.errors.map(\.pointer))
-        for (pointer, message) in found where !reported.contains(pointer) { v.fail(pointer, message) }
+        Self.check(value, node, path: &path, into: &found)
+        add(found, to: &v)
     }
 
     /// `value` encoded as the document the client sent (the generated input types encode back to it).
@@ -134,32 +134,48 @@ final class ContractConstraints: Sendable {
         check(value, schema: name, into: &v)
     }
 
-    private static func check(_ value: JSONValue, _ node: Node, at pointer: String, into found: inout [(String, Message)]) {
+    private func add(_ found: [(String, Message)], to v: inout Validator) {
+        guard !found.isEmpty else { return }
+        let reported = Set(v.errors.map(\.pointer))
+        // Members are visited in no particular order: answer in pointer order.
+        for (pointer, message) in found.sorted(by: { $0.0 < $1.0 }) where !reported.contains(pointer) { v.fail(pointer, message) }
+    }
+
+    /// Walks `value` along `node`; `path` is the way down, made into a pointer only for a finding.
+    private static func check(_ value: JSONValue, _ node: Node, path: inout [String], into found: inout [(String, Message)]) {
+        func report(_ message: Message) {
+            found.append((path.map { "/" + JSONPointer.escape($0) }.joined(), message))
+        }
         switch value {
         case .string(let text):
-            let length = text.unicodeScalars.count
             if let regex = node.regex, let pattern = node.pattern, (try? regex.firstMatch(in: text)) == nil {
-                found.append((pointer, .mustMatch(pattern: pattern)))
+                report(.mustMatch(pattern: pattern))
             }
-            if let max = node.maxLength, length > max { found.append((pointer, .mustBeAtMost(characters: max))) }
-            if let min = node.minLength, length < min {
-                found.append((pointer, min == 1 ? .mustNotBeBlank : .mustBeAtLeast(characters: min)))
+            if node.maxLength != nil || node.minLength != nil {
+                let length = text.unicodeScalars.count
+                if let max = node.maxLength, length > max { report(.mustBeAtMost(characters: max)) }
+                if let min = node.minLength, length < min { report(min == 1 ? .mustNotBeBlank : .mustBeAtLeast(characters: min)) }
             }
-            if let format = node.format, let message = formatError(text, format) { found.append((pointer, message)) }
+            if let format = node.format, let message = formatError(text, format) { report(message) }
         case .number(let number):
-            if let min = node.minimum, number < min { found.append((pointer, .mustBeAtLeast(display(min)))) }
-            if let max = node.maximum, number > max { found.append((pointer, .mustBeAtMost(display(max)))) }
+            if let min = node.minimum, number < min { report(.mustBeAtLeast(display(min))) }
+            if let max = node.maximum, number > max { report(.mustBeAtMost(display(max))) }
         case .array(let elements):
-            if let max = node.maxItems, elements.count > max { found.append((pointer, .mustHoldAtMost(items: max))) }
-            if let min = node.minItems, elements.count < min { found.append((pointer, .mustHoldAtLeast(items: min))) }
+            if let max = node.maxItems, elements.count > max { report(.mustHoldAtMost(items: max)) }
+            if let min = node.minItems, elements.count < min { report(.mustHoldAtLeast(items: min)) }
             if let items = node.items {
-                for (index, element) in elements.enumerated() { check(element, items, at: "\(pointer)/\(index)", into: &found) }
+                for (index, element) in elements.enumerated() {
+                    path.append(String(index))
+                    check(element, items, path: &path, into: &found)
+                    path.removeLast()
+                }
             }
         case .object(let members):
-            for (name, member) in members.sorted(by: { $0.key < $1.key }) {
-                if let property = node.properties[name] {
-                    check(member, property, at: "\(pointer)/\(JSONPointer.escape(name))", into: &found)
-                }
+            for (name, property) in node.properties {
+                guard let member = members[name] else { continue }
+                path.append(name)
+                check(member, property, path: &path, into: &found)
+                path.removeLast()
             }
         default:
             break
