@@ -80,6 +80,29 @@ final class ContractConstraintTests: XCTestCase {
         }
     }
 
+    /// Merge patches are checked once merged, as a whole document: the same constraints apply.
+    func testMergePatchesMeetTheSameConstraints() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let proposal = try await Fixtures.proposalID(client, lead: lead)
+            let patches: [(path: String, body: [String: Any], pointer: String)] = [
+                ("/v1/proposals/\(proposal)", ["questionIds": ["Q 1"]], "/questionIds/0"),
+                ("/v1/proposals/\(proposal)", ["projectLead": ["name": "A", "email": "a@x.example", "phone": String(repeating: "1", count: 41)]],
+                 "/projectLead/phone"),
+                ("/v1/organisations/\(lead)", ["contacts": [["name": "A", "email": "a@x.example", "phone": String(repeating: "1", count: 41)]]],
+                 "/contacts/0/phone"),
+                ("/v1/calls/LAC-2021", ["workplanDueDays": 5000], "/workplanDueDays"),
+            ]
+            for (path, body, pointer) in patches {
+                let answer = try await client.call(
+                    .patch, path, body: body, contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""])
+                XCTAssertProblem(answer, .badRequest, "validation")
+                let pointers = ((answer.json["errors"] as? [[String: Any]]) ?? []).compactMap { $0["pointer"] as? String }
+                XCTAssertTrue(pointers.contains(pointer), "\(path) \(body): \(pointers)")
+            }
+        }
+    }
+
     /// The same for query parameters: each declared constraint of each string parameter of each
     /// GET, broken alone, is refused with a 400 that names the parameter.
     func testEveryDeclaredConstraintOfAQueryParameterIsEnforced() async throws {
