@@ -1,6 +1,6 @@
 # Convoca: the two commands are `make run` and `make test`.
 SWIFT ?= swift
-.PHONY: run build test bench-db bench bench-rules release clean-data check-deps
+.PHONY: run build test bench-db bench bench-rules release clean-data check-deps check-contract
 
 check-deps:
 	@scripts/check-deps.sh
@@ -31,6 +31,10 @@ bench-rules:
 # The API under wrk (GET by id, list, create) against pgbench, 100,000 proposals, same cluster, same run.
 bench: check-deps
 	bench/bench-api.sh
+
+# Every example in openapi.yaml against its schema (needs: pip install pyyaml jsonschema).
+check-contract:
+	python3 scripts/check-contract-examples.py openapi.yaml
 
 clean-data:
 	rm -rf .data
