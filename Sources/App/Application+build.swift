@@ -84,6 +84,8 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
         auditEvents: AuditEventsService(pool: pool),
         rulesets: RulesetService(pool: pool, audit: audit),
         eligibility: EligibilityService(pool: pool, audit: audit, now: dependencies.now))
+    // Read now, so a contract the constraints cannot be compiled from stops start-up, not a request.
+    _ = ContractConstraints.shared
     let access = AccessMiddleware(
         policy: AccessPolicy(contract: String(decoding: contract, as: UTF8.self)),
         authenticator: Authenticator(
