@@ -127,10 +127,18 @@ final class ContractConstraintTests: XCTestCase {
                 }
                 for parameter in parameters where parameter["in"] as? String == "query" {
                     let name = try XCTUnwrap(parameter["name"] as? String)
-                    for constraint in Self.constraints(in: parameter["schema"] as Any, schemas: schemas, at: [])
-                    where constraint.broken is String {
-                        let value = (constraint.broken as! String).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-                        let answer = try await client.call(.get, "\(path)?\(name)=\(value)")
+                    for constraint in Self.constraints(in: parameter["schema"] as Any, schemas: schemas, at: []) {
+                        let query: String
+                        if let text = constraint.broken as? String {
+                            query = "\(name)=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+                        } else if let many = constraint.broken as? Many {
+                            // A repeated parameter, one time too many, with the contract's example item.
+                            let example = (parameter["example"] as? [Any])?.first ?? parameter["example"] ?? "a"
+                            query = Array(repeating: "\(name)=\(example)", count: many.count).joined(separator: "&")
+                        } else {
+                            continue
+                        }
+                        let answer = try await client.call(.get, "\(path)?\(query)")
                         let pointers = ((answer.json["errors"] as? [[String: Any]]) ?? []).compactMap { $0["pointer"] as? String }
                         XCTAssertEqual(answer.status, .badRequest, "GET \(template) \(name) \(constraint.keyword): \(answer.text)")
                         XCTAssertTrue(pointers.contains { $0 == name || $0.hasPrefix(name + "/") }, "GET \(template) \(name) \(constraint.keyword) pointed at \(pointers)")

@@ -96,7 +96,7 @@ final class ContractConstraints: Sendable {
                 where parameter["in"] as? String == "query" {
                     guard let name = parameter["name"] as? String, let schema = parameter["schema"] as? [String: Any] else { continue }
                     let node = try Node(schema, schemas: all)
-                    if node.type == "string" { nodes[name] = node }
+                    if node.type == "string" || node.type == "array" { nodes[name] = node }
                 }
                 if !nodes.isEmpty { queryParameters[id] = nodes }
             }
@@ -104,19 +104,21 @@ final class ContractConstraints: Sendable {
         self.queryParameters = queryParameters
     }
 
-    /// Adds to `v` what the query's string parameters break of operation `id`'s declared
-    /// constraints, each at the parameter's name.
+    /// Adds to `v` what the query's parameters (strings, and arrays of repeated parameters) break
+    /// of operation `id`'s declared constraints, each at the parameter's name (`phase/2` for an item).
     func checkQuery(_ items: [(name: String, value: String)], operation id: String, into v: inout Validator) {
         guard let nodes = queryParameters[id] else { return }
+        var values: [String: [String]] = [:]
+        for (name, value) in items where nodes[name] != nil { values[name, default: []].append(value) }
         var found: [(String, Message)] = []
-        for (name, value) in items {
-            guard let node = nodes[name] else { continue }
-            var here: [(String, Message)] = []
-            var path: [String] = []
-            Self.check(.string(value), node, path: &path, into: &here)
-            found += here.map { (name, $0.1) }
+        for (name, given) in values {
+            guard let node = nodes[name], let last = given.last else { continue }
+            let value: JSONValue = node.type == "array" ? .array(given.map { .string($0) }) : .string(last)
+            var path = [name]
+            Self.check(value, node, path: &path, into: &found)
         }
-        add(found, to: &v)
+        // Parameters are named without the leading slash of a body pointer.
+        add(found.map { (String($0.0.dropFirst()), $0.1) }, to: &v)
     }
 
     /// Adds to `v` what `value` breaks of schema `name`, at pointers nothing else reported yet.
