@@ -66,7 +66,7 @@ final class ContractConstraints: Sendable {
     }
 
     private let schemas: [String: Node]
-    /// Per operation id, the string query parameters and their schemas.
+    /// Per operation id, its string and array query parameters and their schemas.
     private let queryParameters: [String: [String: Node]]
 
     init(contract: String) throws {
