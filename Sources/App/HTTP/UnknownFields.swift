@@ -49,21 +49,27 @@ enum UnknownFields {
 struct UnknownFieldsMiddleware: ServerMiddleware {
     /// The operations with an `application/json` body and the schema it decodes into. A test holds
     /// this table to `openapi.yaml`. (Merge-patch documents are checked once merged, by the services.)
-    static let bodies: [String: @Sendable (JSONValue) -> [String]?] = [
-        "createCall": { UnknownFields.pointers(Components.Schemas.CallInput.self, in: $0) },
-        "createOrganisation": { UnknownFields.pointers(Components.Schemas.OrganisationInput.self, in: $0) },
-        "createProposal": { UnknownFields.pointers(Components.Schemas.ProposalInput.self, in: $0) },
-        "evaluateRule": { UnknownFields.pointers(Components.Schemas.RuleEvaluationInput.self, in: $0) },
-        "createRuleset": { UnknownFields.pointers(Components.Schemas.RulesetInput.self, in: $0) },
-        "overrideProposalScreening": { UnknownFields.pointers(Components.Schemas.ScreeningOverrideInput.self, in: $0) },
-        "createToken": { UnknownFields.pointers(Components.Schemas.TokenInput.self, in: $0) },
+    static let bodies: [String: Body] = [
+        "createCall": .init("CallInput") { UnknownFields.pointers(Components.Schemas.CallInput.self, in: $0) },
+        "createOrganisation": .init("OrganisationInput") { UnknownFields.pointers(Components.Schemas.OrganisationInput.self, in: $0) },
+        "createProposal": .init("ProposalInput") { UnknownFields.pointers(Components.Schemas.ProposalInput.self, in: $0) },
+        "evaluateRule": .init("RuleEvaluationInput") { UnknownFields.pointers(Components.Schemas.RuleEvaluationInput.self, in: $0) },
+        "createRuleset": .init("RulesetInput") { UnknownFields.pointers(Components.Schemas.RulesetInput.self, in: $0) },
+        "overrideProposalScreening": .init("ScreeningOverrideInput") {
+            UnknownFields.pointers(Components.Schemas.ScreeningOverrideInput.self, in: $0)
+        },
+        "createToken": .init("TokenInput") { UnknownFields.pointers(Components.Schemas.TokenInput.self, in: $0) },
     ]
-    /// The schema each of those bodies is, for the contract's constraints (`ContractConstraints`).
-    static let schemas: [String: String] = [
-        "createCall": "CallInput", "createOrganisation": "OrganisationInput", "createProposal": "ProposalInput",
-        "evaluateRule": "RuleEvaluationInput", "createRuleset": "RulesetInput",
-        "overrideProposalScreening": "ScreeningOverrideInput", "createToken": "TokenInput",
-    ]
+
+    /// A JSON body: the contract schema it is, and how to find its unknown fields.
+    struct Body: Sendable {
+        let schema: String
+        let unknownFields: @Sendable (JSONValue) -> [String]?
+        init(_ schema: String, unknownFields: @escaping @Sendable (JSONValue) -> [String]?) {
+            self.schema = schema
+            self.unknownFields = unknownFields
+        }
+    }
 
     /// Bodies are limited before they get here (`RequestLimitsMiddleware`); this only bounds the buffer.
     let maxBodyBytes: Int
@@ -72,7 +78,7 @@ struct UnknownFieldsMiddleware: ServerMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
-        guard let scan = Self.bodies[operationID], let body else { return try await next(request, body, metadata) }
+        guard let known = Self.bodies[operationID], let body else { return try await next(request, body, metadata) }
         let bytes = try await [UInt8](collecting: body, upTo: maxBodyBytes)
         do {
             return try await next(request, HTTPBody(bytes), metadata)
@@ -80,16 +86,16 @@ struct UnknownFieldsMiddleware: ServerMiddleware {
             guard let decoding = error.underlyingError as? DecodingError, let document = try? JSONValue(parsing: bytes) else {
                 throw error
             }
-            if UnknownFields.isUnknownField(decoding), let pointers = scan(document), pointers.count > 1 {
+            if UnknownFields.isUnknownField(decoding), let pointers = known.unknownFields(document), pointers.count > 1 {
                 throw UnknownFields.problem(pointers)
             }
             // An instant the date transcoder refused says not where it was (the transcoder sees only
             // the text): the contract's constraints find it, and any other broken value, by pointer.
             if case .dataCorrupted(let context) = decoding, context.codingPath.isEmpty,
-                context.debugDescription == RFC3339DateTranscoder.notAnInstant, let schema = Self.schemas[operationID]
+                context.debugDescription == RFC3339DateTranscoder.notAnInstant
             {
                 var v = Validator()
-                ContractConstraints.shared.check(document, schema: schema, into: &v)
+                ContractConstraints.shared.check(document, schema: known.schema, into: &v)
                 try v.throwIfInvalid()
             }
             throw error
