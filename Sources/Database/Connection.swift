@@ -372,9 +372,7 @@ public final class Connection {
             }
             PQclear(try await finish(handle, query: text))
             if statements.capacity > 0, let evicted = statements.insert(key, name: name) {
-                if PQsendQuery(handle, "DEALLOCATE \(evicted)") == 1, let result = try? await finish(handle, query: nil) {
-                    PQclear(result)
-                }
+                await deallocate([evicted], handle)
             }
         }
         let sent = Connection.withParameters(sql.bindings) { count, values, lengths, formats in
@@ -384,10 +382,7 @@ public final class Connection {
         do {
             return try await finish(handle, query: text)
         } catch let error as DatabaseError {
-            // The statement vanished (DISCARD ALL) or a schema change altered its result type.
-            let stale = error.sqlState == "26000"
-                || (error.sqlState == "0A000" && error.message.contains("cached plan must not change result type"))
-            if stale {
+            if error.isStaleStatement {
                 statements.removeAll()
                 if mayRetryStaleStatement, transactionStatus == .idle {
                     return try await run(sql, mayRetryStaleStatement: false)
@@ -502,24 +497,24 @@ public final class Connection {
 
         if let failure {
             let error = makeError(failure.result, query: failure.query)
-            // The statement vanished (DISCARD ALL) or a schema change altered its result type.
-            if error.sqlState == "26000"
-                || (error.sqlState == "0A000" && error.message.contains("cached plan must not change result type"))
-            {
-                statements.removeAll()
-            }
+            if error.isStaleStatement { statements.removeAll() }
             throw error
         }
-        for evicted in evictions {
-            if PQsendQuery(handle, "DEALLOCATE \(evicted)") == 1, let result = try? await finish(handle, query: nil) {
-                PQclear(result)
-            }
-        }
+        await deallocate(evictions, handle)
         guard let result = last else {
             throw DatabaseError(kind: .connection, message: "the server sent no result", query: steps.last?.text)
         }
         last = nil
         return result
+    }
+
+    /// Frees server-side statements the cache evicted; best effort (a failure costs server memory only).
+    private func deallocate(_ names: [String], _ handle: OpaquePointer) async {
+        for name in names {
+            if PQsendQuery(handle, "DEALLOCATE \(name)") == 1, let result = try? await finish(handle, query: nil) {
+                PQclear(result)
+            }
+        }
     }
 
     /// Sends what libpq buffered, reading meanwhile so a large statement cannot stall both sides.

@@ -117,6 +117,12 @@ public enum PoolError: Error, Sendable, Hashable, CustomStringConvertible {
 extension DatabaseError {
     static let nulParameter = "contains a NUL byte, which PostgreSQL text cannot store"
 
+    /// The prepared statement vanished (DISCARD ALL) or a schema change altered its result type:
+    /// the connection's statement cache no longer matches the server.
+    var isStaleStatement: Bool {
+        sqlState == "26000" || (sqlState == "0A000" && message.contains("cached plan must not change result type"))
+    }
+
     /// A text parameter held U+0000, which PostgreSQL cannot store: the value, not the database, is at fault.
     public var isNULParameter: Bool { kind == .client && message.hasSuffix(Self.nulParameter) }
 }
