@@ -37,12 +37,13 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw Problem(.contentTooLarge, detail: .bodyOverLimit(limit))
         }
-        if contentType.lowercased().contains("json") { try Self.refuseNULCharacters(in: body) }
+        let isJSON = contentType.lowercased().contains("json")
+        if isJSON { try Self.refuseNULCharacters(in: body) }
         do {
             return try await next(request, context)
         } catch let error as ServerError where error.underlyingError is DecodingError {
             // The decoder only says "not valid JSON"; say where, from the bytes still at hand.
-            if contentType.lowercased().contains("json"), let reason = Self.syntaxError(in: body) {
+            if isJSON, let reason = Self.syntaxError(in: body) {
                 throw Problem(.malformedJSON, detail: .bodyNotJSON(reason: reason))
             }
             throw error
