@@ -17,10 +17,11 @@ struct StatementCache {
 
     /// The statement's name, marking it as most recently used.
     mutating func name(for key: StatementKey) -> String? {
-        guard let entry = entries[key] else { return nil }
+        // One hash of the key: the entry is found once and updated where it lies.
+        guard let index = entries.index(forKey: key) else { return nil }
         useCounter += 1
-        entries[key] = (entry.name, useCounter)
-        return entry.name
+        entries.values[index].lastUse = useCounter
+        return entries.values[index].name
     }
 
     /// A name never used before on this connection.
