@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: the API under wrk against pgbench on the same cluster, in one run.
 # 100,000 generated proposals; GET by id, list pages, draft creation; pgbench -S -M prepared and a
-# one-row prepared INSERT at the same concurrency over the same Unix socket. Prints medians, ratios
-# and the server's CPU time per request (user + system, from /proc).
+# one-row prepared INSERT at the same concurrency over the same Unix socket. Prints medians, ratios,
+# the CPU time per request (user + system, from /proc) of the server and of PostgreSQL, and the CPU
+# time per request that each throughput target leaves for everything on this machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONNECTIONS=${CONNECTIONS:-16}
@@ -43,22 +44,25 @@ host=$dir/socket
 
 # wrk's "Requests/sec" and latency percentiles, in ms.
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.3f", v}'; }
-# Server CPU time (user + system) in clock ticks, from /proc.
+# CPU time (user + system) in clock ticks, from /proc: the server, and this cluster's PostgreSQL processes
+# (the postmaster's children: the pool's backends, which live through a run, and the WAL writer, checkpointer…).
 server_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+postmaster=$(head -1 "$dir/pgdata/postmaster.pid")
+postgres_ticks() { for p in $(pgrep -P "$postmaster"); do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s += $1} END {print s + 0}'; }
 ticks_per_second=$(getconf CLK_TCK)
-run_wrk() { # script -> "rps p50 p99 cpu-us-per-request"
-  local out before after
-  before=$(server_ticks)
+per_request() { awk -v t="$1" -v hz="$ticks_per_second" -v n="$2" 'BEGIN {printf "%.0f", t / hz * 1e6 / n}'; }
+run_wrk() { # script -> "rps p50 p99 server-us-per-request postgres-us-per-request"
+  local out before after pg_before pg_after
+  before=$(server_ticks); pg_before=$(postgres_ticks)
   out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "bench/$1" "http://127.0.0.1:$PORT" 2>&1)
-  after=$(server_ticks)
+  after=$(server_ticks); pg_after=$(postgres_ticks)
   if echo "$out" | grep -q "Non-2xx"; then echo "$out" | grep "Non-2xx" >&2; fi
-  local rps p50 p99 requests cpu
+  local rps p50 p99 requests
   rps=$(echo "$out" | awk '/Requests\/sec/ {print int($2)}')
   p50=$(echo "$out" | awk '$1 == "50%" {print $2}' | to_ms)
   p99=$(echo "$out" | awk '$1 == "99%" {print $2}' | to_ms)
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
-  cpu=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v n="$requests" 'BEGIN {printf "%.0f", t / hz * 1e6 / n}')
-  echo "$rps $p50 $p99 $cpu"
+  echo "$rps $p50 $p99 $(per_request $((after - before)) "$requests") $(per_request $((pg_after - pg_before)) "$requests")"
 }
 run_pgbench() { # extra args -> tps
   "$pgbench" -h "$host" -U postgres -M prepared -c "$CONNECTIONS" -j 2 -T "$DURATION" -n "$@" 2>/dev/null | awk '/tps =/ {print int($3)}' | tail -1
@@ -67,9 +71,10 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+
 
 declare -A col
 for run in $(seq "$RUNS"); do
-  read -r r a b c <<<"$(run_wrk get-by-id.lua)"; col[get_rps]+="$r "; col[get_p50]+="$a "; col[get_p99]+="$b "; col[get_cpu]+="$c "
-  read -r r a b c <<<"$(run_wrk list.lua)"; col[list_rps]+="$r "; col[list_p50]+="$a "; col[list_p99]+="$b "; col[list_cpu]+="$c "
-  read -r r a b c <<<"$(run_wrk create.lua)"; col[create_rps]+="$r "; col[create_p50]+="$a "; col[create_p99]+="$b "; col[create_cpu]+="$c "
+  for scenario in get:get-by-id list:list create:create; do
+    read -r r a b c d <<<"$(run_wrk "${scenario#*:}.lua")"; k=${scenario%%:*}
+    col[${k}_rps]+="$r "; col[${k}_p50]+="$a "; col[${k}_p99]+="$b "; col[${k}_cpu]+="$c "; col[${k}_pg]+="$d "
+  done
   col[pg_select]+="$(run_pgbench -S postgres) "
   col[pg_insert]+="$(run_pgbench -f bench/pgbench-insert.sql convoca) "
   echo "run $run done" >&2
@@ -80,11 +85,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') over a Unix socket"
 echo "medians of $RUNS runs x ${DURATION}s, $CONNECTIONS connections (wrk -t2), DB_POOL_SIZE=$DB_POOL_SIZE, 100,000 proposals"
-row() { printf '%-34s %10s %9s %9s %8s %12s\n' "$@"; }
-row "what" "req/s" "p50 ms" "p99 ms" "ratio" "server µs/req"
-row "pgbench -S -M prepared" "$(m pg_select)" "" "" "" ""
-row "pgbench prepared one-row INSERT" "$(m pg_insert)" "" "" "" ""
-row "GET /v1/proposals/{id}" "$(m get_rps)" "$(m get_p50)" "$(m get_p99)" "$(ratio "$(m get_rps)" "$(m pg_select)")" "$(m get_cpu)"
-row "GET /v1/proposals?limit=50" "$(m list_rps)" "$(m list_p50)" "$(m list_p99)" "$(ratio "$(m list_rps)" "$(m pg_select)")" "$(m list_cpu)"
-row "POST draft proposal" "$(m create_rps)" "$(m create_p50)" "$(m create_p99)" "$(ratio "$(m create_rps)" "$(m pg_insert)")" "$(m create_cpu)"
+row() { printf '%-34s %10s %9s %9s %8s %14s %16s\n' "$@"; }
+row "what" "req/s" "p50 ms" "p99 ms" "ratio" "server µs/req" "PostgreSQL µs/req"
+row "pgbench -S -M prepared" "$(m pg_select)" "" "" "" "" ""
+row "pgbench prepared one-row INSERT" "$(m pg_insert)" "" "" "" "" ""
+row "GET /v1/proposals/{id}" "$(m get_rps)" "$(m get_p50)" "$(m get_p99)" "$(ratio "$(m get_rps)" "$(m pg_select)")" "$(m get_cpu)" "$(m get_pg)"
+row "GET /v1/proposals?limit=50" "$(m list_rps)" "$(m list_p50)" "$(m list_p99)" "$(ratio "$(m list_rps)" "$(m pg_select)")" "$(m list_cpu)" "$(m list_pg)"
+row "POST draft proposal" "$(m create_rps)" "$(m create_p50)" "$(m create_p99)" "$(ratio "$(m create_rps)" "$(m pg_insert)")" "$(m create_cpu)" "$(m create_pg)"
 echo "server peak RSS: ${rss} MB"
+# What a throughput target leaves per request for the server, PostgreSQL and wrk together, all on these cores.
+budget() { awk -v cores="$(nproc)" -v share="$1" -v base="$2" 'BEGIN {printf "%.0f", cores * 1e6 / (share * base)}'; }
+echo "CPU per request at the targets ($(nproc) cores, everything included): GET by id at 0.3x pgbench -S $(budget 0.3 "$(m pg_select)") µs," \
+  "create at 0.5x the INSERT $(budget 0.5 "$(m pg_insert)") µs"
