@@ -106,7 +106,9 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
     let routes = try RouteTable.documented { try register($0) }
 
     let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: ProblemMiddleware(routes: routes, logger: dependencies.logger))
+    router.add(middleware: ProblemMiddleware(
+        routes: routes, logger: dependencies.logger, crossOrigin: dependencies.configuration.crossOrigin))
+    router.add(middleware: PreflightMiddleware(crossOrigin: dependencies.configuration.crossOrigin))
     router.add(middleware: DatabaseLoopMiddleware())
     router.add(middleware: RequestLimitsMiddleware(
         maxBodyBytes: dependencies.configuration.maxBodyBytes,

@@ -4,10 +4,12 @@ import Hummingbird
 import Logging
 import OpenAPIRuntime
 
-/// The outermost layer: gives every request an id and a language, and turns every error into a problem+json answer.
+/// The outermost layer: gives every request an id and a language, turns every error into a problem+json answer,
+/// and sets the headers every answer carries (request id, `nosniff`, `no-store`, CORS).
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let routes: RouteTable
     let logger: Logger
+    var crossOrigin: CrossOrigin = .none
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
@@ -28,6 +30,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 response.headers[.requestID] = requestID
                 Self.undoPercentEncoding(&response.headers)
                 response.headers[.xContentTypeOptions] = "nosniff"
+                crossOrigin.decorate(&response.headers, for: request)
                 // Answers to authenticated requests may hold personal data: no cache keeps them.
                 if request.headers[.authorization] != nil { response.headers[.cacheControl] = "no-store" }
                 // One line per request (the path without its query, which may carry filters on personal data).

@@ -16,6 +16,8 @@ public struct Configuration: Sendable {
     public var maxDocumentBytes: Int
     /// Requests a minute one credential may make.
     public var rateLimitPerMinute: Int
+    /// Browser origins whose pages may read answers (CORS).
+    public var crossOrigin: CrossOrigin = .none
 
     public init(
         databaseURL: String,
@@ -71,6 +73,7 @@ public struct Configuration: Sendable {
         config.maxDocumentBytes = try integer(
             env, "CONVOCA_MAX_DOCUMENT_BYTES", default: 10 << 20, in: 1024...(1 << 30))
         config.rateLimitPerMinute = try integer(env, "CONVOCA_RATE_LIMIT_PER_MINUTE", default: 1200, in: 1...1_000_000)
+        config.crossOrigin = try CrossOrigin(parsing: env["CONVOCA_CORS_ORIGINS"] ?? "")
         return config
     }
 
