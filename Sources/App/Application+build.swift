@@ -105,7 +105,8 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
     }
     let routes = try RouteTable.documented { try register($0) }
 
-    let router = Router(context: BasicRequestContext.self)
+    // Every GET also answers HEAD (same status and headers, no body), as `Allow` has always said.
+    let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ProblemMiddleware(
         routes: routes, logger: dependencies.logger, crossOrigin: dependencies.configuration.crossOrigin))
     router.add(middleware: PreflightMiddleware(crossOrigin: dependencies.configuration.crossOrigin))

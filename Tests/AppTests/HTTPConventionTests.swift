@@ -95,6 +95,39 @@ final class HTTPConventionTests: XCTestCase {
         }
     }
 
+    /// Every GET also answers HEAD: the status and headers of the GET (its length and validator
+    /// included), no body; refusals too, since a client reading a body after HEAD would lose the
+    /// connection's framing.
+    func testEveryGetAnswersHeadWithTheSameHeadersAndNoBody() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let proposal = try await Fixtures.proposalID(client, lead: lead)
+            let paths = [
+                "/healthz", "/openapi.yaml", "/v1/calls", "/v1/calls/LAC-2021", "/v1/organisations/\(lead)",
+                "/v1/proposals/\(proposal)", "/v1/proposals?limit=1", "/v1/proposals?status=draft",
+            ]
+            for path in paths {
+                let get = try await client.call(.get, path)
+                let head = try await client.call(.head, path)
+                XCTAssertEqual(get.status, .ok, path)
+                XCTAssertEqual(head.status, .ok, path)
+                XCTAssertTrue(head.body.isEmpty, path)
+                for name in [HTTPField.Name.contentType, .eTag, .link] {
+                    XCTAssertEqual(head.headers[name], get.headers[name], "\(path): \(name)")
+                }
+                XCTAssertEqual(head.headers[.contentLength], get.headers[.contentLength] ?? String(get.body.count), path)
+            }
+            let refused = try await client.call(.head, "/v1/proposals/\(proposal)", token: nil)
+            XCTAssertEqual(refused.status, .unauthorized)
+            XCTAssertEqual(refused.headers[.contentType], "application/problem+json")
+            XCTAssertTrue(refused.body.isEmpty)
+            let postOnly = try await client.call(.head, "/v1/proposals/\(proposal)/submit")
+            XCTAssertEqual(postOnly.status, .methodNotAllowed)
+            XCTAssertEqual(postOnly.headers[.allow], "POST")
+            XCTAssertTrue(postOnly.body.isEmpty)
+        }
+    }
+
     func testMalformedJSONIs400NamingWhere() async throws {
         try await TestApp.run { _, client in
             let response = try await client.call(.post, "/v1/organisations", body: Data(#"{"legalName": "x", "kind": }"#.utf8))

@@ -27,6 +27,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 } catch {
                     response = self.problemResponse(for: error, request: request, context: context, requestID: requestID, language: language)
                 }
+                // An answer to HEAD has no body, problems included: a client reading one would lose the connection's framing.
+                if request.method == .head { response = response.createHeadResponse() }
                 response.headers[.requestID] = requestID
                 Self.undoPercentEncoding(&response.headers)
                 response.headers[.xContentTypeOptions] = "nosniff"

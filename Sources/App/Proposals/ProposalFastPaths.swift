@@ -18,7 +18,8 @@ struct ProposalFastPaths<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard AcceptHeader.allowsJSON(request.headers[.accept]) else { return try await next(request, context) }
         if request.method == .post { return try await create(request, context: context, next: next) }
-        guard request.method == .get else { return try await next(request, context) }
+        // HEAD too, so its headers (Content-Length) are those of the GET it stands for.
+        guard request.method == .get || request.method == .head else { return try await next(request, context) }
         let segments = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
         // ["", "v1", "proposals"] or ["", "v1", "proposals", "<uuid>"]
         guard segments.count >= 3, segments.count <= 4, segments[0].isEmpty, segments[1] == "v1", segments[2] == "proposals"
