@@ -47,8 +47,12 @@ public func buildApplication(_ dependencies: AppDependencies, migrateAtStart: Bo
         router: router,
         // Request heads over these limits are refused by the HTTP parser (400, connection closed) before any
         // handler runs: no header needs more than a bearer token and a few short values.
-        server: .http1(configuration: .init(httpDecoderConfiguration: .init(
-            maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))),
+        // Connections idle (or stuck in an unfinished request head) longer than the idle timeout are
+        // closed: a client cannot hold connections open without using them.
+        server: .http1(configuration: .init(
+            idleTimeout: .nanoseconds(dependencies.configuration.idleTimeout.components.seconds * 1_000_000_000
+                + dependencies.configuration.idleTimeout.components.attoseconds / 1_000_000_000),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))),
         configuration: .init(
             address: .hostname(dependencies.configuration.host, port: dependencies.configuration.port),
             serverName: "convoca"),

@@ -1,6 +1,9 @@
 import App
 import Database
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -94,14 +97,78 @@ final class AbuseTests: XCTestCase {
     }
 }
 
+extension AbuseTests {
+    /// A client cannot hold connections without using them: a connection with nothing in progress, or
+    /// with a request head that never ends, is closed after the idle timeout; one in use is not.
+    func testIdleAndUnfinishedConnectionsAreClosed() async throws {
+        try await LiveApp.run(configure: { $0.idleTimeout = .seconds(1) }) { port, client in
+            let silent = try RawConnection(port: port)
+            let unfinished = try RawConnection(port: port)
+            try unfinished.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+            let started = ContinuousClock.now
+            // A connection in use meanwhile keeps being served.
+            for _ in 0..<3 {
+                let status = try await client.execute(uri: "/healthz", method: .get).status
+                XCTAssertEqual(status, .ok)
+                try await Task.sleep(for: .milliseconds(400))
+            }
+            XCTAssertTrue(try silent.closedByServer(within: .seconds(5)), "a silent connection stays open")
+            XCTAssertTrue(try unfinished.closedByServer(within: .seconds(5)), "an unfinished request head stays open")
+            XCTAssertGreaterThanOrEqual(ContinuousClock.now - started, .milliseconds(900), "closed before the timeout")
+        }
+    }
+}
+
+/// A plain TCP connection to the live server, for what an HTTP client library will not do.
+final class RawConnection {
+    let descriptor: Int32
+
+    init(port: Int) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard descriptor >= 0, connected == 0 else { throw TestSetupError(message: "cannot connect to port \(port)") }
+    }
+
+    deinit { close(descriptor) }
+
+    func send(_ text: String) throws {
+        let sent = text.utf8CString.withUnsafeBufferPointer { Glibc.send(descriptor, $0.baseAddress, $0.count - 1, 0) }
+        guard sent == text.utf8.count else { throw TestSetupError(message: "send failed") }
+    }
+
+    /// Whether the server closed the connection (end of file, or a reset) before `limit`; answers it
+    /// may write first are read and ignored.
+    func closedByServer(within limit: Duration) throws -> Bool {
+        let deadline = ContinuousClock.now + limit
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while ContinuousClock.now < deadline {
+            var descriptorSet = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptorSet, 1, 100) > 0 else { continue }
+            let read = recv(descriptor, &buffer, buffer.count, 0)
+            if read <= 0 { return true }
+        }
+        return false
+    }
+}
+
 /// The application on a real socket (`.live`), with a database of its own.
 enum LiveApp {
-    static func run(_ body: @Sendable (_ port: Int, _ client: any TestClientProtocol) async throws -> Void) async throws {
+    static func run(
+        configure: (inout Configuration) -> Void = { _ in },
+        _ body: @Sendable (_ port: Int, _ client: any TestClientProtocol) async throws -> Void
+    ) async throws {
         let database = try await TestDatabase.create()
         do {
             var logger = Logger(label: "test-live")
             logger.logLevel = .warning
-            let configuration = Configuration(databaseURL: database.url, databasePoolSize: 2, adminToken: TestApp.adminToken)
+            var configuration = Configuration(databaseURL: database.url, databasePoolSize: 2, adminToken: TestApp.adminToken)
+            configure(&configuration)
             let dependencies = try makeDependencies(configuration: configuration, logger: logger)
             let application = try buildApplication(dependencies, migrateAtStart: false)
             try await application.test(.live) { client in

@@ -43,6 +43,8 @@ final class OperationsTests: XCTestCase {
         let base = ["DATABASE_URL": "host=/tmp dbname=x"]
         XCTAssertEqual(try Configuration.fromEnvironment(base).port, 8080)
         XCTAssertEqual(try Configuration.fromEnvironment(base).host, "127.0.0.1")
+        XCTAssertEqual(try Configuration.fromEnvironment(base).idleTimeout, .seconds(60))
+        XCTAssertEqual(try Configuration.fromEnvironment(base.merging(["CONVOCA_IDLE_TIMEOUT_SECONDS": "5"]) { $1 }).idleTimeout, .seconds(5))
         let cases: [([String: String], String)] = [
             ([:], "DATABASE_URL"),
             (base.merging(["PORT": "eighty"]) { $1 }, "PORT"),
@@ -50,6 +52,8 @@ final class OperationsTests: XCTestCase {
             (base.merging(["LOG_LEVEL": "loud"]) { $1 }, "LOG_LEVEL"),
             (base.merging(["DB_POOL_SIZE": "0"]) { $1 }, "DB_POOL_SIZE"),
             (base.merging(["CONVOCA_ADMIN_TOKEN": "short"]) { $1 }, "CONVOCA_ADMIN_TOKEN"),
+            (base.merging(["CONVOCA_IDLE_TIMEOUT_SECONDS": "0"]) { $1 }, "CONVOCA_IDLE_TIMEOUT_SECONDS"),
+            (base.merging(["CONVOCA_CORS_ORIGINS": "https://a.example.org/path"]) { $1 }, "CONVOCA_CORS_ORIGINS"),
         ]
         for (environment, variable) in cases {
             XCTAssertThrowsError(try Configuration.fromEnvironment(environment)) { error in

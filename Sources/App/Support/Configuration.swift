@@ -18,6 +18,9 @@ public struct Configuration: Sendable {
     public var rateLimitPerMinute: Int
     /// Browser origins whose pages may read answers (CORS).
     public var crossOrigin: CrossOrigin = .none
+    /// How long a client connection may stay open without a request in progress (or with a request
+    /// head that never completes) before the server closes it.
+    public var idleTimeout: Duration = .seconds(60)
 
     public init(
         databaseURL: String,
@@ -74,6 +77,7 @@ public struct Configuration: Sendable {
             env, "CONVOCA_MAX_DOCUMENT_BYTES", default: 10 << 20, in: 1024...(1 << 30))
         config.rateLimitPerMinute = try integer(env, "CONVOCA_RATE_LIMIT_PER_MINUTE", default: 1200, in: 1...1_000_000)
         config.crossOrigin = try CrossOrigin(parsing: env["CONVOCA_CORS_ORIGINS"] ?? "")
+        config.idleTimeout = .seconds(try integer(env, "CONVOCA_IDLE_TIMEOUT_SECONDS", default: 60, in: 1...3600))
         return config
     }
 
