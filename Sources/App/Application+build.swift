@@ -30,11 +30,11 @@ public struct AppDependencies: Sendable {
 
 /// The pool and migrator for a configuration.
 public func makeDependencies(configuration: Configuration, logger: Logger) throws -> AppDependencies {
-    let pool = DatabasePool(
-        configuration: .init(
-            conninfo: configuration.databaseURL, size: configuration.databasePoolSize,
-            acquireTimeout: configuration.databaseAcquireTimeout),
-        logger: logger)
+    var poolConfiguration = DatabasePool.Configuration(
+        conninfo: configuration.databaseURL, size: configuration.databasePoolSize,
+        acquireTimeout: configuration.databaseAcquireTimeout)
+    poolConfiguration.statementTimeout = configuration.databaseStatementTimeout
+    let pool = DatabasePool(configuration: poolConfiguration, logger: logger)
     let migrator = try Migrator(pool: pool, directory: BundledFiles.migrationsDirectory)
     return AppDependencies(configuration: configuration, pool: pool, migrator: migrator, logger: logger)
 }

@@ -62,6 +62,7 @@ public final class Connection {
         defaults: [(String, String)] = [],
         overrides: [(String, String)] = [],
         statementCacheCapacity: Int = 256,
+        statementTimeout: Duration? = nil,
         home: DatabaseEventLoop = DatabaseEventLoop.next()
     ) async throws -> Connection {
         // The text decoders read UTF-8, so the client encoding is not negotiable.
@@ -69,9 +70,13 @@ public final class Connection {
         let opened = try await withTaskExecutorPreference(home) {
             let connection = try await Connection.start(parameters, home: home, statementCacheCapacity: statementCacheCapacity)
             // The decoders need ISO dates, full float precision and hex bytea whatever the server's defaults.
-            try await connection.execute(
-                unsafeRawMultiStatement: "SET DateStyle = 'ISO, MDY'; SET extra_float_digits = 3; SET bytea_output = 'hex'"
-            )
+            var settings = "SET DateStyle = 'ISO, MDY'; SET extra_float_digits = 3; SET bytea_output = 'hex'"
+            if let statementTimeout {
+                // Whole milliseconds, at least 1 (0 would mean no limit).
+                let milliseconds = max(1, statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000)
+                settings += "; SET statement_timeout = \(milliseconds)"
+            }
+            try await connection.execute(unsafeRawMultiStatement: settings)
             return UncheckedSendable(connection)
         }
         return opened.value

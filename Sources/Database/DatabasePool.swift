@@ -45,6 +45,9 @@ public final class DatabasePool: Service, Sendable {
         public var applicationName: String?
         /// Extra libpq keywords applied after `conninfo`, overriding it (e.g. "dbname").
         public var parameters: [String: String]
+        /// Longest a statement may run before PostgreSQL cancels it (SQLSTATE 57014); nil leaves the
+        /// server's setting. Migrations lift it while they run.
+        public var statementTimeout: Duration?
 
         /// The other settings start at: 30 s idle validation, 256 cached statements, 5 transaction attempts.
         public init(
@@ -63,6 +66,7 @@ public final class DatabasePool: Service, Sendable {
             self.maxTransactionAttempts = 5
             self.applicationName = nil
             self.parameters = [:]
+            self.statementTimeout = nil
         }
     }
 
@@ -245,6 +249,7 @@ public final class DatabasePool: Service, Sendable {
                             defaults: DatabasePool.defaults(configuration),
                             overrides: DatabasePool.overrides(configuration),
                             statementCacheCapacity: configuration.statementCacheCapacity,
+                            statementTimeout: configuration.statementTimeout,
                             home: home
                         )
                     )

@@ -48,15 +48,24 @@ public struct Migrator: Sendable {
         let migrations = migrations
         let lockKey = lockKey
         return try await pool.withConnection { connection in
+            // Waiting for another instance and building indexes may take longer than a request's
+            // statement timeout: lifted for this session while it migrates, then restored.
+            let timeout = try await connection.query("SELECT current_setting('statement_timeout') AS value")[0]
+                .decode(String.self, column: "value")
+            _ = try await connection.query("SELECT set_config('statement_timeout', '0', false)")
             // Waits (without blocking a thread) while another instance migrates.
             _ = try await connection.query("SELECT pg_advisory_lock(\(lockKey))")
             do {
                 let applied = try await Migrator.applyPending(migrations, on: connection)
                 _ = try await connection.query("SELECT pg_advisory_unlock(\(lockKey))")
+                _ = try await connection.query("SELECT set_config('statement_timeout', \(timeout), false)")
                 return applied
             } catch {
                 // The lock is per session and the connection goes back to the pool: always release it.
-                if connection.isUsable { _ = try? await connection.query("SELECT pg_advisory_unlock(\(lockKey))") }
+                if connection.isUsable {
+                    _ = try? await connection.query("SELECT pg_advisory_unlock(\(lockKey))")
+                    _ = try? await connection.query("SELECT set_config('statement_timeout', \(timeout), false)")
+                }
                 throw error
             }
         }

@@ -82,6 +82,44 @@ final class UnavailableDatabaseTests: XCTestCase {
         }
     }
 
+    /// A statement that waits or runs past `DB_STATEMENT_TIMEOUT_MS` is cancelled: the request answers
+    /// 503 with `Retry-After`, in the caller's language, and nothing of it is stored.
+    func testAStatementOverTheTimeLimitAnswers503AndChangesNothing() async throws {
+        try await TestApp.run(configure: { $0.databaseStatementTimeout = .milliseconds(300) }) { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let created = try await Fixtures.createProposal(client, lead: lead)
+            let id = try XCTUnwrap(created["id"] as? String)
+            let etag = try XCTUnwrap(created.headers[.eTag])
+            // Another session holds the proposal's row while the request wants to change it.
+            let locked = AsyncStream<Void>.makeStream()
+            let holding = Task {
+                try await app.pool.withTransaction { connection in
+                    _ = try await connection.execute("SELECT id FROM proposals WHERE id = \(UUID(uuidString: id)!) FOR UPDATE")
+                    locked.continuation.yield()
+                    try await Task.sleep(for: .seconds(1.5))
+                }
+            }
+            for await _ in locked.stream { break }
+            let started = ContinuousClock.now
+            let patched = try await client.call(
+                .patch, "/v1/proposals/\(id)", body: ["title": "Changed while locked"], contentType: "application/merge-patch+json",
+                headers: ["If-Match": etag, "Accept-Language": "es"])
+            XCTAssertProblem(patched, .serviceUnavailable, "service-unavailable")
+            XCTAssertEqual(patched.headers[.retryAfter], "5")
+            XCTAssertEqual(patched["detail"] as? String, "La solicitud tardó demasiado y se detuvo; vuelva a intentarlo en breve.")
+            XCTAssertLessThan(ContinuousClock.now - started, .seconds(1.2), "the request waited for the lock to be released")
+            try await holding.value
+            let after = try await client.call(.get, "/v1/proposals/\(id)")
+            XCTAssertEqual(after["title"] as? String, created["title"] as? String)
+            XCTAssertEqual(after.headers[.eTag], etag)
+            let audited = try await app.pool.withConnection { connection in
+                try await connection.query("SELECT count(*)::int8 AS n FROM audit_events WHERE entity_id = \(id) AND action = 'proposal.updated'")[0]
+                    .decode(Int.self, column: "n")
+            }
+            XCTAssertEqual(audited, 0)
+        }
+    }
+
     func testAnUnreachableDatabaseAnswers503() async throws {
         var configuration = Configuration(databaseURL: "host=/nonexistent-socket-dir user=postgres dbname=x", adminToken: TestApp.adminToken)
         configuration.databasePoolSize = 1

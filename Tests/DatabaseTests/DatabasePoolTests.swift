@@ -300,3 +300,38 @@ struct DatabasePoolTests {
 private func currentThreadName() -> String {
     ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
 }
+
+@Suite("Statement timeout")
+struct StatementTimeoutTests {
+    /// A statement that runs too long is cancelled by PostgreSQL with 57014, the connection stays usable,
+    /// and what the statement's transaction did is rolled back.
+    @Test func aStatementOverTheLimitIsCancelledAndNothingStays() async throws {
+        try await withTestDatabase(poolSize: 1, configure: { $0.statementTimeout = .milliseconds(200) }) { db in
+            try await db.pool.withConnection { c in _ = try await c.execute("CREATE TABLE marks (n int)") }
+            let started = ContinuousClock.now
+            do {
+                try await db.pool.withTransaction { c in
+                    _ = try await c.execute("INSERT INTO marks VALUES (1)")
+                    _ = try await c.execute("SELECT pg_sleep(3)")
+                }
+                Issue.record("the sleep was not cancelled")
+            } catch let error as DatabaseError {
+                #expect(error.isQueryCanceled)
+            }
+            #expect(ContinuousClock.now - started < .seconds(2))
+            let (count, setting) = try await db.pool.withConnection { c in
+                (try await c.scalar(Int.self, "SELECT count(*)::int8 FROM marks"),
+                 try await c.scalar(String.self, "SELECT current_setting('statement_timeout')"))
+            }
+            #expect(count == 0)
+            #expect(setting == "200ms")
+        }
+    }
+
+    @Test func withoutALimitTheServerSettingStays() async throws {
+        try await withTestDatabase(poolSize: 1) { db in
+            let setting = try await db.pool.withConnection { c in try await c.scalar(String.self, "SELECT current_setting('statement_timeout')") }
+            #expect(setting == "0")
+        }
+    }
+}

@@ -170,3 +170,21 @@ struct MigratorTests {
         }
     }
 }
+
+extension MigratorTests {
+    /// A migration may take longer than a request's statement limit (an index on a big table, a wait
+    /// for another instance's lock): the limit is lifted while migrating, then restored.
+    @Test func migrationsAreNotCutByTheStatementTimeout() async throws {
+        try await withTestDatabase(poolSize: 1, configure: { $0.statementTimeout = .milliseconds(100) }) { db in
+            let slow = try Migrator(pool: db.pool, migrations: [("0001_slow.sql", "SELECT pg_sleep(0.4); CREATE TABLE slow (id int);")])
+            let applied = try await slow.migrate()
+            #expect(applied.map(\.name) == ["0001_slow.sql"])
+            let setting = try await db.pool.withConnection { c in
+                try await c.scalar(String.self, "SELECT current_setting('statement_timeout')")
+            }
+            #expect(setting == "100ms")
+            let sleep = await Result { try await db.pool.withConnection { c in try await c.execute("SELECT pg_sleep(0.4)") } }
+            #expect((try? sleep.get()) == nil)
+        }
+    }
+}

@@ -27,7 +27,7 @@ extension Message {
         case bodyNotJSON, bodyNotJSONBecause, bodyUnreadable, documentUnreadable, bodyTooLarge, bodyOverLimit
         case bodyNeedsContentType, missingQueryParameter, missingHeader, missingPathParameter, bodyRequired
         case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
-        case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted
+        case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted, requestTookTooLong
         case pendingMigrations
         case ifMatchRequired, resourceChanged, idempotencyKeyInUse, idempotencyKeyReused
         case bearerTokenRequired, tooManyRequests, roleMayNotCall, roleMayNotChangeOrganisations
@@ -474,6 +474,12 @@ extension Message {
                     fr: "La requête est entrée en conflit avec d'autres ; veuillez réessayer.",
                     es: "La solicitud entró en conflicto con otras; vuelva a intentarlo.",
                     pt: "A requisição entrou em conflito com outras; tente novamente.")
+            case .requestTookTooLong:
+                Texts(
+                    en: "The request took too long and was stopped; try again shortly.",
+                    fr: "La requête a pris trop de temps et a été interrompue ; veuillez réessayer dans quelques instants.",
+                    es: "La solicitud tardó demasiado y se detuvo; vuelva a intentarlo en breve.",
+                    pt: "A requisição demorou demais e foi interrompida; tente novamente em instantes.")
             case .pendingMigrations:
                 Texts(
                     en: "The database schema has pending migrations.", fr: "Le schéma de la base de données a des migrations en attente.",

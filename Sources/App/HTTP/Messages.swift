@@ -274,6 +274,7 @@ extension Message {
     static let databaseUnreachableTryAgain = Message(.databaseUnreachableTryAgain)
     static let databaseUnreachable = Message(.databaseUnreachable)
     static let requestConflicted = Message(.requestConflicted)
+    static let requestTookTooLong = Message(.requestTookTooLong)
     static let pendingMigrations = Message(.pendingMigrations)
 
     // Conditional requests and idempotency

@@ -9,6 +9,9 @@ public struct Configuration: Sendable {
     public var databasePoolSize: Int
     /// How long a request waits for a free database connection before answering 503.
     public var databaseAcquireTimeout: Duration = .seconds(5)
+    /// Longest one SQL statement may run (waiting for a lock included) before it is cancelled and
+    /// the request answered 503.
+    public var databaseStatementTimeout: Duration = .seconds(30)
     public var adminToken: String?
     /// Largest JSON request body accepted.
     public var maxBodyBytes: Int
@@ -66,6 +69,8 @@ public struct Configuration: Sendable {
         config.databasePoolSize = try integer(env, "DB_POOL_SIZE", default: 4, in: 1...200)
         config.databaseAcquireTimeout = .milliseconds(
             try integer(env, "DB_ACQUIRE_TIMEOUT_MS", default: 5000, in: 10...600_000))
+        config.databaseStatementTimeout = .milliseconds(
+            try integer(env, "DB_STATEMENT_TIMEOUT_MS", default: 30_000, in: 100...3_600_000))
         if let token = env["CONVOCA_ADMIN_TOKEN"] {
             guard token.utf8.count >= 32 else {
                 throw ConfigurationError(variable: "CONVOCA_ADMIN_TOKEN", problem: "must be at least 32 characters")
