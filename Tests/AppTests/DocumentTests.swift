@@ -3,6 +3,8 @@ import HTTPTypes
 import HummingbirdTesting
 import XCTest
 
+@testable import App
+
 final class DocumentTests: XCTestCase {
     func testUploadListAndDownloadKeepBytesTypeAndDigest() async throws {
         try await TestApp.run { app, client in
@@ -32,6 +34,17 @@ final class DocumentTests: XCTestCase {
             XCTAssertEqual(download.headers[.eTag], "\"\(expectedDigest)\"")
             XCTAssertEqual(download.headers[.contentDisposition], "attachment; filename=\"support letter.pdf\"")
 
+            // A name in Spanish travels as RFC 6266 asks: an ASCII approximation, then the exact UTF-8 name.
+            let accented = try await client.call(
+                .post, "/v1/proposals/\(id)/documents?filename=Propuesta%20Formalizaci%C3%B3n%20%22v2%22.pdf", token: applicant,
+                body: Data([1, 2, 3]), contentType: "application/pdf")
+            XCTAssertEqual(accented["filename"] as? String, "Propuesta Formalización \"v2\".pdf")
+            let accentedDownload = try await client.call(
+                .get, "/v1/proposals/\(id)/documents/\(try XCTUnwrap(accented["id"] as? String))", token: applicant)
+            XCTAssertEqual(
+                accentedDownload.headers[.contentDisposition],
+                "attachment; filename=\"Propuesta Formalizacion 'v2'.pdf\"; filename*=UTF-8''Propuesta%20Formalizaci%C3%B3n%20%22v2%22.pdf")
+
             // Another applicant sees nothing of it.
             let stranger = try await Fixtures.token(app, role: "applicant", organisations: [try await Fixtures.createOrganisation(client, name: "Other")])
             XCTAssertProblem(try await client.call(.get, "/v1/proposals/\(id)/documents/\(documentID)", token: stranger), .notFound, "not-found")
@@ -54,6 +67,11 @@ final class DocumentTests: XCTestCase {
                 try await client.call(.post, "/v1/proposals/\(id)/documents?filename=..%2Fetc%2Fpasswd", body: Data([1]),
                                       contentType: "text/plain"),
                 .badRequest, "validation")
+            for name in ["evil%0D%0ASet-Cookie%3A%20x.pdf", "tab%09name.pdf", "nul%00.pdf"] {
+                XCTAssertProblem(
+                    try await client.call(.post, "/v1/proposals/\(id)/documents?filename=\(name)", body: Data([1]), contentType: "text/plain"),
+                    .badRequest, "validation")
+            }
             XCTAssertProblem(
                 try await client.call(.post, "/v1/proposals/\(id)/documents", body: Data([1]), contentType: "text/plain"),
                 .badRequest, "bad-request")
@@ -62,6 +80,22 @@ final class DocumentTests: XCTestCase {
             XCTAssertProblem(
                 try await client.call(.post, "/v1/proposals/\(id)/documents?filename=late.pdf", body: Data([1]), contentType: "application/pdf"),
                 .conflict, "conflict")
+        }
+    }
+
+    func testContentDispositionKeepsNamesExactAndHeadersASCII() {
+        XCTAssertEqual(ContentDisposition.attachment(filename: "letter.pdf"), "attachment; filename=\"letter.pdf\"")
+        XCTAssertEqual(
+            ContentDisposition.attachment(filename: "Carta de apoio – São Paulo.pdf"),
+            "attachment; filename=\"Carta de apoio _ Sao Paulo.pdf\"; filename*=UTF-8''Carta%20de%20apoio%20%E2%80%93%20S%C3%A3o%20Paulo.pdf")
+        XCTAssertEqual(
+            ContentDisposition.attachment(filename: "報告.pdf"),
+            "attachment; filename=\"__.pdf\"; filename*=UTF-8''%E5%A0%B1%E5%91%8A.pdf")
+        for name in ["Ñandú's \"plan\".csv", "100% año.txt", "emoji 📄.zip"] {
+            let value = ContentDisposition.attachment(filename: name)
+            XCTAssertTrue(value.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 }, value)
+            let encoded = String(value.split(separator: "''", maxSplits: 1).last ?? "")
+            XCTAssertEqual(encoded.removingPercentEncoding, name)
         }
     }
 }

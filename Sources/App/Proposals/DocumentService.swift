@@ -33,7 +33,9 @@ struct DocumentService: Sendable {
             throw Problem(.unsupportedMediaType, detail: .documentTypes(Self.acceptedTypes.sorted().joined(separator: ", ")))
         }
         var v = Validator()
-        v.check(!filename.contains("/") && !filename.contains("\\") && !filename.contains("\0")
+        // No folders, and no control characters (a name is shown to people and sent in a header).
+        v.check(!filename.contains("/") && !filename.contains("\\")
+                && !filename.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
                 && filename.trimmingCharacters(in: .whitespaces) == filename && !filename.isEmpty,
                 "filename", .mustBePlainFileName)
         v.check(!bytes.isEmpty, "", .documentIsEmpty)

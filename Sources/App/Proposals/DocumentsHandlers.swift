@@ -30,8 +30,7 @@ extension APIHandlers {
         let (document, bytes) = try await documents.content(proposalID: input.path.proposalId, documentID: input.path.documentId)
         // The stubs label a wildcard body `*/*`; the stored type is the true one.
         RequestScope.responseHeaders?[.contentType] = document.contentType
-        let disposition = "attachment; filename=\"\(document.filename.replacingOccurrences(of: "\"", with: "'"))\""
-        RequestScope.responseHeaders?[.contentDisposition] = disposition
+        RequestScope.responseHeaders?[.contentDisposition] = ContentDisposition.attachment(filename: document.filename)
         RequestScope.responseHeaders?[.eTag] = "\"\(document.sha256)\""
         return .ok(.init(headers: .init(xRequestId: RequestScope.requestID), body: .any(HTTPBody(bytes))))
     }
