@@ -26,6 +26,27 @@ extension JSONValue {
         }
     }
 
+    /// Parses like ``init(parsing:limits:)`` and also returns the JSON Pointer (RFC 6901) of every
+    /// object member whose name appeared earlier in the same object: parsers disagree on which of
+    /// the two wins (this one, like `JSON.parse`, keeps the last), so callers may refuse them.
+    public static func parsingNotingDuplicates(
+        _ bytes: some Collection<UInt8>, limits: RuleLimits = .default
+    ) throws(RuleError) -> (value: JSONValue, duplicates: [String]) {
+        if bytes.count > limits.maxTextBytes { throw .inputTooLarge(limit: limits.maxTextBytes) }
+        let depth = limits.effectiveMaxDepth
+        func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(RuleError) -> (JSONValue, [String]) {
+            var parser = JSONTextParser(bytes: buffer, maxDepth: depth)
+            parser.duplicates = []
+            let value = try parser.parseDocument()
+            return (value, parser.duplicates ?? [])
+        }
+        if let parsed = bytes.withContiguousStorageIfAvailable({ buffer in Result { () throws(RuleError) in try parse(buffer) } }) {
+            return try parsed.get()
+        }
+        let copy = Array(bytes)
+        return try copy.withUnsafeBufferPointer { buffer throws(RuleError) in try parse(buffer) }
+    }
+
     /// Parses JSON text held in a `String`.
     public init(parsing text: String, limits: RuleLimits = .default) throws(RuleError) {
         try self.init(parsing: text.utf8, limits: limits)
@@ -43,6 +64,8 @@ struct JSONTextParser {
     private var openArrays: [[JSONValue]] = []
     private var openObjects: [[String: JSONValue]] = []
     private var pendingKeys: [String] = []
+    /// When not nil, collects the pointer of each repeated object member name.
+    var duplicates: [String]?
 
     init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -109,7 +132,11 @@ struct JSONTextParser {
                     guard byte == UInt8(ascii: "]") else { throw failure("expected ',' or ']'", at: position - 1) }
                     completed = .array(openArrays.removeLast())
                 } else {
-                    openObjects[openObjects.count - 1][pendingKeys.removeLast()] = completed
+                    let key = pendingKeys.removeLast()
+                    if openObjects[openObjects.count - 1].updateValue(completed, forKey: key) != nil, duplicates != nil {
+                        let pointer = pointerToOpenMember(named: key)
+                        duplicates?.append(pointer)
+                    }
                     if byte == UInt8(ascii: ",") {
                         pendingKeys.append(try parseKey())
                         continue nextValue
@@ -123,6 +150,34 @@ struct JSONTextParser {
             guard position == bytes.count else { throw failure("unexpected text after the JSON value") }
             return completed
         }
+    }
+
+    /// The pointer of member `key` of the innermost open object, whose own pending key is already taken.
+    private func pointerToOpenMember(named key: String) -> String {
+        func escaped(_ name: String) -> String {
+            var result = ""
+            for character in name {
+                switch character {
+                case "~": result += "~0"
+                case "/": result += "~1"
+                default: result.append(character)
+                }
+            }
+            return result
+        }
+        var pointer = ""
+        var arrayLevel = 0
+        var objectLevel = 0
+        for isArray in openIsArray.dropLast() {
+            if isArray {
+                pointer += "/\(openArrays[arrayLevel].count)"
+                arrayLevel += 1
+            } else {
+                pointer += "/" + escaped(pendingKeys[objectLevel])
+                objectLevel += 1
+            }
+        }
+        return pointer + "/" + escaped(key)
     }
 
     private mutating func enterContainer() throws(RuleError) {

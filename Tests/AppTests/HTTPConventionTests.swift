@@ -376,6 +376,33 @@ final class HTTPConventionTests: XCTestCase {
         }
     }
 
+    /// A member name given twice in one object is ambiguous (programs disagree on which value wins):
+    /// refused with its pointer, with every other such problem, and nothing is stored.
+    func testRepeatedMemberNamesAreRefusedWithTheirPointers() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let body = #"{"leadOrganisationId": "\#(lead)", "title": "First", "title": "Second", "language": "es", "#
+                + #""projectLead": {"name": "Ana", "name": "Eva", "email": "ana@example.org"}, "summary": "a\u0000b"}"#
+            let count = { try await app.pool.withConnection { c in try await c.query("SELECT count(*)::int8 AS n FROM proposals")[0].decode(Int.self, column: "n") } }
+            let before = try await count()
+            let created = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: Data(body.utf8))
+            XCTAssertProblem(created, .badRequest, "validation")
+            XCTAssertEqual(Set(created.errorPointers), ["/title", "/projectLead/name", "/summary"])
+            let details = (created.json["errors"] as? [[String: Any]] ?? []).filter { $0["pointer"] as? String == "/title" }
+            XCTAssertEqual(details.first?["detail"] as? String, "appears more than once in its object")
+            let after = try await count()
+            XCTAssertEqual(after, before)
+
+            let proposal = try await Fixtures.createProposal(client, lead: lead)
+            let id = try XCTUnwrap(proposal["id"] as? String)
+            let patched = try await client.call(
+                .patch, "/v1/proposals/\(id)", body: Data(#"{"title": "A", "title": null}"#.utf8),
+                contentType: "application/merge-patch+json", headers: ["If-Match": try XCTUnwrap(proposal.headers[.eTag])])
+            XCTAssertProblem(patched, .badRequest, "validation")
+            XCTAssertEqual(patched.errorPointers, ["/title"])
+        }
+    }
+
     func testBodyOverTheLimitIs413() async throws {
         try await TestApp.run(configure: { $0.maxBodyBytes = 2048 }) { _, client in
             let big = Data(("{\"legalName\": \"" + String(repeating: "a", count: 4096) + "\"}").utf8)

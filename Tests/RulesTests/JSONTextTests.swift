@@ -12,6 +12,18 @@ final class JSONTextTests: XCTestCase {
         XCTAssertEqual(try JSONValue(parsing: written), value)
     }
 
+    func testRepeatedMemberNamesAreNotedWithTheirPointers() throws {
+        let text = #"{"a": 1, "a": 2, "b": {"c": [{"d": 1}, {"d": 1, "e": 0, "d": 2}], "x/y": {"~": 1, "~": 2, "~": 3}}, "a": 3}"#
+        let (value, duplicates) = try JSONValue.parsingNotingDuplicates(Array(text.utf8))
+        XCTAssertEqual(duplicates, ["/a", "/b/c/1/d", "/b/x~1y/~0", "/b/x~1y/~0", "/a"])
+        // The value is what the plain parser gives: the last one wins.
+        XCTAssertEqual(value, try JSONValue(parsing: text))
+        guard case .object(let members) = value else { return XCTFail("not an object") }
+        XCTAssertEqual(members["a"], .number(3))
+        XCTAssertEqual(try JSONValue.parsingNotingDuplicates(Array(#"{"a": [{"b": 1}], "b": {"a": 1}}"#.utf8)).duplicates, [])
+        XCTAssertThrowsError(try JSONValue.parsingNotingDuplicates(Array(#"{"a": 1,}"#.utf8)))
+    }
+
     func testNumbersPrintLikeJavaScript() {
         let cases: [(Double, String)] = [
             (1.0, "1"), (100, "100"), (-42, "-42"), (1e21, "1e+21"), (1e20, "100000000000000000000"),

@@ -7,7 +7,7 @@ extension Message {
         case mustNotBeInFuture, mustBeInFuture, mustBeAfterOpensAt, isTaken, notACursor, notAPhaseName
         case mustBePlainFileName, documentIsEmpty
         case mustMatchPattern, mustBeAtLeastCharacters, mustHoldAtMostItems, mustHoldAtLeastItems, mustBeAtLeast, mustBeAtMost
-        case notAnInstantValue, notAURI, mustNotContainNUL
+        case notAnInstantValue, notAURI, mustNotContainNUL, repeatedMember
         case repeatsEarlierValue, repeatsEarlierLanguage, repeatsEarlierCountry, repeatsEarlierID, repeatsEarlierRank
         case repeatsEarlierTargetGroup, repeatsEarlierOrganisation
         case notAKnownField, hasInvalidValue, mustBe, mustBeNotNull
@@ -131,6 +131,10 @@ extension Message {
                 Texts(
                     en: "must not contain the NUL character (U+0000)", fr: "ne doit pas contenir le caractère NUL (U+0000)",
                     es: "no debe contener el carácter NUL (U+0000)", pt: "não deve conter o caractere NUL (U+0000)")
+            case .repeatedMember:
+                Texts(
+                    en: "appears more than once in its object", fr: "apparaît plus d'une fois dans son objet",
+                    es: "aparece más de una vez en su objeto", pt: "aparece mais de uma vez em seu objeto")
             case .notAURI:
                 Texts(en: "is not a URI", fr: "n'est pas une URI", es: "no es un URI", pt: "não é um URI")
             case .mustBePlainFileName:

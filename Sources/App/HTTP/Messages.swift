@@ -109,6 +109,7 @@ extension Message {
     static let notAnInstantValue = Message(.notAnInstantValue)
     static let notAURI = Message(.notAURI)
     static let mustNotContainNUL = Message(.mustNotContainNUL)
+    static let repeatedMember = Message(.repeatedMember)
     static let notATimeZone = Message(.notATimeZone)
     static let mustBeHTTPURL = Message(.mustBeHTTPURL)
     static let mustNotBeInFuture = Message(.mustNotBeInFuture)

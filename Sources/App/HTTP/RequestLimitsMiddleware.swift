@@ -38,7 +38,7 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Problem(.contentTooLarge, detail: .bodyOverLimit(limit))
         }
         let isJSON = contentType.lowercased().contains("json")
-        if isJSON { try Self.refuseNULCharacters(in: body) }
+        if isJSON { try Self.refuseAmbiguousJSON(in: body) }
         do {
             return try await next(request, context)
         } catch let error as ServerError where error.underlyingError is DecodingError {
@@ -50,11 +50,44 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    /// PostgreSQL text cannot hold U+0000, so a JSON string with `\u0000` could never be stored:
-    /// refused here, with the pointer of every string (or member name) that holds one. A JSON body
-    /// can carry the character only as that escape, so the bytes are searched first.
-    static func refuseNULCharacters(in body: ByteBuffer) throws(Problem) {
-        let mayHold = body.withUnsafeReadableBytes { raw -> Bool in
+    /// Limits for reading request bodies: their size is already bounded by the body limit.
+    static var bodyLimits: RuleLimits { RuleLimits(maxDepth: RuleLimits.hardMaxDepth, maxTextBytes: .max) }
+
+    /// What a JSON body may say that the server would read one way and another program another:
+    /// - a member name repeated in one object (parsers disagree on which value wins: the generated
+    ///   decoders keep the first, `JSON.parse` and PostgreSQL the last);
+    /// - U+0000, which PostgreSQL text cannot hold, so such a string could never be stored.
+    /// Refused here with the pointer of each such member or string (or member name), all at once.
+    /// A body that is not JSON at all is left to the decoders, which say where it breaks.
+    static func refuseAmbiguousJSON(in body: ByteBuffer) throws(Problem) {
+        guard let (document, duplicates) = try? JSONValue.parsingNotingDuplicates(body.readableBytesView, limits: bodyLimits)
+        else { return }
+        var errors = duplicates.map { Problem.FieldError(pointer: $0, detail: .repeatedMember) }
+        // A JSON body can carry U+0000 only as the escape `\u0000`: the bytes are searched before the values.
+        if mayHoldNUL(body) {
+            var pointers: [String] = []
+            func visit(_ value: JSONValue, _ pointer: String) {
+                switch value {
+                case .string(let text): if text.unicodeScalars.contains("\u{0}") { pointers.append(pointer) }
+                case .array(let items): for (index, item) in items.enumerated() { visit(item, "\(pointer)/\(index)") }
+                case .object(let members):
+                    for (name, member) in members.sorted(by: { $0.key < $1.key }) {
+                        let at = "\(pointer)/\(JSONPointer.escape(name))"
+                        if name.unicodeScalars.contains("\u{0}") { pointers.append(at) }
+                        visit(member, at)
+                    }
+                default: break
+                }
+            }
+            visit(document, "")
+            errors += pointers.map { .init(pointer: $0, detail: .mustNotContainNUL) }
+        }
+        guard !errors.isEmpty else { return }
+        throw Problem.validation(errors)
+    }
+
+    private static func mayHoldNUL(_ body: ByteBuffer) -> Bool {
+        body.withUnsafeReadableBytes { raw -> Bool in
             let bytes = raw.bindMemory(to: UInt8.self)
             guard bytes.count >= 6 else { return false }
             for index in 0...(bytes.count - 6) where bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u")
@@ -65,24 +98,6 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return false
         }
-        guard mayHold, let document = try? JSONValue(parsing: body.readableBytesView) else { return }
-        var pointers: [String] = []
-        func visit(_ value: JSONValue, _ pointer: String) {
-            switch value {
-            case .string(let text): if text.unicodeScalars.contains("\u{0}") { pointers.append(pointer) }
-            case .array(let items): for (index, item) in items.enumerated() { visit(item, "\(pointer)/\(index)") }
-            case .object(let members):
-                for (name, member) in members.sorted(by: { $0.key < $1.key }) {
-                    let at = "\(pointer)/\(JSONPointer.escape(name))"
-                    if name.unicodeScalars.contains("\u{0}") { pointers.append(at) }
-                    visit(member, at)
-                }
-            default: break
-            }
-        }
-        visit(document, "")
-        guard !pointers.isEmpty else { return }
-        throw Problem.validation(pointers.map { .init(pointer: $0, detail: .mustNotContainNUL) })
     }
 
     static func syntaxError(in body: ByteBuffer) -> String? {
