@@ -403,6 +403,39 @@ final class HTTPConventionTests: XCTestCase {
         }
     }
 
+    /// A query parameter the operation does not declare (a misspelt filter would otherwise answer
+    /// unfiltered) or a single-valued one given twice is refused by name; arrays may repeat.
+    func testUndeclaredAndRepeatedQueryParametersAreRefusedByName() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let id = try await Fixtures.proposalID(client, lead: lead)
+            let refused: [(String, [String])] = [
+                ("/v1/proposals?contry=PE", ["contry"]),
+                ("/v1/proposals?limit=1&cursor=x&extra=1", ["extra"]),
+                ("/v1/proposals?targetGroup=women&targetGroup=youth", ["targetGroup"]),
+                ("/v1/proposals?limit=1&limit=2", ["limit"]),
+                ("/v1/proposals/\(id)?expand=documents", ["expand"]),
+                ("/v1/calls?_=1700000000", ["_"]),
+                ("/v1/organisations?limit=5&country=PE&foo=1&bar=2", ["foo", "bar"]),
+            ]
+            for (path, names) in refused {
+                let response = try await client.call(.get, path, headers: ["Accept-Language": "fr"])
+                XCTAssertProblem(response, .badRequest, "validation")
+                XCTAssertEqual(Set(response.errorPointers), Set(names), path)
+            }
+            let unknown = try await client.call(.get, "/v1/proposals?contry=PE")
+            XCTAssertEqual((unknown.json["errors"] as? [[String: Any]])?.first?["detail"] as? String, "is not a parameter of this operation")
+            let accepted = [
+                "/v1/proposals?limit=1", "/v1/proposals?targetGroup=women&status=draft",
+                "/v1/proposals/\(id)/eligibility?phase=submission&phase=screening",
+            ]
+            for path in accepted {
+                let response = try await client.call(.get, path)
+                XCTAssertNotEqual(response.status, .badRequest, "\(path): \(response.text)")
+            }
+        }
+    }
+
     func testBodyOverTheLimitIs413() async throws {
         try await TestApp.run(configure: { $0.maxBodyBytes = 2048 }) { _, client in
             let big = Data(("{\"legalName\": \"" + String(repeating: "a", count: 4096) + "\"}").utf8)

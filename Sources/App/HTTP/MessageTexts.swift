@@ -7,7 +7,7 @@ extension Message {
         case mustNotBeInFuture, mustBeInFuture, mustBeAfterOpensAt, isTaken, notACursor, notAPhaseName
         case mustBePlainFileName, documentIsEmpty
         case mustMatchPattern, mustBeAtLeastCharacters, mustHoldAtMostItems, mustHoldAtLeastItems, mustBeAtLeast, mustBeAtMost
-        case notAnInstantValue, notAURI, mustNotContainNUL, repeatedMember
+        case notAnInstantValue, notAURI, mustNotContainNUL, repeatedMember, notAParameterHere, givenMoreThanOnce
         case repeatsEarlierValue, repeatsEarlierLanguage, repeatsEarlierCountry, repeatsEarlierID, repeatsEarlierRank
         case repeatsEarlierTargetGroup, repeatsEarlierOrganisation
         case notAKnownField, hasInvalidValue, mustBe, mustBeNotNull
@@ -131,6 +131,14 @@ extension Message {
                 Texts(
                     en: "must not contain the NUL character (U+0000)", fr: "ne doit pas contenir le caractère NUL (U+0000)",
                     es: "no debe contener el carácter NUL (U+0000)", pt: "não deve conter o caractere NUL (U+0000)")
+            case .notAParameterHere:
+                Texts(
+                    en: "is not a parameter of this operation", fr: "n'est pas un paramètre de cette opération",
+                    es: "no es un parámetro de esta operación", pt: "não é um parâmetro desta operação")
+            case .givenMoreThanOnce:
+                Texts(
+                    en: "is given more than once but takes one value", fr: "est donné plusieurs fois mais n'accepte qu'une valeur",
+                    es: "se da más de una vez pero admite un solo valor", pt: "é dado mais de uma vez mas aceita um só valor")
             case .repeatedMember:
                 Texts(
                     en: "appears more than once in its object", fr: "apparaît plus d'une fois dans son objet",

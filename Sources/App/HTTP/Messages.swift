@@ -110,6 +110,8 @@ extension Message {
     static let notAURI = Message(.notAURI)
     static let mustNotContainNUL = Message(.mustNotContainNUL)
     static let repeatedMember = Message(.repeatedMember)
+    static let notAParameterHere = Message(.notAParameterHere)
+    static let givenMoreThanOnce = Message(.givenMoreThanOnce)
     static let notATimeZone = Message(.notATimeZone)
     static let mustBeHTTPURL = Message(.mustBeHTTPURL)
     static let mustNotBeInFuture = Message(.mustNotBeInFuture)

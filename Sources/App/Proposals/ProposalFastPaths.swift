@@ -25,11 +25,13 @@ struct ProposalFastPaths<Context: RequestContext>: RouterMiddleware {
         guard segments.count >= 3, segments.count <= 4, segments[0].isEmpty, segments[1] == "v1", segments[2] == "proposals"
         else { return try await next(request, context) }
         if segments.count == 4 {
-            guard UUID(uuidString: String(segments[3])) != nil else { return try await next(request, context) }
+            // Any query (an undeclared parameter) is the generated path's to refuse.
+            guard request.uri.query == nil, UUID(uuidString: String(segments[3])) != nil else { return try await next(request, context) }
             return try await one(String(segments[3]), request)
         }
         let query = request.uri.queryParameters
-        guard query.allSatisfy({ $0.key == "limit" || $0.key == "cursor" }) else { return try await next(request, context) }
+        guard query.allSatisfy({ $0.key == "limit" || $0.key == "cursor" }), query.count == Set(query.map(\.key)).count
+        else { return try await next(request, context) }
         var limit: Int?
         if let text = query["limit"] {
             guard let number = Int(text) else { return try await next(request, context) }

@@ -68,6 +68,8 @@ final class ContractConstraints: Sendable {
     private let schemas: [String: Node]
     /// Per operation id, its string and array query parameters and their schemas.
     private let queryParameters: [String: [String: Node]]
+    /// Per operation id, every query parameter it declares, and whether it may repeat (an array).
+    private let declaredQuery: [String: [String: Bool]]
 
     init(contract: String) throws {
         let document = try Yams.load(yaml: contract) as? [String: Any] ?? [:]
@@ -86,27 +88,44 @@ final class ContractConstraints: Sendable {
             return shared[String(ref.split(separator: "/").last ?? "")] as? [String: Any]
         }
         var queryParameters: [String: [String: Node]] = [:]
+        var declaredQuery: [String: [String: Bool]] = [:]
         for (_, item) in document["paths"] as? [String: Any] ?? [:] {
             guard let item = item as? [String: Any] else { continue }
             let common = (item["parameters"] as? [Any] ?? []).compactMap(resolve)
             for (_, operation) in item {
                 guard let operation = operation as? [String: Any], let id = operation["operationId"] as? String else { continue }
                 var nodes: [String: Node] = [:]
+                var declared: [String: Bool] = [:]
                 for parameter in common + (operation["parameters"] as? [Any] ?? []).compactMap(resolve)
                 where parameter["in"] as? String == "query" {
                     guard let name = parameter["name"] as? String, let schema = parameter["schema"] as? [String: Any] else { continue }
                     let node = try Node(schema, schemas: all)
+                    declared[name] = node.type == "array"
                     if node.type == "string" || node.type == "array" { nodes[name] = node }
                 }
                 if !nodes.isEmpty { queryParameters[id] = nodes }
+                declaredQuery[id] = declared
             }
         }
         self.queryParameters = queryParameters
+        self.declaredQuery = declaredQuery
     }
 
     /// Adds to `v` what the query's parameters (strings, and arrays of repeated parameters) break
     /// of operation `id`'s declared constraints, each at the parameter's name (`phase/2` for an item).
     func checkQuery(_ items: [(name: String, value: String)], operation id: String, into v: inout Validator) {
+        // A parameter the operation does not have (a misspelt filter would otherwise be ignored and
+        // the answer unfiltered), or a single-valued one given twice (which value counts?), is refused.
+        if let declared = declaredQuery[id] {
+            var seen: Set<String> = []
+            for (name, _) in items {
+                guard let repeatable = declared[name] else {
+                    v.fail(name, .notAParameterHere)
+                    continue
+                }
+                if !seen.insert(name).inserted, !repeatable { v.fail(name, .givenMoreThanOnce) }
+            }
+        }
         guard let nodes = queryParameters[id] else { return }
         var values: [String: [String]] = [:]
         for (name, value) in items where nodes[name] != nil { values[name, default: []].append(value) }
