@@ -50,6 +50,8 @@ public func buildApplication(_ dependencies: AppDependencies, migrateAtStart: Bo
         // Connections idle (or stuck in an unfinished request head) longer than the idle timeout are
         // closed: a client cannot hold connections open without using them.
         server: .http1(configuration: .init(
+            additionalChannelHandlers: [ExpectContinueHandler(
+                maxBodyBytes: dependencies.configuration.maxBodyBytes, maxDocumentBytes: dependencies.configuration.maxDocumentBytes)],
             idleTimeout: .nanoseconds(dependencies.configuration.idleTimeout.components.seconds * 1_000_000_000
                 + dependencies.configuration.idleTimeout.components.attoseconds / 1_000_000_000),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))),

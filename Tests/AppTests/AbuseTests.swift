@@ -119,6 +119,30 @@ extension AbuseTests {
     }
 }
 
+extension AbuseTests {
+    /// `Expect: 100-continue` (curl sends it before large bodies) gets `100 Continue` at once, so the
+    /// client does not wait; a body declared over the limit gets the 413 instead and is never sent.
+    func testExpectContinueIsAnsweredAndOversizedBodiesAreRefusedFirst() async throws {
+        try await LiveApp.run(configure: { $0.maxBodyBytes = 64 * 1024 }) { port, _ in
+            let body = try JSONSerialization.data(withJSONObject: Fixtures.organisationBody())
+            let head = "POST /v1/organisations HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(TestApp.adminToken)\r\n"
+                + "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+            let accepted = try RawConnection(port: port)
+            try accepted.send(head + "Content-Length: \(body.count)\r\n\r\n")
+            let interim = try accepted.readHead(within: .seconds(0.5))
+            XCTAssertTrue(interim.hasPrefix("HTTP/1.1 100 Continue"), interim)
+            try accepted.send(String(decoding: body, as: UTF8.self))
+            let final = try accepted.readHead(within: .seconds(5))
+            XCTAssertTrue(final.hasPrefix("HTTP/1.1 201"), final)
+
+            let oversized = try RawConnection(port: port)
+            try oversized.send(head + "Content-Length: \(1 << 20)\r\n\r\n")
+            let refusal = try oversized.readHead(within: .seconds(5))
+            XCTAssertTrue(refusal.hasPrefix("HTTP/1.1 413"), refusal)
+        }
+    }
+}
+
 /// A plain TCP connection to the live server, for what an HTTP client library will not do.
 final class RawConnection {
     let descriptor: Int32
@@ -140,6 +164,22 @@ final class RawConnection {
     func send(_ text: String) throws {
         let sent = text.utf8CString.withUnsafeBufferPointer { Glibc.send(descriptor, $0.baseAddress, $0.count - 1, 0) }
         guard sent == text.utf8.count else { throw TestSetupError(message: "send failed") }
+    }
+
+    /// The first response head the server sends within `limit` ("" if none).
+    func readHead(within limit: Duration) throws -> String {
+        let deadline = ContinuousClock.now + limit
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1)
+        while ContinuousClock.now < deadline {
+            var descriptorSet = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptorSet, 1, 50) > 0 else { continue }
+            // One byte at a time: what follows the head (a body, the next response) stays unread.
+            guard recv(descriptor, &buffer, 1, 0) == 1 else { break }
+            received.append(buffer[0])
+            if received.suffix(4) == [13, 10, 13, 10] { break }
+        }
+        return String(decoding: received, as: UTF8.self)
     }
 
     /// Whether the server closed the connection (end of file, or a reset) before `limit`; answers it

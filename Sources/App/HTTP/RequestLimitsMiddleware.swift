@@ -110,10 +110,17 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    /// Document uploads carry files, so they get their own (larger) limit.
     static func isDocumentUpload(_ request: Request) -> Bool {
-        guard request.method == .post else { return false }
-        let segments = request.uri.path.split(separator: "/")
+        RequestLimits.isDocumentUpload(method: request.method, path: request.uri.path)
+    }
+}
+
+enum RequestLimits {
+    /// Document uploads carry files, so they get their own (larger) limit.
+    static func isDocumentUpload(method: HTTPRequest.Method, path: String) -> Bool {
+        guard method == .post else { return false }
+        let path = path.split(separator: "?", maxSplits: 1).first ?? ""
+        let segments = path.split(separator: "/")
         return segments.count == 4 && segments[0] == "v1" && segments[1] == "proposals" && segments[3] == "documents"
     }
 }
