@@ -3,6 +3,7 @@ import Database
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import OpenAPIHummingbird
 import OpenAPIRuntime
 import ServiceLifecycle
@@ -52,8 +53,7 @@ public func buildApplication(_ dependencies: AppDependencies, migrateAtStart: Bo
         server: .http1(configuration: .init(
             additionalChannelHandlers: [ExpectContinueHandler(
                 maxBodyBytes: dependencies.configuration.maxBodyBytes, maxDocumentBytes: dependencies.configuration.maxDocumentBytes)],
-            idleTimeout: .nanoseconds(dependencies.configuration.idleTimeout.components.seconds * 1_000_000_000
-                + dependencies.configuration.idleTimeout.components.attoseconds / 1_000_000_000),
+            idleTimeout: TimeAmount(dependencies.configuration.idleTimeout),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))),
         configuration: .init(
             address: .hostname(dependencies.configuration.host, port: dependencies.configuration.port),
