@@ -47,7 +47,7 @@ final class CrossOriginTests: XCTestCase {
             XCTAssertEqual(answers.map(\.1.status.code), [200, 401, 404, 400, 200])
             for (name, answer) in answers {
                 XCTAssertEqual(answer.headers[Self.allowOrigin], Self.front, name)
-                XCTAssertEqual(answer.headers[.vary], "Origin", name)
+                XCTAssertTrue(answer.headers[values: .vary].contains("Origin"), name)
                 let exposed = Set((answer.headers[Self.exposeHeaders] ?? "").split(separator: ",").map {
                     $0.trimmingCharacters(in: .whitespaces).lowercased()
                 })

@@ -23,6 +23,8 @@ final class ProblemLanguageTests: XCTestCase {
             let response = try await send(header.map { ["Accept-Language": $0] } ?? [:])
             XCTAssertProblem(response, status, type, file: file, line: line)
             XCTAssertEqual(response["detail"] as? String, detail[language], "\(language)", file: file, line: line)
+            XCTAssertEqual(response.headers[.contentLanguage], language.rawValue, file: file, line: line)
+            XCTAssertTrue(response.headers[values: .vary].contains("Accept-Language"), file: file, line: line)
             let received = (response["errors"] as? [[String: Any]] ?? []).reduce(into: [String: String]()) { result, error in
                 if let pointer = error["pointer"] as? String { result[pointer] = error["detail"] as? String }
             }

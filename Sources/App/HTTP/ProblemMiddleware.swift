@@ -113,6 +113,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         var headers = problem.headers
         headers[.contentType] = "application/problem+json"
+        // The texts are in the negotiated language: say which, and that caches must key on the request's choice.
+        headers[.contentLanguage] = language.rawValue
+        headers[values: .vary].append("Accept-Language")
         // The problem's messages are rendered here: where it was made (often a database thread) the language was unknown.
         let body = problem.body(requestID: requestID, language: language)
         return Response(status: problem.kind.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
