@@ -133,6 +133,14 @@ final class HTTPConventionTests: XCTestCase {
             let response = try await client.call(.post, "/v1/organisations", body: Data(#"{"legalName": "x", "kind": }"#.utf8))
             XCTAssertProblem(response, .badRequest, "malformed-json")
             XCTAssertTrue((response["detail"] as? String ?? "").contains("JSON"), response.text)
+
+            // Nesting far beyond any schema (a stack-exhaustion attempt) is refused the same way.
+            let deep = "{\"legalName\": " + String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000) + "}"
+            let nested = try await client.call(.post, "/v1/organisations", body: Data(deep.utf8))
+            XCTAssertProblem(nested, .badRequest, "malformed-json")
+            XCTAssertEqual(nested["detail"] as? String, "The body is not valid JSON: Nesting is deeper than the limit of 64 levels.")
+            let health = try await client.call(.get, "/healthz")
+            XCTAssertEqual(health.status, .ok)
         }
     }
 

@@ -106,7 +106,8 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             return nil
         } catch {
             if case .invalidJSON(let reason) = error { return reason }
-            return error.message
+            // The message is a sentence; the problem's detail adds its own full stop.
+            return error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
         }
     }
 
