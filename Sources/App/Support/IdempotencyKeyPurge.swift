@@ -7,6 +7,9 @@ struct IdempotencyKeyPurge: Service {
     let pool: DatabasePool
     let logger: Logger
     var interval: Duration = .seconds(3600)
+    /// Keys removed per statement: each statement stays short (well inside the statement timeout,
+    /// and never holding many row locks), however many keys a busy day left.
+    var batchSize = 10_000
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -22,13 +25,21 @@ struct IdempotencyKeyPurge: Service {
         }
     }
 
-    /// One pass: every key older than the retention goes.
+    /// One pass: every key older than the retention goes, `batchSize` at a time, oldest first.
     @discardableResult
     func purgeOnce() async throws -> Int {
-        try await pool.withConnection { connection in
-            try await connection.execute("""
-                DELETE FROM idempotency_keys WHERE created_at < now() - \(IdempotentRequest.retention)::interval
-                """)
+        var removed = 0
+        while true {
+            let batch = try await pool.withConnection { connection in
+                try await connection.execute("""
+                    DELETE FROM idempotency_keys WHERE (principal, key) IN (
+                        SELECT principal, key FROM idempotency_keys
+                        WHERE created_at < now() - \(IdempotentRequest.retention)::interval
+                        ORDER BY created_at LIMIT \(batchSize))
+                    """)
+            }
+            removed += batch
+            if batch < batchSize { return removed }
         }
     }
 }
