@@ -46,14 +46,14 @@ public func buildApplication(_ dependencies: AppDependencies, migrateAtStart: Bo
     let router = try buildRouter(dependencies, authFailures: authFailures)
     var app = Application(
         router: router,
-        // Request heads over these limits are refused by the HTTP parser (400, connection closed) before any
-        // handler runs: no header needs more than a bearer token and a few short values.
-        // Connections idle (or stuck in an unfinished request head) longer than the idle timeout are
-        // closed: a client cannot hold connections open without using them.
         server: .http1(configuration: .init(
             additionalChannelHandlers: [ExpectContinueHandler(
                 maxBodyBytes: dependencies.configuration.maxBodyBytes, maxDocumentBytes: dependencies.configuration.maxDocumentBytes)],
+            // Connections idle (or stuck in an unfinished request head) longer than this are closed:
+            // a client cannot hold connections open without using them.
             idleTimeout: TimeAmount(dependencies.configuration.idleTimeout),
+            // Request heads over these limits are refused by the HTTP parser (400, connection closed) before any
+            // handler runs: no header needs more than a bearer token and a few short values.
             httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))),
         configuration: .init(
             address: .hostname(dependencies.configuration.host, port: dependencies.configuration.port),

@@ -6,11 +6,11 @@ import Rules
 
 /// The hottest operations answered with the JSON PostgreSQL already rendered instead of decoding it
 /// into the generated types and encoding it again (that round trip was most of their CPU time):
-/// `GET /v1/proposals/{proposalId}`, `GET /v1/proposals` with at most `limit` and `cursor`, and
-/// `POST /v1/calls/{callId}/proposals` with a plain JSON body that decodes.
-/// Same contract, same access checks (`AccessMiddleware.authorize`), same service; any other shape
-/// of request (filters, bad ids, other media types, a body that does not decode) goes on to the
-/// generated handlers, which answer it exactly as documented.
+/// `GET` (and `HEAD`) `/v1/proposals/{proposalId}` without a query, `GET /v1/proposals` with at most
+/// one `limit` and one `cursor`, and `POST /v1/calls/{callId}/proposals` with a plain JSON body that
+/// decodes. Same contract, same access checks (`AccessMiddleware.authorize`), same service; any other
+/// shape of request (filters, other or repeated parameters, bad ids, other media types, a body that
+/// does not decode) goes on to the generated handlers, which answer it exactly as documented.
 struct ProposalFastPaths<Context: RequestContext>: RouterMiddleware {
     let access: AccessMiddleware
     let proposals: ProposalService
