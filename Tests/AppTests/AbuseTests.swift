@@ -143,6 +143,53 @@ extension AbuseTests {
     }
 }
 
+extension AbuseTests {
+    /// An empty body where a document is required is a 400, not the end of the process (the body was
+    /// once read twice, by the fast path and by the generated server, which stops a debug build).
+    func testAnEmptyBodyIsRefusedAndTheServerKeepsServing() async throws {
+        try await LiveApp.run { port, client in
+            for path in ["/v1/organisations", "/v1/calls", "/v1/calls/LAC-2021/proposals", "/v1/tokens"] {
+                let connection = try RawConnection(port: port)
+                try connection.send(
+                    "POST \(path) HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(TestApp.adminToken)\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 0\r\n\r\n")
+                let head = try connection.readHead(within: .seconds(5))
+                XCTAssertTrue(head.hasPrefix("HTTP/1.1 400"), "\(path): \(head)")
+            }
+            let after = try await client.execute(uri: "/healthz", method: .get)
+            XCTAssertEqual(after.status, .ok, "the server is still up")
+        }
+    }
+
+    /// A chunked body (no length declared) over its limit is a 413 like a declared one, for JSON and
+    /// for documents alike.
+    func testChunkedBodiesOverTheLimitAre413() async throws {
+        try await LiveApp.run(configure: { $0.maxBodyBytes = 4096; $0.maxDocumentBytes = 8192 }) { port, client in
+            let cases = [
+                ("/v1/organisations", "application/json", "{\"legalName\": \"" + String(repeating: "a", count: 5000) + "\"}"),
+                ("/v1/proposals/\(UUID().uuidString.lowercased())/documents?filename=letter.pdf", "application/pdf",
+                 "%PDF-" + String(repeating: "b", count: 9000)),
+            ]
+            for (path, type, body) in cases {
+                let connection = try RawConnection(port: port)
+                var request = "POST \(path) HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(TestApp.adminToken)\r\n"
+                    + "Content-Type: \(type)\r\nTransfer-Encoding: chunked\r\n\r\n"
+                var rest = Substring(body)
+                while !rest.isEmpty {
+                    let chunk = rest.prefix(1000)
+                    request += String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n"
+                    rest = rest.dropFirst(chunk.count)
+                }
+                try connection.send(request + "0\r\n\r\n")
+                let head = try connection.readHead(within: .seconds(5))
+                XCTAssertTrue(head.hasPrefix("HTTP/1.1 413"), "\(path): \(head)")
+            }
+            let after = try await client.execute(uri: "/healthz", method: .get)
+            XCTAssertEqual(after.status, .ok)
+        }
+    }
+}
+
 /// A plain TCP connection to the live server, for what an HTTP client library will not do.
 final class RawConnection {
     let descriptor: Int32

@@ -138,7 +138,21 @@ final class HTTPConventionTests: XCTestCase {
             let deep = "{\"legalName\": " + String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000) + "}"
             let nested = try await client.call(.post, "/v1/organisations", body: Data(deep.utf8))
             XCTAssertProblem(nested, .badRequest, "malformed-json")
-            XCTAssertEqual(nested["detail"] as? String, "The body is not valid JSON: Nesting is deeper than the limit of 64 levels.")
+            XCTAssertEqual(nested["detail"] as? String, "The body is not valid JSON: Nesting is deeper than the limit of 512 levels.")
+
+            // An empty body where a document is required says so.
+            for path in ["/v1/organisations", "/v1/calls/LAC-2021/proposals"] {
+                let empty = try await client.call(.post, path, body: Data())
+                XCTAssertProblem(empty, .badRequest, "malformed-json")
+            }
+
+            // JSON is exchanged in UTF-8 (RFC 8259): a UTF-16 body is not read another way, past the
+            // checks made on UTF-8 (a repeated member name here), but refused as malformed.
+            let twice = #"{"legalName": "first", "legalName": "second", "kind": "ngo", "nonProfit": true, "country": "PE"}"#
+            for encoding in [String.Encoding.utf16, .utf16LittleEndian, .utf16BigEndian] {
+                let utf16 = try await client.call(.post, "/v1/organisations", body: try XCTUnwrap(twice.data(using: encoding)))
+                XCTAssertProblem(utf16, .badRequest, "malformed-json")
+            }
             let health = try await client.call(.get, "/healthz")
             XCTAssertEqual(health.status, .ok)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import OpenAPIRuntime
 import Rules
 
@@ -21,24 +22,37 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let declaredLength = request.headers[.contentLength].flatMap { Int($0) }
         let hasBody = (declaredLength ?? 0) > 0 || request.headers[.transferEncoding] != nil
-        guard hasBody else { return try await next(request, context) }
-
-        let limit = Self.isDocumentUpload(request) ? maxDocumentBytes : maxBodyBytes
-        if let declaredLength, declaredLength > limit {
-            throw Problem(.contentTooLarge, detail: .bodyTooLarge(bytes: declaredLength, limit: limit))
-        }
-        guard let contentType = request.headers[.contentType], !contentType.isEmpty else {
-            throw Problem(.unsupportedMediaType, detail: .bodyNeedsContentType)
-        }
         var request = request
         let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw Problem(.contentTooLarge, detail: .bodyOverLimit(limit))
+        let isJSON: Bool
+        if hasBody {
+            let limit = Self.isDocumentUpload(request) ? maxDocumentBytes : maxBodyBytes
+            if let declaredLength, declaredLength > limit {
+                throw Problem(.contentTooLarge, detail: .bodyTooLarge(bytes: declaredLength, limit: limit))
+            }
+            guard let contentType = request.headers[.contentType], !contentType.isEmpty else {
+                throw Problem(.unsupportedMediaType, detail: .bodyNeedsContentType)
+            }
+            do {
+                body = try await request.collectBody(upTo: limit)
+            } catch let error as HTTPError where error.status == .contentTooLarge {
+                throw Problem(.contentTooLarge, detail: .bodyOverLimit(limit))
+            } catch is NIOTooManyBytesError {
+                // A chunked body (no length declared) says it is too large only once it is.
+                throw Problem(.contentTooLarge, detail: .bodyOverLimit(limit))
+            }
+            isJSON = request.headers[.contentType]?.lowercased().contains("json") == true
+            if isJSON { try Self.refuseAmbiguousJSON(in: body) }
+        } else {
+            guard request.method == .post || request.method == .patch || request.method == .put else {
+                return try await next(request, context)
+            }
+            // An empty body is handed on as a buffer, not as the connection's stream: the fast paths and
+            // the generated server may both read it, and a stream can be read once only.
+            body = ByteBuffer()
+            request.body = .init(buffer: body)
+            isJSON = request.headers[.contentType]?.lowercased().contains("json") == true
         }
-        let isJSON = contentType.lowercased().contains("json")
-        if isJSON { try Self.refuseAmbiguousJSON(in: body) }
         do {
             return try await next(request, context)
         } catch let error as ServerError where error.underlyingError is DecodingError {
@@ -58,10 +72,17 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
     ///   decoders keep the first, `JSON.parse` and PostgreSQL the last);
     /// - U+0000, which PostgreSQL text cannot hold, so such a string could never be stored.
     /// Refused here with the pointer of each such member or string (or member name), all at once.
-    /// A body that is not JSON at all is left to the decoders, which say where it breaks.
+    /// A body that is not JSON text in UTF-8 is refused as malformed, saying where it breaks.
     static func refuseAmbiguousJSON(in body: ByteBuffer) throws(Problem) {
-        guard let (document, duplicates) = try? JSONValue.parsingNotingDuplicates(body.readableBytesView, limits: bodyLimits)
-        else { return }
+        let document: JSONValue
+        let duplicates: [String]
+        do {
+            (document, duplicates) = try JSONValue.parsingNotingDuplicates(body.readableBytesView, limits: bodyLimits)
+        } catch {
+            // Not JSON as RFC 8259 exchanges it (UTF-8 only): the generated decoders would accept a
+            // UTF-16 body, past the checks above, so it is refused here, saying where it breaks.
+            throw Problem(.malformedJSON, detail: .bodyNotJSON(reason: reason(error)))
+        }
         var errors = duplicates.map { Problem.FieldError(pointer: $0, detail: .repeatedMember) }
         // A JSON body can carry U+0000 only as the escape `\u0000`: the bytes are searched before the values.
         if mayHoldNUL(body) {
@@ -100,14 +121,18 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
+    private static func reason(_ error: RuleError) -> String {
+        if case .invalidJSON(let reason) = error { return reason }
+        // The message is a sentence; the problem's detail adds its own full stop.
+        return error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
+    }
+
     static func syntaxError(in body: ByteBuffer) -> String? {
         do {
             _ = try JSONValue(parsing: body.readableBytesView)
             return nil
         } catch {
-            if case .invalidJSON(let reason) = error { return reason }
-            // The message is a sentence; the problem's detail adds its own full stop.
-            return error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
+            return reason(error)
         }
     }
 
