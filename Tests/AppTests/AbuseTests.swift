@@ -55,7 +55,8 @@ final class AbuseTests: XCTestCase {
     }
 
     func testDatabaseFailureAnswers500NamingOnlyTheRequestID() async throws {
-        try await TestApp.run { app, client in
+        let logs = CapturedLogs()
+        try await TestApp.run(logs: logs) { app, client in
             let reporting = try await Fixtures.token(app, role: "reporting")
             try await app.pool.withConnection { connection in
                 _ = try await connection.execute("ALTER TABLE organisations RENAME COLUMN document TO document_moved")
@@ -69,6 +70,11 @@ final class AbuseTests: XCTestCase {
             for leak in ["document", "organisations", "SELECT", "column", "ERROR", "42703", "Database", ".swift", "Sources/", "libpq"] {
                 XCTAssertFalse(response.text.contains(leak), "the answer names \(leak): \(response.text)")
             }
+            // The log says what failed, under the request id, but never the caller's credential.
+            let logged = logs.all.filter { $0.contains("req-broken-1") }
+            XCTAssertEqual(logged.count, 1, "\(logs.all)")
+            XCTAssertTrue(logged.allSatisfy { $0.contains("listOrganisations") && $0.contains("42703") }, "\(logged)")
+            XCTAssertFalse(logs.all.contains { $0.contains(reporting) }, "a credential was logged: \(logs.all)")
         }
     }
 

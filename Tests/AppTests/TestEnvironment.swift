@@ -74,12 +74,13 @@ struct TestApp: Sendable {
         now: Date = ISO8601DateFormatter().date(from: "2021-06-01T12:00:00Z")!,
         seed: Bool = true,
         configure: (inout Configuration) -> Void = { _ in },
+        logs: CapturedLogs? = nil,
         _ body: @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
         let database = try await TestDatabase.create()
         var configuration = Configuration(databaseURL: database.url, databasePoolSize: 4, adminToken: adminToken)
         configure(&configuration)
-        var logger = Logger(label: "test")
+        var logger = logs.map { logs in Logger(label: "test") { _ in CapturingLogHandler(logs: logs) } } ?? Logger(label: "test")
         logger.logLevel = .warning
         let clock = TestClock(now)
         var dependencies = try makeDependencies(configuration: configuration, logger: logger)
@@ -113,4 +114,26 @@ final class TestClock: @unchecked Sendable {
 struct TestSetupError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
+}
+
+/// What the application logged, for tests that hold what logs may (not) say.
+final class CapturedLogs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let logs: CapturedLogs
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        let fields = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        logs.append("\(event.level) \(event.message) \(fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+    }
 }

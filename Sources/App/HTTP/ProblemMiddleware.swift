@@ -87,6 +87,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         return String(validating: output, as: UTF8.self)
     }
 
+    /// What the log says of an error. The runtime's `ServerError` describes the whole request, its
+    /// headers (`Authorization`: the caller's secret) and decoded input (personal data) included: only
+    /// the operation, the cause and the underlying error are kept.
+    static func loggable(_ error: any Error) -> String {
+        guard let error = error as? ServerError else { return String(reflecting: error) }
+        return "\(error.operationID): \(error.causeDescription): \(loggable(error.underlyingError))"
+    }
+
     private func problemResponse(
         for error: any Error, request: Request, context: Context, requestID: String, language: Language
     ) -> Response {
@@ -106,10 +114,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         if problem.kind == .internalError {
             logger.error(
                 "request failed",
-                metadata: ["error": "\(String(reflecting: error))", "requestId": "\(requestID)", "path": "\(request.uri.path)"])
+                metadata: ["error": "\(Self.loggable(error))", "requestId": "\(requestID)", "path": "\(request.uri.path)"])
             problem.detail = .unexpectedError(requestID: requestID)
         } else if problem.kind.status.code >= 500 {
-            logger.warning("request refused", metadata: ["error": "\(String(reflecting: error))", "requestId": "\(requestID)"])
+            logger.warning("request refused", metadata: ["error": "\(Self.loggable(error))", "requestId": "\(requestID)"])
         }
         var headers = problem.headers
         headers[.contentType] = "application/problem+json"
