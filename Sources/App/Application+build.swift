@@ -106,7 +106,7 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
             on: transport, configuration: runtimeConfiguration,
             middlewares: [
                 access, QueryConstraintsMiddleware(), UnknownFieldsMiddleware(maxBodyBytes: dependencies.configuration.maxBodyBytes),
-                NullCursorMiddleware(),
+                NullCursorMiddleware(), DocumentAcceptMiddleware(),
             ])
     }
     let routes = try RouteTable.documented { try register($0) }

@@ -34,6 +34,18 @@ final class DocumentTests: XCTestCase {
             XCTAssertEqual(download.headers[.eTag], "\"\(expectedDigest)\"")
             XCTAssertEqual(download.headers[.contentDisposition], "attachment; filename=\"support letter.pdf\"")
 
+            // `Accept` is held to the stored type: what a PDF viewer sends gets the PDF.
+            let path = "/v1/proposals/\(id)/documents/\(documentID)"
+            for accept in ["application/pdf", "application/*", "application/pdf, */*;q=0.1", "*/*", "text/html, application/pdf;q=0.5"] {
+                let answer = try await client.call(.get, path, token: applicant, headers: ["Accept": accept])
+                XCTAssertEqual(answer.status, .ok, "\(accept): \(answer.text)")
+                XCTAssertEqual(answer.body, bytes, accept)
+            }
+            for accept in ["application/json", "image/*", "application/pdf;q=0, text/plain"] {
+                let answer = try await client.call(.get, path, token: applicant, headers: ["Accept": accept])
+                XCTAssertProblem(answer, .notAcceptable, "not-acceptable")
+            }
+
             // A name in Spanish travels as RFC 6266 asks: an ASCII approximation, then the exact UTF-8 name.
             let accented = try await client.call(
                 .post, "/v1/proposals/\(id)/documents?filename=Propuesta%20Formalizaci%C3%B3n%20%22v2%22.pdf", token: applicant,
