@@ -79,7 +79,8 @@ final class DocumentTests: XCTestCase {
                 try await client.call(.post, "/v1/proposals/\(id)/documents?filename=..%2Fetc%2Fpasswd", body: Data([1]),
                                       contentType: "text/plain"),
                 .badRequest, "validation")
-            for name in ["evil%0D%0ASet-Cookie%3A%20x.pdf", "tab%09name.pdf", "nul%00.pdf"] {
+            for name in ["evil%0D%0ASet-Cookie%3A%20x.pdf", "tab%09name.pdf", "nul%00.pdf", ".", "..", "invoice%E2%80%AEfdp.exe",
+                         "a%E2%81%A6b.pdf", "%20padded.pdf"] {
                 XCTAssertProblem(
                     try await client.call(.post, "/v1/proposals/\(id)/documents?filename=\(name)", body: Data([1]), contentType: "text/plain"),
                     .badRequest, "validation")
@@ -92,6 +93,59 @@ final class DocumentTests: XCTestCase {
             XCTAssertProblem(
                 try await client.call(.post, "/v1/proposals/\(id)/documents?filename=late.pdf", body: Data([1]), contentType: "application/pdf"),
                 .conflict, "conflict")
+        }
+    }
+
+    /// A retried upload (same key, name, type and bytes) replays the first answer and attaches nothing
+    /// more; the same key with other bytes is refused.
+    func testUploadHonoursIdempotencyKey() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let id = try await Fixtures.proposalID(client, lead: lead)
+            let path = "/v1/proposals/\(id)/documents?filename=letter.pdf"
+            let key = ["Idempotency-Key": "upload-1"]
+            let bytes = Data("%PDF-1.7 letter".utf8)
+            let answers = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { try await client.call(.post, path, body: bytes, contentType: "application/pdf", headers: key) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            XCTAssertEqual(answers.map(\.status), Array(repeating: .created, count: 4), answers.map(\.text).joined())
+            XCTAssertEqual(Set(answers.compactMap { $0["id"] as? String }).count, 1, "one document for four tries")
+            let list = try await client.call(.get, "/v1/proposals/\(id)/documents")
+            XCTAssertEqual((list["items"] as? [Any])?.count, 1)
+
+            let other = try await client.call(.post, path, body: Data("%PDF-1.7 another".utf8), contentType: "application/pdf", headers: key)
+            XCTAssertProblem(other, .unprocessableContent, "unprocessable")
+            let renamed = try await client.call(
+                .post, "/v1/proposals/\(id)/documents?filename=other.pdf", body: bytes, contentType: "application/pdf", headers: key)
+            XCTAssertProblem(renamed, .unprocessableContent, "unprocessable")
+            let without = try await client.call(.post, path, body: bytes, contentType: "application/pdf")
+            XCTAssertEqual(without.status, .created)
+            XCTAssertNotEqual(without["id"] as? String, answers[0]["id"] as? String)
+        }
+    }
+
+    /// A text document keeps its charset (a CSV in ISO-8859-1 is not UTF-8); other parameters do not travel.
+    func testTextDocumentsKeepTheirCharset() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let id = try await Fixtures.proposalID(client, lead: lead)
+            let latin1 = Data([0x4E, 0x6F, 0x6D, 0x62, 0x72, 0x65, 0x3B, 0x61, 0xF1, 0x6F, 0x0A])
+            let csv = try await client.call(
+                .post, "/v1/proposals/\(id)/documents?filename=datos.csv", body: latin1, contentType: "text/csv; Charset=\"ISO-8859-1\"")
+            XCTAssertEqual(csv["contentType"] as? String, "text/csv; charset=iso-8859-1", csv.text)
+            let download = try await client.call(.get, "/v1/proposals/\(id)/documents/\(try XCTUnwrap(csv["id"] as? String))")
+            XCTAssertEqual(download.headers[.contentType], "text/csv; charset=iso-8859-1")
+            XCTAssertEqual(download.body, latin1)
+
+            let pdf = try await client.call(
+                .post, "/v1/proposals/\(id)/documents?filename=a.pdf", body: Data([1]), contentType: "application/pdf; version=1.7")
+            XCTAssertEqual(pdf["contentType"] as? String, "application/pdf")
+            let malformed = try await client.call(
+                .post, "/v1/proposals/\(id)/documents?filename=b.txt", body: Data([65]), contentType: "text/plain; charset=\"utf 8")
+            XCTAssertProblem(malformed, .unsupportedMediaType, "unsupported-media-type")
         }
     }
 

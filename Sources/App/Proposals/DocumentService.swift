@@ -25,19 +25,16 @@ struct DocumentService: Sendable {
         id, proposal_id, filename, content_type, size_bytes, sha256, seq, \(SQLInstant.render("created_at")) AS created_at
         """)
 
-    func upload(proposalID: String, filename: String, contentType: String?, bytes: Data) async throws -> Document {
+    func upload(
+        proposalID: String, filename: String, contentType: String?, bytes: Data, idempotencyKey: String?
+    ) async throws -> Document {
         let actor = AuditActor.current
         let principal = try Principal.current
-        let type = Self.mediaType(contentType)
-        guard let type, Self.acceptedTypes.contains(type) else {
+        guard let type = Self.storedType(contentType), let media = Self.mediaType(type), Self.acceptedTypes.contains(media) else {
             throw Problem(.unsupportedMediaType, detail: .documentTypes(Self.acceptedTypes.sorted().joined(separator: ", ")))
         }
         var v = Validator()
-        // No folders, and no control characters (a name is shown to people and sent in a header).
-        v.check(!filename.contains("/") && !filename.contains("\\")
-                && !filename.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-                && filename.trimmingCharacters(in: .whitespaces) == filename && !filename.isEmpty,
-                "filename", .mustBePlainFileName)
+        v.check(Self.isPlainFileName(filename), "filename", .mustBePlainFileName)
         v.check(!bytes.isEmpty, "", .documentIsEmpty)
         try v.throwIfInvalid()
         guard bytes.count <= maxBytes else {
@@ -45,7 +42,11 @@ struct DocumentService: Sendable {
         }
         let visibility = try ProposalService.visibility()
         guard let uuid = UUID(uuidString: proposalID) else { throw Problem.notFound(.noSuch(.proposal, proposalID)) }
-        return try await pool.withTransaction { connection in
+        // The same key, name, type and bytes replay the first answer: a retried upload attaches nothing more.
+        let request = try IdempotentRequest(
+            key: idempotencyKey, principal: principal, operation: "uploadProposalDocument",
+            target: "/v1/proposals/\(uuid.uuidString.lowercased())/documents", body: type + "\n" + filename, content: bytes)
+        let answer = try await request.run(pool) { connection in
             let proposal = try await ProposalService.lockForChange(connection, uuid, visibility: visibility, principal: principal)
             guard proposal.status == "draft" else {
                 throw Problem(.conflict, detail: .documentsOnlyOnDrafts(status: proposal.status))
@@ -58,8 +59,21 @@ struct DocumentService: Sendable {
             let document = try Self.document(row)
             try await audit.record(connection, actor: actor, action: "document.uploaded", entity: "proposal", id: uuid.uuidString.lowercased(),
                              changes: .fields(["document": (old: .null, new: .string("\(document.id) \(filename) \(document.sha256)"))]))
-            return document
+            return .init(status: 201, body: try Representation.json(document))
         }
+        return try Representation.decode(Document.self, from: answer.body)
+    }
+
+    /// A name shown to people and sent in a header: no folders (`/`, `\\`, `.`, `..`), no control
+    /// characters, no bidirectional formatting (U+202E would show `invoice\u{202E}fdp.exe` as `invoiceexe.pdf`),
+    /// no surrounding blanks.
+    static func isPlainFileName(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("\\")
+            && name.trimmingCharacters(in: .whitespaces) == name
+            && !name.unicodeScalars.contains { scalar in
+                scalar.properties.generalCategory == .control
+                    || (scalar.properties.generalCategory == .format && scalar.properties.isBidiControl)
+            }
     }
 
     func list(proposalID: String, cursor: String?, limit: Int?) async throws -> (items: [Document], next: String?) {
@@ -114,5 +128,24 @@ struct DocumentService: Sendable {
         guard let header, let type = header.split(separator: ";").first else { return nil }
         let trimmed = type.trimmingCharacters(in: .whitespaces).lowercased()
         return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// The type a document is stored and served with: the media type, and for text its `charset` (a
+    /// CSV in ISO-8859-1 cannot be read as UTF-8). Other parameters are dropped; a malformed charset is
+    /// refused (nil).
+    static func storedType(_ header: String?) -> String? {
+        guard let header, let media = mediaType(header) else { return nil }
+        guard media.hasPrefix("text/") else { return media }
+        var charset: String?
+        for parameter in header.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else { continue }
+            var value = pair[1].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            let token = value.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "!#$%&'*+-.^_`|~".unicodeScalars.contains($0)) }
+            guard !value.isEmpty, token else { return nil }
+            charset = value.lowercased()
+        }
+        return charset.map { "\(media); charset=\($0)" } ?? media
     }
 }

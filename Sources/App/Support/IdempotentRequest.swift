@@ -17,8 +17,10 @@ struct IdempotentRequest: Sendable {
     let operation: String
     /// What identifies "the same request": operation, target and body, hashed by PostgreSQL.
     let fingerprint: String
+    /// A raw body (an uploaded document), hashed after `fingerprint`; empty for JSON requests.
+    let content: Data
 
-    init(key: String?, principal: Principal, operation: String, target: String, body: String) throws(Problem) {
+    init(key: String?, principal: Principal, operation: String, target: String, body: String, content: Data = Data()) throws(Problem) {
         if let key {
             guard (1...200).contains(key.utf8.count), key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7e })
             else {
@@ -29,6 +31,7 @@ struct IdempotentRequest: Sendable {
         self.principal = principal.actorKey
         self.operation = operation
         self.fingerprint = operation + "\n" + target + "\n" + body
+        self.content = key == nil ? Data() : content
     }
 
     /// Runs `work` in a transaction (or replays its first answer).
@@ -38,7 +41,7 @@ struct IdempotentRequest: Sendable {
     /// run otherwise, a quarter of PostgreSQL's time per creation.
     func run(_ pool: DatabasePool, _ work: @escaping @Sendable (Connection) async throws -> Answer) async throws -> Answer {
         guard let key else { return try await pool.withTransaction(plans: .generic) { try await work($0) } }
-        let principal = self.principal, operation = self.operation, fingerprint = self.fingerprint
+        let principal = self.principal, operation = self.operation, fingerprint = self.fingerprint, content = self.content
         return try await pool.withTransaction(plans: .generic) { connection in
             // Queued: it travels with BEGIN and the claim below in one round trip.
             try await connection.queue("""
@@ -48,7 +51,7 @@ struct IdempotentRequest: Sendable {
             // A racing twin blocks here until the first commits, then finds the row taken.
             let claimed = try await connection.query("""
                 INSERT INTO idempotency_keys (principal, key, operation, request_hash, status, body)
-                VALUES (\(principal), \(key), \(operation), encode(sha256(convert_to(\(fingerprint), 'UTF8')), 'hex'), 0, '')
+                VALUES (\(principal), \(key), \(operation), encode(sha256(convert_to(\(fingerprint), 'UTF8') || \(content)), 'hex'), 0, '')
                 ON CONFLICT (principal, key) DO NOTHING
                 RETURNING 1
                 """)
@@ -61,7 +64,7 @@ struct IdempotentRequest: Sendable {
                 return answer
             }
             let rows = try await connection.query("""
-                SELECT request_hash = encode(sha256(convert_to(\(fingerprint), 'UTF8')), 'hex') AS same,
+                SELECT request_hash = encode(sha256(convert_to(\(fingerprint), 'UTF8') || \(content)), 'hex') AS same,
                        status, convert_from(body, 'UTF8') AS body
                 FROM idempotency_keys WHERE principal = \(principal) AND key = \(key)
                 """)
