@@ -96,6 +96,47 @@ final class DocumentTests: XCTestCase {
         }
     }
 
+    /// A letter of support names a document of its own proposal: not another proposal's, not one that
+    /// does not exist; on creation (no documents yet), on change and at submission.
+    func testLettersOfSupportNameDocumentsOfTheirOwnProposal() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let mine = try await Fixtures.proposalID(client, lead: lead)
+            let theirs = try await Fixtures.proposalID(client, lead: try await Fixtures.createOrganisation(client, name: "Otra"))
+            func upload(_ proposal: String) async throws -> String {
+                let answer = try await client.call(
+                    .post, "/v1/proposals/\(proposal)/documents?filename=carta.pdf", body: Data("%PDF".utf8), contentType: "application/pdf")
+                return try XCTUnwrap(answer["id"] as? String, answer.text)
+            }
+            let own = try await upload(mine)
+            let foreign = try await upload(theirs)
+            let missing = UUID().uuidString.lowercased()
+
+            var body = Fixtures.proposalBody(lead: lead)
+            body["stakeholderSupport"] = [["name": "Ana", "organisation": "Ministerio", "documentId": missing]]
+            let created = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: body)
+            XCTAssertProblem(created, .badRequest, "validation")
+            XCTAssertEqual(created.errorPointers, ["/stakeholderSupport/0/documentId"])
+
+            let current = try await client.call(.get, "/v1/proposals/\(mine)")
+            let patch: [String: Any] = ["stakeholderSupport": [
+                ["name": "Ana", "organisation": "Ministerio", "documentId": own],
+                ["name": "Luis", "organisation": "Sindicato", "documentId": foreign],
+                ["name": "Eva", "organisation": "Cámara", "documentId": missing],
+            ]]
+            let refused = try await client.call(
+                .patch, "/v1/proposals/\(mine)", body: patch, contentType: "application/merge-patch+json",
+                headers: ["If-Match": try XCTUnwrap(current.headers[.eTag])])
+            XCTAssertProblem(refused, .badRequest, "validation")
+            XCTAssertEqual(refused.errorPointers, ["/stakeholderSupport/1/documentId", "/stakeholderSupport/2/documentId"])
+
+            let accepted = try await client.call(
+                .patch, "/v1/proposals/\(mine)", body: ["stakeholderSupport": [["name": "Ana", "organisation": "Ministerio", "documentId": own]]],
+                contentType: "application/merge-patch+json", headers: ["If-Match": try XCTUnwrap(current.headers[.eTag])])
+            XCTAssertEqual(accepted.status, .ok, accepted.text)
+        }
+    }
+
     /// A retried upload (same key, name, type and bytes) replays the first answer and attaches nothing
     /// more; the same key with other bytes is refused.
     func testUploadHonoursIdempotencyKey() async throws {

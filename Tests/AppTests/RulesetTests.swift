@@ -287,6 +287,22 @@ final class EligibilityRulesetTests: XCTestCase {
         }
     }
 
+    /// A refusal lists every reason at once: missing fields, foreign letters of support and the call's rules.
+    func testARefusedSubmissionListsMissingFieldsAndFailedRulesTogether() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await RulesetFixtures.organisation(client, changes: ["kind": "private_company", "nonProfit": false])
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead])
+            var body = Fixtures.proposalBody(lead: lead)
+            body.removeValue(forKey: "title")
+            let draft = try await Fixtures.createProposal(client, lead: lead, token: applicant, body: body)
+            let id = try XCTUnwrap(draft["id"] as? String)
+            let refused = try await RulesetFixtures.submit(client, id, token: applicant)
+            XCTAssertProblem(refused, .unprocessableContent, "unprocessable")
+            XCTAssertEqual(refused.errorPointers, ["/title", "rules/lead-non-profit", "rules/lead-kind-accepted"])
+            XCTAssertEqual(refused["detail"] as? String, "The proposal cannot be submitted: 3 reasons.")
+        }
+    }
+
     func testFoundedOnTheCutOffDayPassesAndADayLaterFails() async throws {
         try await TestApp.run { _, client in
             for (foundedOn, years, passes) in [("2019-01-01", 2, true), ("2019-01-02", 1, false), ("2018-12-31", 2, true)] {

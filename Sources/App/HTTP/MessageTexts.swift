@@ -14,6 +14,7 @@ extension Message {
         case aString, aBoolean, anInteger, aNumber, anArray, ofAnotherType
         case mayNotBeSetByThisRole, notAnOrganisationYouActFor, notARegisteredOrganisation
         case applicantTokenNeedsOrganisation, mustBeEmptyForRole
+        case notADocumentOfThisProposal
         case idempotencyKeyFormat, idempotencyKeyUsedElsewhere
         case isTheLeadOrganisation, notALanguageOfThisCall, notAStageOfThisCall, deadlinePassed, callOpensAt
         case needsAQuestion, needsASolutionType, needsATargetGroup, needsAnEligibleCountry
@@ -211,6 +212,10 @@ extension Message {
                 Texts(
                     en: "is not a registered organisation", fr: "n'est pas une organisation enregistrée",
                     es: "no es una organización registrada", pt: "não é uma organização cadastrada")
+            case .notADocumentOfThisProposal:
+                Texts(
+                    en: "is not a document attached to this proposal", fr: "n'est pas un document joint à cette proposition",
+                    es: "no es un documento adjunto a esta propuesta", pt: "não é um documento anexado a esta proposta")
             case .applicantTokenNeedsOrganisation:
                 Texts(
                     en: "must name at least one organisation for an applicant token",

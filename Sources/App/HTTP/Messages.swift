@@ -165,6 +165,7 @@ extension Message {
     static let mayNotBeSetByThisRole = Message(.mayNotBeSetByThisRole)
     static let notAnOrganisationYouActFor = Message(.notAnOrganisationYouActFor)
     static let notARegisteredOrganisation = Message(.notARegisteredOrganisation)
+    static let notADocumentOfThisProposal = Message(.notADocumentOfThisProposal)
     static let applicantTokenNeedsOrganisation = Message(.applicantTokenNeedsOrganisation)
     static func mustBeEmpty(forRole role: String) -> Message { Message(.mustBeEmptyForRole, .data(role)) }
 

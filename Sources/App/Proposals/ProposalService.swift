@@ -24,6 +24,8 @@ struct ProposalService: Sendable {
         let principal = try Principal.current
         let document = try Representation.json(input)
         try ProposalValidation.validate(input, document: document)
+        // A new draft has no documents yet: any letter of support it names is not one of its own.
+        try Self.requireDocumentsAttached(input, attached: [])
         let lead = UUID(uuidString: input.leadOrganisationId)!
         guard principal.actsFor(organisation: lead) else {
             throw Problem(.forbidden, detail: .credentialNotForLead,
@@ -116,6 +118,7 @@ struct ProposalService: Sendable {
                               errors: [.init(pointer: "/leadOrganisationId", detail: .notAnOrganisationYouActFor)])
             }
             try await Self.requireOrganisationsExist(connection, input)
+            try Self.requireDocumentsAttached(input, attached: try await Self.attachedDocuments(connection, uuid, input))
             let row = try await ProposalRepository.update(
                 connection, id: uuid, Self.columns(input, document: try Representation.json(input)))
             try await audit.record(connection, actor: actor, action: "proposal.updated", entity: "proposal",
@@ -137,13 +140,19 @@ struct ProposalService: Sendable {
             let call = try Representation.decode(Components.Schemas.Call.self, from: callRow.json)
             let input = try Representation.decode(
                 Input.self, from: try Representation.inputPart(of: current.json, serviceKeys: Self.serviceKeys).jsonText)
-            let reasons = ProposalValidation.completeness(input, call: call, submittedAt: instant)
-            guard reasons.isEmpty else {
-                throw Problem(.unprocessable, detail: .cannotSubmit(reasons: reasons.count), errors: reasons)
-            }
-            let rulesetVersion = try await SubmissionRules.enforce(
+            var reasons = ProposalValidation.completeness(input, call: call, submittedAt: instant)
+            reasons += Self.unattachedDocuments(input, attached: try await Self.attachedDocuments(connection, uuid, input))
+            // The call's rules are evaluated even when fields are missing: the refusal lists every reason at once.
+            let (failedRules, rulesetVersion) = try await SubmissionRules.failures(
                 connection, proposal: try Representation.decode(Proposal.self, from: current.json), call: call, callID: callID,
                 at: instant)
+            guard reasons.isEmpty, failedRules.isEmpty else {
+                if reasons.isEmpty, let rulesetVersion {
+                    throw Problem(.unprocessable, detail: .submissionRulesFailed(failedRules.count, rulesetVersion: rulesetVersion),
+                                  errors: failedRules)
+                }
+                throw Problem(.unprocessable, detail: .cannotSubmit(reasons: reasons.count + failedRules.count), errors: reasons + failedRules)
+            }
             let sequence = try await connection.query("""
                 UPDATE calls SET last_receipt = last_receipt + 1 WHERE id = \(callID) RETURNING last_receipt
                 """).first!.decode(Int.self, column: "last_receipt")
@@ -218,6 +227,26 @@ struct ProposalService: Sendable {
     static func requireOrganisationsExist(_ connection: Connection, _ input: Input) async throws {
         let existing = try await OrganisationRepository.existing(connection, ids: organisationIDs(input))
         try requireOrganisationsExist(input, existing: existing)
+    }
+
+    /// The ids of this proposal's documents, when the input names any (one query only then).
+    static func attachedDocuments(_ connection: Connection, _ id: UUID, _ input: Input) async throws -> Set<UUID> {
+        guard (input.stakeholderSupport ?? []).contains(where: { $0.documentId != nil }) else { return [] }
+        return Set(try await connection.query("SELECT id FROM proposal_documents WHERE proposal_id = \(id)")
+            .map { try $0.decode(UUID.self, column: "id") })
+    }
+
+    /// A letter of support names a document of this proposal, never another's (nor one that does not exist).
+    static func unattachedDocuments(_ input: Input, attached: Set<UUID>) -> [Problem.FieldError] {
+        (input.stakeholderSupport ?? []).enumerated().compactMap { index, support in
+            guard let documentID = support.documentId, !(UUID(uuidString: documentID).map(attached.contains) ?? false) else { return nil }
+            return .init(pointer: "/stakeholderSupport/\(index)/documentId", detail: .notADocumentOfThisProposal)
+        }
+    }
+
+    static func requireDocumentsAttached(_ input: Input, attached: Set<UUID>) throws(Problem) {
+        let errors = unattachedDocuments(input, attached: attached)
+        guard errors.isEmpty else { throw Problem.validation(errors) }
     }
 
     /// The lead's and partners' ids (validated as UUIDs before this is called).

@@ -4,29 +4,25 @@ import Foundation
 
 /// The blocking `submission` rules of the call's current ruleset, checked inside the submitting transaction.
 enum SubmissionRules {
-    /// Throws 422 listing every failed rule (`rules/<id>`, with its messages); returns the
-    /// ruleset version the proposal passed, nil when the call has no ruleset. A rule that cannot be evaluated
-    /// refuses the submission too: a broken rule must not let ineligible proposals through.
-    static func enforce(
+    /// Every failed rule (`rules/<id>`, with its messages) and the version of the ruleset evaluated, nil
+    /// when the call has no ruleset. A rule that cannot be evaluated fails too: a broken rule must not let
+    /// ineligible proposals through.
+    static func failures(
         _ connection: Connection, proposal: Components.Schemas.Proposal, call: Components.Schemas.Call, callID: UUID,
         at instant: Date
-    ) async throws -> Int? {
-        guard let ruleset = try await RulesetService.current(connection, callID: callID) else { return nil }
+    ) async throws -> (failed: [Problem.FieldError], rulesetVersion: Int?) {
+        guard let ruleset = try await RulesetService.current(connection, callID: callID) else { return ([], nil) }
         let facts = try await FactsBuilder.document(FactsBuilder.build(connection, proposal: proposal, call: call, at: instant))
         let failed = ruleset.evaluate(facts, phases: ["submission"], blockingOnly: true).filter(\.blocks)
-        guard failed.isEmpty else {
-            throw Problem(
-                .unprocessable, detail: .submissionRulesFailed(failed.count, rulesetVersion: ruleset.version),
-                errors: failed.map { result in
-                    // The rule's own messages, in every language; the problem is rendered in the request's.
-                    let texts = Dictionary(uniqueKeysWithValues: Language.allCases.map { language in
-                        let message = result.entry.message(in: language)
-                        let text = result.error.map { "\(message) (\($0.errorType): \(Message.ruleError($0).text(in: language)))" }
-                        return (language, text ?? message)
-                    })
-                    return .init(pointer: "rules/\(result.entry.id)", detail: .translated(texts))
-                })
+        let errors = failed.map { result -> Problem.FieldError in
+            // The rule's own messages, in every language; the problem is rendered in the request's.
+            let texts = Dictionary(uniqueKeysWithValues: Language.allCases.map { language in
+                let message = result.entry.message(in: language)
+                let text = result.error.map { "\(message) (\($0.errorType): \(Message.ruleError($0).text(in: language)))" }
+                return (language, text ?? message)
+            })
+            return .init(pointer: "rules/\(result.entry.id)", detail: .translated(texts))
         }
-        return ruleset.version
+        return (errors, ruleset.version)
     }
 }
