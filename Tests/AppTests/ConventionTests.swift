@@ -96,6 +96,39 @@ final class ConventionTests: XCTestCase {
         }
     }
 
+    /// A merge patch that changes nothing leaves the version (and every other editor's ETag) alone and
+    /// records no audit event; one that changes something moves it on.
+    func testAPatchThatChangesNothingKeepsTheVersion() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let proposal = try await Fixtures.createProposal(client, lead: lead)
+            let proposalID = try XCTUnwrap(proposal["id"] as? String)
+            let call = try await client.call(.get, "/v1/calls/LAC-2021")
+            let cases: [(path: String, same: [String: Any], other: [String: Any], etag: String)] = [
+                ("/v1/proposals/\(proposalID)", ["title": try XCTUnwrap(proposal["title"] as? String)], ["title": "Otro título"],
+                 try XCTUnwrap(proposal.headers[.eTag])),
+                ("/v1/calls/LAC-2021", ["workplanDueDays": 21], ["workplanDueDays": 22], try XCTUnwrap(call.headers[.eTag])),
+            ]
+            for (path, same, other, etag) in cases {
+                for body in [same, [:]] {
+                    let unchanged = try await client.call(
+                        .patch, path, body: body, contentType: "application/merge-patch+json", headers: ["If-Match": etag])
+                    XCTAssertEqual(unchanged.status, .ok, unchanged.text)
+                    XCTAssertEqual(unchanged.headers[.eTag], etag, "\(path) \(body)")
+                }
+                let changed = try await client.call(
+                    .patch, path, body: other, contentType: "application/merge-patch+json", headers: ["If-Match": etag])
+                XCTAssertEqual(changed.status, .ok, changed.text)
+                XCTAssertNotEqual(changed.headers[.eTag], etag)
+            }
+            let updates = try await app.pool.withConnection { connection in
+                try await connection.query("SELECT count(*) AS n FROM audit_events WHERE action IN ('proposal.updated', 'call.updated')")
+                    .first!.decode(Int.self, column: "n")
+            }
+            XCTAssertEqual(updates, 2, "one event per real change")
+        }
+    }
+
     func testIdempotencyKeyReplaysAndRefusesAnotherBody() async throws {
         try await TestApp.run { app, client in
             let lead = try await Fixtures.createOrganisation(client)

@@ -50,7 +50,10 @@ struct CallService: Sendable {
                 throw Problem.notFound(.noSuch(.call, reference))
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
-            let merged = MergePatch.apply(patch, to: try Representation.inputPart(of: current.json))
+            let before = try Representation.inputPart(of: current.json)
+            let merged = MergePatch.apply(patch, to: before)
+            // A patch that changes nothing is no change: same version, no audit event.
+            if merged == before { return current.json }
             let input = try Representation.decodeInput(Components.Schemas.CallInput.self, from: merged)
             try CallValidation.validate(input)
             let definition = try Representation.json(input)
