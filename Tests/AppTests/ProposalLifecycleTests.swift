@@ -83,6 +83,39 @@ final class ProposalLifecycleTests: XCTestCase {
         }
     }
 
+    /// Once proposals are submitted, the call cannot take away what they were checked against.
+    func testACallCannotChangeUnderItsSubmissions() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await RulesetFixtures.organisation(client)
+            _ = try await RulesetFixtures.submitted(client, lead: lead)
+            let call = try await client.call(.get, "/v1/calls/LAC-2021")
+            let etag = try XCTUnwrap(call.headers[.eTag])
+            let questions = try XCTUnwrap(call["questions"] as? [[String: Any]])
+            func patch(_ body: [String: Any]) async throws -> TestResponse {
+                try await client.call(.patch, "/v1/calls/LAC-2021", body: body, contentType: "application/merge-patch+json",
+                                      headers: ["If-Match": etag])
+            }
+            let refused = try await patch([
+                "code": "LAC-2021-B",
+                "questions": questions.filter { $0["id"] as? String != "Q1" },
+                "eligibleCountries": ["MX"],
+                "deadline": "2021-06-01T11:00:00Z",  // the submission was at 12:00 (the test clock)
+            ])
+            XCTAssertProblem(refused, .conflict, "conflict")
+            XCTAssertEqual(refused.errorPointers, ["/code", "/questions", "/eligibleCountries", "/deadline"])
+            let details = (refused["errors"] as? [[String: Any]] ?? []).compactMap { $0["detail"] as? String }
+            XCTAssertEqual(Array(details.dropFirst().prefix(2)), [
+                "would drop Q1, which submitted proposals use", "would drop CO, PE, which submitted proposals use",
+            ])
+
+            // What no submission uses may still go, and texts may change.
+            let allowed = try await patch([
+                "questions": questions.filter { $0["id"] as? String != "Q11" }, "title": ["en": "Call for solutions", "fr": "Appel"],
+            ])
+            XCTAssertEqual(allowed.status, .ok, allowed.text)
+        }
+    }
+
     func testLateSubmissionIsRefusedAtTheSecond() async throws {
         try await TestApp.run { app, client in
             let lead = try await Fixtures.createOrganisation(client)

@@ -56,6 +56,8 @@ struct CallService: Sendable {
             if merged == before { return current.json }
             let input = try Representation.decodeInput(Components.Schemas.CallInput.self, from: merged)
             try CallValidation.validate(input)
+            try await Self.requireSubmissionsStillHold(
+                connection, callID: id, from: try Representation.decodeInput(Components.Schemas.CallInput.self, from: before), to: input)
             let definition = try Representation.json(input)
             let row = try await CallRepository.update(
                 connection, id: id, code: input.code, definition: definition, deadline: input.deadline)
@@ -65,5 +67,49 @@ struct CallService: Sendable {
             return row.json
         }
         return try Representation.decode(Call.self, from: json)
+    }
+
+    /// Proposals submitted to a call were checked against it: a change may not take away what they
+    /// use (question, solution type, target group, country, language), move the window so that they
+    /// fall outside it, or change the code their receipts carry. Refused with 409, a pointer for each.
+    static func requireSubmissionsStillHold(
+        _ connection: Connection, callID: UUID, from old: Components.Schemas.CallInput, to new: Components.Schemas.CallInput
+    ) async throws {
+        func removed(_ old: [String], _ new: [String]) -> Set<String> { Set(old).subtracting(new) }
+        let dropped: [(pointer: String, column: String, values: Set<String>)] = [
+            ("/questions", "questions", removed(old.questions.map(\.id), new.questions.map(\.id))),
+            ("/solutionTypes", "solution_types", removed(old.solutionTypes.map(\.id), new.solutionTypes.map(\.id))),
+            ("/targetGroups", "target_groups", removed(old.targetGroups.map(\.id), new.targetGroups.map(\.id))),
+            ("/eligibleCountries", "countries", removed(old.eligibleCountries, new.eligibleCountries)),
+            ("/languages", "languages", removed(old.languages.map(\.rawValue), new.languages.map(\.rawValue))),
+        ]
+        guard old.code != new.code || old.deadline != new.deadline || old.opensAt != new.opensAt
+            || dropped.contains(where: { !$0.values.isEmpty })
+        else { return }
+        let row = try await connection.query("""
+            WITH submitted AS (SELECT * FROM proposals WHERE call_id = \(callID) AND status = 'submitted')
+            SELECT (SELECT count(*) FROM proposals WHERE call_id = \(callID) AND receipt_number IS NOT NULL) AS receipts,
+                   ARRAY(SELECT DISTINCT unnest(question_ids) FROM submitted) AS questions,
+                   ARRAY(SELECT DISTINCT unnest(solution_type_ids) FROM submitted) AS solution_types,
+                   ARRAY(SELECT DISTINCT unnest(target_groups) FROM submitted) AS target_groups,
+                   ARRAY(SELECT DISTINCT unnest(countries) FROM submitted) AS countries,
+                   ARRAY(SELECT DISTINCT language FROM submitted WHERE language IS NOT NULL) AS languages,
+                   (SELECT min(submitted_at) FROM submitted) AS earliest, (SELECT max(submitted_at) FROM submitted) AS latest
+            """).first!
+        var errors: [Problem.FieldError] = []
+        if old.code != new.code, try row.decode(Int.self, column: "receipts") > 0 {
+            errors.append(.init(pointer: "/code", detail: .codeHasReceipts))
+        }
+        for (pointer, column, values) in dropped where !values.isEmpty {
+            let used = values.intersection(try row.decode([String].self, column: column))
+            if !used.isEmpty { errors.append(.init(pointer: pointer, detail: .stillUsedBySubmissions(Array(used)))) }
+        }
+        if let latest = try row.decode(Date?.self, column: "latest"), new.deadline <= latest {
+            errors.append(.init(pointer: "/deadline", detail: .mustStayAfterSubmissions(Representation.instant(latest))))
+        }
+        if let earliest = try row.decode(Date?.self, column: "earliest"), new.opensAt > earliest {
+            errors.append(.init(pointer: "/opensAt", detail: .mustStayBeforeSubmissions(Representation.instant(earliest))))
+        }
+        guard errors.isEmpty else { throw Problem(.conflict, detail: .callChangeBreaksSubmissions, errors: errors) }
     }
 }

@@ -15,6 +15,7 @@ extension Message {
         case mayNotBeSetByThisRole, notAnOrganisationYouActFor, notARegisteredOrganisation
         case applicantTokenNeedsOrganisation, mustBeEmptyForRole
         case notADocumentOfThisProposal
+        case codeHasReceipts, stillUsedBySubmissions, mustStayAfterSubmissions, mustStayBeforeSubmissions, callChangeBreaksSubmissions
         case idempotencyKeyFormat, idempotencyKeyUsedElsewhere
         case isTheLeadOrganisation, notALanguageOfThisCall, notAStageOfThisCall, deadlinePassed, callOpensAt
         case needsAQuestion, needsASolutionType, needsATargetGroup, needsAnEligibleCountry
@@ -212,6 +213,23 @@ extension Message {
                 Texts(
                     en: "is not a registered organisation", fr: "n'est pas une organisation enregistrée",
                     es: "no es una organización registrada", pt: "não é uma organização cadastrada")
+            case .codeHasReceipts:
+                Texts(
+                    en: "cannot change: receipts were issued under this code", fr: "ne peut plus changer : des accusés de réception portent ce code",
+                    es: "no puede cambiar: se emitieron acuses de recibo con este código",
+                    pt: "não pode mudar: foram emitidos comprovantes com este código")
+            case .stillUsedBySubmissions:
+                Texts(
+                    en: "would drop {0}, which submitted proposals use", fr: "retirerait {0}, utilisé par des propositions soumises",
+                    es: "eliminaría {0}, que usan propuestas enviadas", pt: "removeria {0}, usado por propostas submetidas")
+            case .mustStayAfterSubmissions:
+                Texts(
+                    en: "must stay after the last submission ({0})", fr: "doit rester après la dernière soumission ({0})",
+                    es: "debe seguir siendo posterior al último envío ({0})", pt: "deve continuar depois da última submissão ({0})")
+            case .mustStayBeforeSubmissions:
+                Texts(
+                    en: "must stay at or before the first submission ({0})", fr: "doit rester au plus tard à la première soumission ({0})",
+                    es: "debe seguir siendo anterior o igual al primer envío ({0})", pt: "deve continuar até a primeira submissão ({0})")
             case .notADocumentOfThisProposal:
                 Texts(
                     en: "is not a document attached to this proposal", fr: "n'est pas un document joint à cette proposition",
@@ -571,6 +589,12 @@ extension Message {
                 Texts(
                     en: "No call for proposal {0}.", fr: "Appel de la proposition {0} introuvable.",
                     es: "No se encontró la convocatoria de la propuesta {0}.", pt: "Convocatória da proposta {0} não encontrada.")
+            case .callChangeBreaksSubmissions:
+                Texts(
+                    en: "This change would contradict proposals already submitted to the call.",
+                    fr: "Cette modification contredirait des propositions déjà soumises à l'appel.",
+                    es: "Este cambio contradiría propuestas ya enviadas a la convocatoria.",
+                    pt: "Esta alteração contradiria propostas já submetidas à convocatória.")
             case .callCodeExists:
                 Texts(
                     en: "A call with code {0} exists already.", fr: "Un appel portant le code {0} existe déjà.",

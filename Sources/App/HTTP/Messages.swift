@@ -316,6 +316,13 @@ extension Message {
     }
     static func noCallForProposal(_ id: String) -> Message { Message(.noCallForProposal, .data(id)) }
     static func callCodeExists(_ code: String) -> Message { Message(.callCodeExists, .data(code)) }
+    static let callChangeBreaksSubmissions = Message(.callChangeBreaksSubmissions)
+    static let codeHasReceipts = Message(.codeHasReceipts)
+    static func stillUsedBySubmissions(_ values: [String]) -> Message {
+        Message(.stillUsedBySubmissions, .data(values.sorted().joined(separator: ", ")))
+    }
+    static func mustStayAfterSubmissions(_ instant: String) -> Message { Message(.mustStayAfterSubmissions, .data(instant)) }
+    static func mustStayBeforeSubmissions(_ instant: String) -> Message { Message(.mustStayBeforeSubmissions, .data(instant)) }
 
     // The proposal lifecycle (statuses are the contract's values, shown as they are)
 
