@@ -134,6 +134,35 @@ final class ProposalLifecycleTests: XCTestCase {
         }
     }
 
+    /// A submit that waits for the proposal's lock (held by another change) is judged when it runs:
+    /// if the deadline passed meanwhile, it is late; its receipt never predates what committed before it.
+    func testASubmitWaitingForTheLockIsJudgedWhenItRuns() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let id = try await Fixtures.proposalID(client, lead: lead)
+            let deadline = ISO8601DateFormatter().date(from: "2021-06-30T22:00:00Z")!
+            app.clock.now = deadline.addingTimeInterval(-1)
+            let (locked, lockTaken) = AsyncStream<Void>.makeStream()
+            let (release, releaseLock) = AsyncStream<Void>.makeStream()
+            let holder = Task {
+                try await app.pool.withTransaction { connection in
+                    _ = try await connection.query("SELECT 1 FROM proposals WHERE id = \(UUID(uuidString: id)!) FOR UPDATE")
+                    lockTaken.yield()
+                    for await _ in release { break }
+                }
+            }
+            for await _ in locked { break }
+            let submit = Task { try await client.call(.post, "/v1/proposals/\(id)/submit") }
+            try await Task.sleep(for: .milliseconds(300))  // the submit is now waiting for the lock
+            app.clock.now = deadline
+            releaseLock.yield()
+            try await holder.value
+            let answer = try await submit.value
+            XCTAssertProblem(answer, .unprocessableContent, "unprocessable")
+            XCTAssertTrue(answer.text.contains("deadline"), answer.text)
+        }
+    }
+
     func testConcurrentSubmitsGiveExactlyOneReceipt() async throws {
         try await TestApp.run { _, client in
             let lead = try await Fixtures.createOrganisation(client)

@@ -192,11 +192,14 @@ struct ProposalService: Sendable {
         let principal = try Principal.current
         let visibility = try Self.visibility()
         guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
-        let instant = now()
         let request = try IdempotentRequest(
             key: idempotencyKey, principal: principal, operation: operation, target: "/v1/proposals/\(id)/\(action)", body: "")
+        let now = self.now
         let answer = try await request.run(pool) { connection in
             let current = try await Self.lockForChange(connection, uuid, visibility: visibility, principal: principal)
+            // The instant is taken once the proposal is locked: a change that waited for the lock (an upload
+            // committing meanwhile, or the deadline passing) is judged at the moment it happens.
+            let instant = now()
             return await .init(status: 200, body: try change(connection, current, uuid, instant, actor))
         }
         return try Representation.decode(Proposal.self, from: answer.body)
