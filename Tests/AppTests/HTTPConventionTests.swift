@@ -280,6 +280,11 @@ final class HTTPConventionTests: XCTestCase {
                     return !((response["content"] as? [String: Any]) ?? [:]).isEmpty
                 }
                 if answersABody { XCTAssertNotNil(responses["406"], "\(method) \(path) lists no 406") }
+                // A key reused with another request is refused with 422.
+                let parameters = (operation["parameters"] as? [[String: Any]]) ?? []
+                if parameters.contains(where: { ($0["$ref"] as? String)?.hasSuffix("/IdempotencyKey") == true }) {
+                    XCTAssertNotNil(responses["422"], "\(method) \(path) takes an Idempotency-Key but lists no 422")
+                }
             }
         }
         XCTAssertGreaterThan(operations, 30)
