@@ -19,7 +19,7 @@ enum Representation {
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
             guard let date = parseInstant(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 instant")
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: RFC3339DateTranscoder.notAnInstant)
             }
             return date
         }
@@ -42,10 +42,8 @@ enum Representation {
             + "\(pad(Int32(milliseconds - Int64(seconds) * 1000), 3))Z"
     }
 
-    static func parseInstant(_ text: String) -> Date? {
-        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
-            ?? (try? Date.ISO8601FormatStyle().parse(text))
-    }
+    /// Strict RFC 3339 (see `RFC3339`): nil for an impossible or out-of-range instant.
+    static func parseInstant(_ text: String) -> Date? { RFC3339.parse(text) }
 
     /// What every stored resource adds to its input document.
     static let bookkeeping: Set<String> = ["id", "version", "createdAt", "updatedAt"]

@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// Collects every problem with a request body, each with a JSON Pointer, so the client sees all at once.
@@ -59,18 +60,17 @@ struct Validator {
         return !value.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," })
     }
 
-    /// A strict `YYYY-MM-DD` reading (no rollover of 2021-02-30 into March).
+    /// A strict `YYYY-MM-DD` reading (no rollover of 2021-02-30 into March), years 0001–9999 of the
+    /// proleptic Gregorian calendar, as PostgreSQL and RFC 3339 count them (1582-10-10 exists).
     static func calendarDate(_ value: String) -> DateComponents? {
-        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
-        guard value.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month)
+        let bytes = Array(value.utf8)
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+            bytes.indices.allSatisfy({ [4, 7].contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[$0]) })
         else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let components = DateComponents(year: year, month: month, day: day)
-        guard let date = calendar.date(from: components),
-            calendar.dateComponents([.year, .month, .day], from: date) == components
+        let parts = value.split(separator: "-")
+        guard let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), year >= 1,
+            PGDate(year: year, month: month, day: day) != nil
         else { return nil }
-        return components
+        return DateComponents(year: year, month: month, day: day)
     }
 }
