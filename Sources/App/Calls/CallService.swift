@@ -51,7 +51,7 @@ struct CallService: Sendable {
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
             let merged = MergePatch.apply(patch, to: try Representation.inputPart(of: current.json))
-            let input = try Representation.decodeInput(Components.Schemas.CallInput.self, from: merged)
+            let input = try Representation.decodeInput(Components.Schemas.CallInput.self, schema: "CallInput", from: merged)
             try CallValidation.validate(input)
             let definition = try Representation.json(input)
             let row = try await CallRepository.update(

@@ -10,8 +10,8 @@ extension Message {
         case notAnInstantValue, notAURI, mustNotContainNUL, repeatedMember, notAParameterHere, givenMoreThanOnce
         case repeatsEarlierValue, repeatsEarlierLanguage, repeatsEarlierCountry, repeatsEarlierID, repeatsEarlierRank
         case repeatsEarlierTargetGroup, repeatsEarlierOrganisation
-        case notAKnownField, hasInvalidValue, mustBe, mustBeNotNull
-        case aString, aBoolean, anInteger, aNumber, anArray, ofAnotherType
+        case notAKnownField, hasInvalidValue, mustBeOneOf, mustBe, mustBeNotNull
+        case aString, aBoolean, anInteger, aNumber, anArray, anObject, ofAnotherType
         case mayNotBeSetByThisRole, notAnOrganisationYouActFor, notARegisteredOrganisation
         case applicantTokenNeedsOrganisation, mustBeEmptyForRole
         case idempotencyKeyFormat, idempotencyKeyUsedElsewhere
@@ -183,6 +183,10 @@ extension Message {
                 Texts(en: "is not a known field", fr: "n'est pas un champ connu", es: "no es un campo conocido", pt: "não é um campo conhecido")
             case .hasInvalidValue:
                 Texts(en: "has an invalid value", fr: "a une valeur non valide", es: "tiene un valor no válido", pt: "tem um valor inválido")
+            case .mustBeOneOf:
+                Texts(
+                    en: "must be one of: {0}", fr: "doit être l'une de ces valeurs : {0}", es: "debe ser uno de estos valores: {0}",
+                    pt: "deve ser um destes valores: {0}")
             case .mustBe:
                 Texts(en: "must be {0}", fr: "doit être {0}", es: "debe ser {0}", pt: "deve ser {0}")
             case .mustBeNotNull:
@@ -197,6 +201,8 @@ extension Message {
                 Texts(en: "a number", fr: "un nombre", es: "un número", pt: "um número")
             case .anArray:
                 Texts(en: "an array", fr: "un tableau", es: "un arreglo", pt: "um array")
+            case .anObject:
+                Texts(en: "an object", fr: "un objet", es: "un objeto", pt: "um objeto")
             case .ofAnotherType:
                 Texts(en: "of another type", fr: "d'un autre type", es: "de otro tipo", pt: "de outro tipo")
             case .mayNotBeSetByThisRole:

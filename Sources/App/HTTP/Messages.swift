@@ -142,9 +142,10 @@ extension Message {
 
     static let notAKnownField = Message(.notAKnownField)
     static let hasInvalidValue = Message(.hasInvalidValue)
+    static func mustBeOneOf(_ values: [String]) -> Message { Message(.mustBeOneOf, .data(values.joined(separator: ", "))) }
 
     /// The JSON types a decoder expects.
-    enum JSONType: Sendable { case string, boolean, integer, number, array, other }
+    enum JSONType: Sendable { case string, boolean, integer, number, array, object, other }
 
     static func mustBe(_ type: JSONType) -> Message { Message(.mustBe, .phrase(phrase(type))) }
     static func mustBeNotNull(_ type: JSONType) -> Message { Message(.mustBeNotNull, .phrase(phrase(type))) }
@@ -156,6 +157,7 @@ extension Message {
         case .integer: Message(.anInteger)
         case .number: Message(.aNumber)
         case .array: Message(.anArray)
+        case .object: Message(.anObject)
         case .other: Message(.ofAnotherType)
         }
     }

@@ -85,7 +85,7 @@ struct OrganisationService: Sendable {
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
             let merged = MergePatch.apply(patch, to: try Representation.inputPart(of: current.json))
-            let input = try Representation.decodeInput(Input.self, from: merged)
+            let input = try Representation.decodeInput(Input.self, schema: "OrganisationInput", from: merged)
             try OrganisationValidation.validate(input, today: today)
             let row = try await OrganisationRepository.update(
                 connection, id: uuid, document: try Representation.json(input), legalName: input.legalName,

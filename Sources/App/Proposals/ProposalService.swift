@@ -109,7 +109,7 @@ struct ProposalService: Sendable {
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
             let merged = MergePatch.apply(patch, to: try Representation.inputPart(of: current.json, serviceKeys: Self.serviceKeys))
-            let input = try Representation.decodeInput(Input.self, from: merged)
+            let input = try Representation.decodeInput(Input.self, schema: "ProposalInput", from: merged)
             try ProposalValidation.validate(input)
             if let lead = UUID(uuidString: input.leadOrganisationId), !principal.actsFor(organisation: lead) {
                 throw Problem(.forbidden, detail: .credentialNotForLead,

@@ -67,15 +67,13 @@ enum Representation {
         try decoder.decode(type, from: Data(json.utf8))
     }
 
-    /// Decodes a client-supplied document: a shape error becomes a 400 naming the field.
-    static func decodeInput<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(Problem) -> T {
+    /// Decodes a client-supplied document of contract schema `schema`: a shape error becomes a 400
+    /// naming every bad field (`DocumentFaults`).
+    static func decodeInput<T: Decodable>(_ type: T.Type, schema: String, from value: JSONValue) throws(Problem) -> T {
         do {
             return try decoder.decode(type, from: Data(value.jsonText.utf8))
         } catch let error as DecodingError {
-            if UnknownFields.isUnknownField(error), let pointers = UnknownFields.pointers(type, in: value) {
-                throw UnknownFields.problem(pointers)
-            }
-            throw ProblemMapping.problem(for: error)
+            throw DocumentFaults.problem(value, schema: schema, failure: error)
         } catch {
             throw Problem(.badRequest, detail: .documentUnreadable)
         }

@@ -22,11 +22,6 @@ struct Validator {
         if value.count > max { fail(pointer, .mustBeAtMost(characters: max)) }
     }
 
-    mutating func country(_ code: String?, _ pointer: String) {
-        guard let code else { return }
-        check(ReferenceData.countryCodes.contains(code), pointer, .notACountryCode)
-    }
-
     mutating func currency(_ code: String, _ pointer: String) {
         check(ReferenceData.currencyCodes.contains(code), pointer, .notACurrencyCode)
     }
