@@ -50,8 +50,8 @@ struct CallService: Sendable {
                 throw Problem.notFound(.noSuch(.call, reference))
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
-            let merged = MergePatch.apply(patch, to: try Representation.inputPart(of: current.json))
-            let input = try Representation.decodeInput(Components.Schemas.CallInput.self, schema: "CallInput", from: merged)
+            let input = try Representation.decodePatched(
+                Components.Schemas.CallInput.self, schema: "CallInput", patch: patch, onto: try Representation.inputPart(of: current.json))
             try CallValidation.validate(input)
             let definition = try Representation.json(input)
             let row = try await CallRepository.update(

@@ -84,8 +84,8 @@ struct OrganisationService: Sendable {
                 throw Problem.notFound(.noSuch(.organisation, id))
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
-            let merged = MergePatch.apply(patch, to: try Representation.inputPart(of: current.json))
-            let input = try Representation.decodeInput(Input.self, schema: "OrganisationInput", from: merged)
+            let input = try Representation.decodePatched(
+                Input.self, schema: "OrganisationInput", patch: patch, onto: try Representation.inputPart(of: current.json))
             try OrganisationValidation.validate(input, today: today)
             let row = try await OrganisationRepository.update(
                 connection, id: uuid, document: try Representation.json(input), legalName: input.legalName,

@@ -108,8 +108,9 @@ struct ProposalService: Sendable {
                 throw Problem(.conflict, detail: .onlyDraftsChange(status: current.status))
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
-            let merged = MergePatch.apply(patch, to: try Representation.inputPart(of: current.json, serviceKeys: Self.serviceKeys))
-            let input = try Representation.decodeInput(Input.self, schema: "ProposalInput", from: merged)
+            let input = try Representation.decodePatched(
+                Input.self, schema: "ProposalInput", patch: patch,
+                onto: try Representation.inputPart(of: current.json, serviceKeys: Self.serviceKeys))
             try ProposalValidation.validate(input)
             if let lead = UUID(uuidString: input.leadOrganisationId), !principal.actsFor(organisation: lead) {
                 throw Problem(.forbidden, detail: .credentialNotForLead,

@@ -186,6 +186,31 @@ final class ContractConstraints: Sendable {
         return v.errors
     }
 
+    /// The members an RFC 7396 patch of schema `name` names that the schema does not know, at any
+    /// depth the patch merges objects into (arrays replace whole, and are checked once merged).
+    func unknownMembers(inPatch patch: JSONValue, schema name: String) -> [Problem.FieldError] {
+        guard let node = schemas[name] else { return [] }
+        var path: [String] = []
+        var found: [(String, Message)] = []
+        Self.unknownMembers(patch, node, path: &path, into: &found)
+        var v = Validator()
+        add(found, to: &v)
+        return v.errors
+    }
+
+    private static func unknownMembers(_ patch: JSONValue, _ node: Node, path: inout [String], into found: inout [(String, Message)]) {
+        guard case .object(let members) = patch else { return }
+        for (name, value) in members {
+            path.append(name)
+            if let property = node.properties[name] {
+                unknownMembers(value, property, path: &path, into: &found)
+            } else if node.closed {
+                found.append((path.map { "/" + JSONPointer.escape($0) }.joined(), .notAKnownField))
+            }
+            path.removeLast()
+        }
+    }
+
     /// `value` encoded as the document the client sent (the generated input types encode back to it).
     func check<Input: Encodable>(_ input: Input, schema name: String, into v: inout Validator) {
         guard let json = try? Representation.json(input), let value = try? JSONValue(parsing: Array(json.utf8)) else { return }

@@ -67,6 +67,24 @@ enum Representation {
         try decoder.decode(type, from: Data(json.utf8))
     }
 
+    /// `current` with the RFC 7396 `patch` merged in, decoded as contract schema `schema`. A member
+    /// the patch names that the schema does not know is refused whatever its value (as `null` it
+    /// would vanish in the merge, and a misspelt deletion would pass for done), together with
+    /// anything else the merged document breaks.
+    static func decodePatched<T: Decodable>(
+        _ type: T.Type, schema: String, patch: JSONValue, onto current: JSONValue
+    ) throws(Problem) -> T {
+        let merged = MergePatch.apply(patch, to: current)
+        let unknown = ContractConstraints.shared.unknownMembers(inPatch: patch, schema: schema)
+        guard !unknown.isEmpty else { return try decodeInput(type, schema: schema, from: merged) }
+        var errors = unknown
+        for error in ContractConstraints.shared.problems(in: merged, schema: schema)
+        where !errors.contains(where: { $0.pointer == error.pointer }) {
+            errors.append(error)
+        }
+        throw Problem.validation(errors.sorted { $0.pointer < $1.pointer })
+    }
+
     /// Decodes a client-supplied document of contract schema `schema`: a shape error becomes a 400
     /// naming every bad field (`DocumentFaults`).
     static func decodeInput<T: Decodable>(_ type: T.Type, schema: String, from value: JSONValue) throws(Problem) -> T {
