@@ -103,6 +103,37 @@ final class ContractConstraintTests: XCTestCase {
         }
     }
 
+    /// Language maps hold at least one text and no blank one, however the call is written.
+    func testLanguageMapsHoldTexts() async throws {
+        try await TestApp.run { _, client in
+            let cases: [(vary: (inout [String: Any]) -> Void, pointer: String)] = [
+                ({ $0["title"] = [String: Any]() }, "/title"),
+                ({ $0["title"] = ["en": NSNull()] }, "/title"),
+                ({ $0["title"] = ["en": ""] }, "/title/en"),
+                ({ $0["summary"] = ["en": "Fine", "es": "   "] }, "/summary/es"),
+                ({ body in
+                    var questions = body["questions"] as? [[String: Any]] ?? []
+                    questions[0]["text"] = ["en": "\n"]
+                    body["questions"] = questions
+                }, "/questions/0/text/en"),
+            ]
+            for (index, (vary, pointer)) in cases.enumerated() {
+                var body = try Fixtures.callBody(code: "MAPS-\(index)")
+                vary(&body)
+                let answer = try await client.call(.post, "/v1/calls", body: body)
+                XCTAssertProblem(answer, .badRequest, "validation")
+                XCTAssertEqual(answer.errorPointers, [pointer], answer.text)
+            }
+            let emptied = try await client.call(
+                .patch, "/v1/calls/LAC-2021", body: ["title": ["en": NSNull(), "es": NSNull(), "fr": NSNull(), "pt": NSNull()]],
+                contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""])
+            XCTAssertProblem(emptied, .badRequest, "validation")
+            XCTAssertEqual(emptied.errorPointers, ["/title"])
+            let page = try await client.call(.get, "/v1/calls")
+            XCTAssertEqual((page["items"] as? [[String: Any]])?.count, 1, "nothing refused was stored")
+        }
+    }
+
     /// The same for query parameters: each declared constraint of each string parameter of each
     /// GET, broken alone, is refused with a 400 that names the parameter.
     func testEveryDeclaredConstraintOfAQueryParameterIsEnforced() async throws {
@@ -160,7 +191,13 @@ final class ContractConstraintTests: XCTestCase {
         var found: [Constraint] = []
         if let pattern = schema["pattern"] as? String { found.append(.init(path: path, keyword: "pattern \(pattern)", broken: "!")) }
         if let max = schema["maxLength"] as? Int { found.append(.init(path: path, keyword: "maxLength", broken: String(repeating: "x", count: max + 1))) }
-        if let min = schema["minLength"] as? Int, min > 0 { found.append(.init(path: path, keyword: "minLength", broken: "")) }
+        if let min = schema["minLength"] as? Int, min > 0 {
+            found.append(.init(path: path, keyword: "minLength", broken: ""))
+            found.append(.init(path: path, keyword: "minLength (blank)", broken: " \t "))
+        }
+        if let min = schema["minProperties"] as? Int, min > 0 {
+            found.append(.init(path: path, keyword: "minProperties", broken: [String: Any]()))
+        }
         if let max = schema["maxItems"] as? Int { found.append(.init(path: path, keyword: "maxItems", broken: Many(count: max + 1))) }
         if let min = schema["minItems"] as? Int, min > 0 { found.append(.init(path: path, keyword: "minItems", broken: [Any]())) }
         if let min = schema["minimum"] as? Int { found.append(.init(path: path, keyword: "minimum", broken: min - 1)) }

@@ -7,6 +7,7 @@ extension Message {
         case mustNotBeInFuture, mustBeInFuture, mustBeAfterOpensAt, isTaken, notACursor, notAPhaseName
         case mustBePlainFileName, documentIsEmpty
         case mustMatchPattern, mustBeAtLeastCharacters, mustHoldAtMostItems, mustHoldAtLeastItems, mustBeAtLeast, mustBeAtMost
+        case mustHaveAtLeastMembers
         case notAnInstantValue, notAURI, mustNotContainNUL, repeatedMember, notAParameterHere, givenMoreThanOnce
         case repeatsEarlierValue, repeatsEarlierLanguage, repeatsEarlierCountry, repeatsEarlierID, repeatsEarlierRank
         case repeatsEarlierTargetGroup, repeatsEarlierOrganisation
@@ -119,6 +120,10 @@ extension Message {
                 Texts(
                     en: "must hold at least {0} items", fr: "doit contenir au moins {0} éléments",
                     es: "debe contener al menos {0} elementos", pt: "deve conter pelo menos {0} itens")
+            case .mustHaveAtLeastMembers:
+                Texts(
+                    en: "must have at least {0} members", fr: "doit avoir au moins {0} membres",
+                    es: "debe tener al menos {0} miembros", pt: "deve ter pelo menos {0} membros")
             case .mustBeAtLeast:
                 Texts(en: "must be at least {0}", fr: "doit être au moins {0}", es: "debe ser al menos {0}", pt: "deve ser pelo menos {0}")
             case .mustBeAtMost:

@@ -104,6 +104,7 @@ extension Message {
     static func mustBeAtLeast(characters: Int) -> Message { Message(.mustBeAtLeastCharacters, .data(String(characters))) }
     static func mustHoldAtMost(items: Int) -> Message { Message(.mustHoldAtMostItems, .data(String(items))) }
     static func mustHoldAtLeast(items: Int) -> Message { Message(.mustHoldAtLeastItems, .data(String(items))) }
+    static func mustHaveAtLeast(members: Int) -> Message { Message(.mustHaveAtLeastMembers, .data(String(members))) }
     static func mustBeAtLeast(_ number: String) -> Message { Message(.mustBeAtLeast, .data(number)) }
     static func mustBeAtMost(_ number: String) -> Message { Message(.mustBeAtMost, .data(number)) }
     static let notAnInstantValue = Message(.notAnInstantValue)

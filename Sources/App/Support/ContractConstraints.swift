@@ -2,8 +2,9 @@ import Foundation
 import Rules
 import Yams
 
-/// The constraints `openapi.yaml` declares on request documents — `pattern`, `minLength`,
-/// `maxLength`, `minItems`, `maxItems`, `minimum`, `maximum` and the formats `uuid`, `date`,
+/// The constraints `openapi.yaml` declares on request documents — `pattern`, `minLength` (a
+/// string of at least one character must not be blank either), `maxLength`, `minItems`,
+/// `maxItems`, `minProperties`, `minimum`, `maximum` and the formats `uuid`, `date`,
 /// `date-time`, `email`, `uri`, and the ISO lists behind `CountryCode` and `CurrencyCode` —
 /// checked on every write, so the server refuses what the contract says it refuses. The generated
 /// decoders check types, required members, enumerations and unknown members only, and stop at the
@@ -29,7 +30,7 @@ final class ContractConstraints: Sendable {
         let types: [String]
         let pattern: String?
         let regex: Regex<AnyRegexOutput>?
-        let minLength, maxLength, minItems, maxItems: Int?
+        let minLength, maxLength, minItems, maxItems, minProperties: Int?
         let minimum, maximum: Double?
         let format: String?
         let properties: [String: Node]
@@ -64,6 +65,7 @@ final class ContractConstraints: Sendable {
             maxLength = schema["maxLength"] as? Int
             minItems = schema["minItems"] as? Int
             maxItems = schema["maxItems"] as? Int
+            minProperties = schema["minProperties"] as? Int
             minimum = (schema["minimum"] as? NSNumber)?.doubleValue
             maximum = (schema["maximum"] as? NSNumber)?.doubleValue
             format = schema["format"] as? String
@@ -249,7 +251,11 @@ final class ContractConstraints: Sendable {
             if node.maxLength != nil || node.minLength != nil {
                 let length = text.unicodeScalars.count
                 if let max = node.maxLength, length > max { report(.mustBeAtMost(characters: max)) }
-                if let min = node.minLength, length < min { report(min == 1 ? .mustNotBeBlank : .mustBeAtLeast(characters: min)) }
+                if let min = node.minLength, length < min {
+                    report(min == 1 ? .mustNotBeBlank : .mustBeAtLeast(characters: min))
+                } else if let min = node.minLength, min > 0, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    report(.mustNotBeBlank)
+                }
             }
             if let format = node.format, let message = formatError(text, format) { report(message) }
         case .number(let number):
@@ -266,6 +272,10 @@ final class ContractConstraints: Sendable {
                 }
             }
         case .object(let members):
+            // A member given as null is absent (to the decoders, and once merged).
+            if let min = node.minProperties, members.values.count(where: { $0 != .null }) < min {
+                report(.mustHaveAtLeast(members: min))
+            }
             for (name, property) in node.properties {
                 // An optional member given as null is absent to the decoders; a required one is not there.
                 guard let member = members[name], member != .null || (shapes && node.required.contains(name)) else { continue }
