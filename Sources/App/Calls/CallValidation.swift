@@ -5,7 +5,7 @@ import Foundation
 enum CallValidation {
     static func validate(_ call: Components.Schemas.CallInput) throws(Problem) {
         var v = Validator()
-        v.check(TimeZone(identifier: call.timezone) != nil, "/timezone", .notATimeZone)
+        v.check(Validator.isTimeZoneName(call.timezone), "/timezone", .notATimeZone)
         v.check(call.opensAt < call.deadline, "/deadline", .mustBeAfterOpensAt)
         v.unique(call.languages.map(\.rawValue), "/languages", what: .language)
         v.unique(call.eligibleCountries, "/eligibleCountries", what: .country)

@@ -3,7 +3,7 @@ extension Message {
     enum Key: String, Sendable, CaseIterable {
         // Field errors
         case required, mustNotBeBlank, mustBeAtMostCharacters, mustBeFromTo, mustBeGreaterThanZero
-        case notACountryCode, notACurrencyCode, notAnEmail, notADate, notAUUID, notATimeZone, mustBeHTTPURL
+        case notACountryCode, notACurrencyCode, notAnEmail, notADate, notAUUID, notATimeZone, notAPhoneNumber, mustBeHTTPURL
         case mustNotBeInFuture, mustBeInFuture, mustBeAfterOpensAt, isTaken, notACursor, notAPhaseName
         case mustBePlainFileName, documentIsEmpty
         case mustMatchPattern, mustBeAtLeastCharacters, mustHoldAtMostItems, mustHoldAtLeastItems, mustBeAtLeast, mustBeAtMost
@@ -80,6 +80,12 @@ extension Message {
                 Texts(
                     en: "is not an IANA time zone", fr: "n'est pas un fuseau horaire IANA", es: "no es una zona horaria IANA",
                     pt: "não é um fuso horário IANA")
+            case .notAPhoneNumber:
+                Texts(
+                    en: "is not an international phone number (+, country code and number)",
+                    fr: "n'est pas un numéro de téléphone international (+, indicatif du pays et numéro)",
+                    es: "no es un número de teléfono internacional (+, código de país y número)",
+                    pt: "não é um número de telefone internacional (+, código do país e número)")
             case .mustBeHTTPURL:
                 Texts(
                     en: "must be an http or https URL", fr: "doit être une URL http ou https", es: "debe ser una URL http o https",

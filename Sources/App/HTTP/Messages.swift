@@ -114,6 +114,7 @@ extension Message {
     static let notAParameterHere = Message(.notAParameterHere)
     static let givenMoreThanOnce = Message(.givenMoreThanOnce)
     static let notATimeZone = Message(.notATimeZone)
+    static let notAPhoneNumber = Message(.notAPhoneNumber)
     static let mustBeHTTPURL = Message(.mustBeHTTPURL)
     static let mustNotBeInFuture = Message(.mustNotBeInFuture)
     static let mustBeInFuture = Message(.mustBeInFuture)

@@ -244,7 +244,7 @@ final class ContractConstraints: Sendable {
         case .string(let text):
             if shapes, let allowed = node.enumeration, !allowed.contains(text) { report(.mustBeOneOf(allowed)) }
             if let regex = node.regex, let pattern = node.pattern, (try? regex.firstMatch(in: text)) == nil {
-                report(.mustMatch(pattern: pattern))
+                report(node.name == "PhoneNumber" ? .notAPhoneNumber : .mustMatch(pattern: pattern))
             } else if let message = listError(text, node.name) {
                 report(message)
             }
@@ -313,7 +313,7 @@ final class ContractConstraints: Sendable {
         case "uuid": UUID(uuidString: text) == nil ? .notAUUID : nil
         case "date": Validator.calendarDate(text) == nil ? .notADate : nil
         case "date-time": Representation.parseInstant(text) == nil ? .notAnInstantValue : nil
-        case "email": Validator.looksLikeEmail(text) ? nil : .notAnEmail
+        case "email": Validator.isEmailAddress(text) ? nil : .notAnEmail
         case "uri": URL(string: text)?.scheme == nil ? .notAURI : nil
         default: nil
         }

@@ -28,7 +28,7 @@ struct Validator {
 
     mutating func email(_ value: String?, _ pointer: String) {
         guard let value else { return }
-        check(Self.looksLikeEmail(value), pointer, .notAnEmail)
+        check(Self.isEmailAddress(value), pointer, .notAnEmail)
     }
 
     mutating func date(_ value: String?, _ pointer: String) {
@@ -47,13 +47,44 @@ struct Validator {
         if !errors.isEmpty { throw Problem.validation(errors) }
     }
 
-    static func looksLikeEmail(_ value: String) -> Bool {
-        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-            !parts[1].hasSuffix("."), value.count <= 254
+    /// An address as RFC 5321 writes a mailbox, in ASCII (JSON Schema's `email`): a dot-atom local
+    /// part of at most 64 characters, an `@`, and a domain of at least two letter-digit-hyphen
+    /// labels (1–63 characters, no hyphen first or last, the last not all digits); 254 in all.
+    /// Quoted local parts and address literals (`[192.0.2.1]`) are refused: nobody a call writes
+    /// to needs them, and they are how odd characters get in.
+    static func isEmailAddress(_ value: String) -> Bool {
+        guard value.utf8.count <= 254, let at = value.lastIndex(of: "@") else { return false }
+        let local = value[..<at].unicodeScalars
+        let labels = value[value.index(after: at)...].unicodeScalars.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...64).contains(local.count),
+            local.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ atom in
+                !atom.isEmpty && atom.allSatisfy { $0.isASCIILetterOrDigit || "!#$%&'*+-/=?^_`{|}~".unicodeScalars.contains($0) }
+            }),
+            labels.count >= 2, labels.allSatisfy({ label in
+                (1...63).contains(label.count) && label.first != "-" && label.last != "-"
+                    && label.allSatisfy { $0.isASCIILetterOrDigit || $0 == "-" }
+            }),
+            let last = labels.last, !last.allSatisfy({ ("0"..."9").contains($0) })
         else { return false }
-        return !value.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," })
+        return true
     }
+
+    /// A tz database name (`Europe/Zurich`, `America/Argentina/Buenos_Aires`, `Etc/GMT+5`, `UTC`),
+    /// which other systems reading it (PostgreSQL, browsers) know too. Foundation also makes up
+    /// zones from offsets (`GMT+5`, `UTC+03:00`), whose sign `Etc/GMT+5` and POSIX read the other
+    /// way round; those are refused. Its own list lacks some current names (`Asia/Kolkata`), so a
+    /// name it resolves under one of the tz database's areas counts too.
+    static func isTimeZoneName(_ name: String) -> Bool {
+        guard TimeZone(identifier: name) != nil else { return false }
+        if name == "UTC" || knownTimeZones.contains(name) { return true }
+        guard let slash = name.firstIndex(of: "/") else { return false }
+        return timeZoneAreas.contains(String(name[..<slash]))
+    }
+
+    private static let knownTimeZones = Set(TimeZone.knownTimeZoneIdentifiers)
+    private static let timeZoneAreas: Set<String> = [
+        "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific", "Etc",
+    ]
 
     /// A strict `YYYY-MM-DD` reading (no rollover of 2021-02-30 into March), years 0001–9999 of the
     /// proleptic Gregorian calendar, as PostgreSQL and RFC 3339 count them (1582-10-10 exists).
@@ -67,5 +98,11 @@ struct Validator {
             PGDate(year: year, month: month, day: day) != nil
         else { return nil }
         return DateComponents(year: year, month: month, day: day)
+    }
+}
+
+extension Unicode.Scalar {
+    fileprivate var isASCIILetterOrDigit: Bool {
+        ("a"..."z").contains(self) || ("A"..."Z").contains(self) || ("0"..."9").contains(self)
     }
 }
