@@ -105,7 +105,7 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
         try handlers.registerHandlers(
             on: transport, configuration: runtimeConfiguration,
             middlewares: [
-                access, QueryConstraintsMiddleware(), UnknownFieldsMiddleware(maxBodyBytes: dependencies.configuration.maxBodyBytes),
+                access, QueryConstraintsMiddleware(), DocumentFaultsMiddleware(maxBodyBytes: dependencies.configuration.maxBodyBytes),
                 NullCursorMiddleware(), DocumentAcceptMiddleware(),
             ])
     }

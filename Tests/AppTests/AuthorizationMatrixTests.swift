@@ -304,12 +304,7 @@ final class World: Sendable {
     }
 
     /// The seeded call's definition under another code.
-    func callBody(code: String) throws -> [String: Any] {
-        let file = BundledFiles.seedDirectory.appendingPathComponent("calls/LAC-2021.json")
-        var body = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
-        body["code"] = code
-        return body
-    }
+    func callBody(code: String) throws -> [String: Any] { try Fixtures.callBody(code: code) }
 
     func send(_ operation: ContractOperation, _ call: AuthorizationMatrixTests.Call, token: String?) async throws -> TestResponse {
         var path = operation.path

@@ -102,6 +102,98 @@ final class ContractConstraintTests: XCTestCase {
         }
     }
 
+    /// Language maps hold at least one text and no blank one, however the call is written.
+    func testLanguageMapsHoldTexts() async throws {
+        try await TestApp.run { _, client in
+            let cases: [(vary: (inout [String: Any]) -> Void, pointer: String)] = [
+                ({ $0["title"] = [String: Any]() }, "/title"),
+                ({ $0["title"] = ["en": NSNull()] }, "/title"),
+                ({ $0["title"] = ["en": ""] }, "/title/en"),
+                ({ $0["summary"] = ["en": "Fine", "es": "   "] }, "/summary/es"),
+                ({ body in
+                    var questions = body["questions"] as? [[String: Any]] ?? []
+                    questions[0]["text"] = ["en": "\n"]
+                    body["questions"] = questions
+                }, "/questions/0/text/en"),
+            ]
+            for (index, (vary, pointer)) in cases.enumerated() {
+                var body = try Fixtures.callBody(code: "MAPS-\(index)")
+                vary(&body)
+                let answer = try await client.call(.post, "/v1/calls", body: body)
+                XCTAssertProblem(answer, .badRequest, "validation")
+                XCTAssertEqual(answer.errorPointers, [pointer], answer.text)
+            }
+            let emptied = try await client.call(
+                .patch, "/v1/calls/LAC-2021", body: ["title": ["en": NSNull(), "es": NSNull(), "fr": NSNull(), "pt": NSNull()]],
+                contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""])
+            XCTAssertProblem(emptied, .badRequest, "validation")
+            XCTAssertEqual(emptied.errorPointers, ["/title"])
+            let page = try await client.call(.get, "/v1/calls")
+            XCTAssertEqual((page["items"] as? [[String: Any]])?.count, 1, "nothing refused was stored")
+        }
+    }
+
+    func testEmailAddressesAreMailboxes() {
+        for valid in ["ana@formaliza.example", "Ana.Quispe+calls@mail.formaliza.example", "o'neil@x-y.example.pe",
+                      "a!#$%&'*+-/=?^_`{|}~@b.co", "a@b.c0m", String(repeating: "a", count: 64) + "@b.example"] {
+            XCTAssertTrue(Validator.isEmailAddress(valid), valid)
+        }
+        for invalid in ["a;b@-x..com", "a@b..com", "a@-b.com", "a@b-.com", "..@b.com", ".a@b.com", "a.@b.com", "a..b@c.com",
+                        "a@b_c.com", "a\u{1}@b.com", "a@b.com\u{0}", "a b@c.com", "\"a b\"@c.com", "a@[192.0.2.1]", "a@b",
+                        "a@b.123", "@b.com", "a@", "a@b@c.com", "josé@b.com", "a@bü.com", "a@.b.com", "a@b.com.",
+                        String(repeating: "a", count: 65) + "@b.example",
+                        "a@" + String(repeating: "b", count: 64) + ".com", "a@" + String(repeating: "b.", count: 126) + "com"] {
+            XCTAssertFalse(Validator.isEmailAddress(invalid), invalid)
+        }
+    }
+
+    func testTimeZonesAreTzDatabaseNames() {
+        for valid in ["Europe/Zurich", "America/Lima", "America/Argentina/Buenos_Aires", "Asia/Kolkata", "UTC", "Etc/UTC",
+                      "Etc/GMT+5", "Etc/GMT-14", "GMT"] {
+            XCTAssertTrue(Validator.isTimeZoneName(valid), valid)
+        }
+        for invalid in ["GMT+5", "UTC+03:00", "GMT-14", "GMT+05:30", "utc", "europe/zurich", "America/Foo", "Etc/GMT+15",
+                        "Europe/Zurich ", "Z", ""] {
+            XCTAssertFalse(Validator.isTimeZoneName(invalid), invalid)
+        }
+    }
+
+    /// Contacts' addresses and phones, and a call's time zone, are refused by pointer when they are not ones.
+    func testAddressesPhonesAndTimeZonesAreChecked() async throws {
+        try await TestApp.run { _, client in
+            var organisation = Fixtures.organisationBody(name: "Contactos")
+            organisation["contacts"] = [
+                ["name": "a", "email": "a;b@-x..com", "phone": "call me maybe"],
+                ["name": "b", "email": "b@formaliza.example", "phone": ""],
+                ["name": "c", "email": "c@formaliza.example", "phone": "+51 1 421 7788"],
+                ["name": "d", "email": "d@formaliza.example", "phone": "+1 (555) 010-0123"],
+                ["name": "e", "email": "a\u{1}@b.com", "phone": "+51 1234"],
+                ["name": "f", "email": "f@formaliza.example", "phone": "+51 12345"],
+            ]
+            organisation["references"] = [["name": "r", "email": "r@b..com", "phone": "0044 20 7946 0958"]]
+            let refused = try await client.call(.post, "/v1/organisations", body: organisation)
+            XCTAssertProblem(refused, .badRequest, "validation")
+            XCTAssertEqual(Set(refused.errorPointers), [
+                "/contacts/0/email", "/contacts/0/phone", "/contacts/1/phone", "/contacts/4/email", "/contacts/4/phone",
+                "/references/0/email", "/references/0/phone",
+            ])
+            let phone = (refused["errors"] as? [[String: Any]])?.first { $0["pointer"] as? String == "/contacts/0/phone" }
+            XCTAssertEqual(phone?["detail"] as? String, "is not an international phone number (+, country code and number)")
+
+            for (index, zone) in ["GMT+5", "UTC+03:00", "GMT-14"].enumerated() {
+                var call = try Fixtures.callBody(code: "ZONE-\(index)")
+                call["timezone"] = zone
+                let answer = try await client.call(.post, "/v1/calls", body: call)
+                XCTAssertProblem(answer, .badRequest, "validation")
+                XCTAssertEqual(answer.errorPointers, ["/timezone"], zone)
+            }
+            var call = try Fixtures.callBody(code: "ZONE-LIMA")
+            call["timezone"] = "America/Lima"
+            let accepted = try await client.call(.post, "/v1/calls", body: call)
+            XCTAssertEqual(accepted.status, .created, accepted.text)
+        }
+    }
+
     /// The same for query parameters: each declared constraint of each string parameter of each
     /// GET, broken alone, is refused with a 400 that names the parameter.
     func testEveryDeclaredConstraintOfAQueryParameterIsEnforced() async throws {
@@ -159,7 +251,13 @@ final class ContractConstraintTests: XCTestCase {
         var found: [Constraint] = []
         if let pattern = schema["pattern"] as? String { found.append(.init(path: path, keyword: "pattern \(pattern)", broken: "!")) }
         if let max = schema["maxLength"] as? Int { found.append(.init(path: path, keyword: "maxLength", broken: String(repeating: "x", count: max + 1))) }
-        if let min = schema["minLength"] as? Int, min > 0 { found.append(.init(path: path, keyword: "minLength", broken: "")) }
+        if let min = schema["minLength"] as? Int, min > 0 {
+            found.append(.init(path: path, keyword: "minLength", broken: ""))
+            found.append(.init(path: path, keyword: "minLength (blank)", broken: " \t "))
+        }
+        if let min = schema["minProperties"] as? Int, min > 0 {
+            found.append(.init(path: path, keyword: "minProperties", broken: [String: Any]()))
+        }
         if let max = schema["maxItems"] as? Int { found.append(.init(path: path, keyword: "maxItems", broken: Many(count: max + 1))) }
         if let min = schema["minItems"] as? Int, min > 0 { found.append(.init(path: path, keyword: "minItems", broken: [Any]())) }
         if let min = schema["minimum"] as? Int { found.append(.init(path: path, keyword: "minimum", broken: min - 1)) }

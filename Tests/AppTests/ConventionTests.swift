@@ -92,7 +92,38 @@ final class ConventionTests: XCTestCase {
                 .patch, "/v1/organisations/\(id)", body: ["country": "ZZ", "unknownField": 1, "another": ["x": 1]],
                 contentType: "application/merge-patch+json", headers: ["If-Match": "\"2\""])
             XCTAssertProblem(invalid, .badRequest, "validation")
-            XCTAssertEqual(invalid.errorPointers, ["/another", "/unknownField"])
+            XCTAssertEqual(invalid.errorPointers, ["/another", "/country", "/unknownField"])
+        }
+    }
+
+    /// A merge patch naming a member its schema does not know is refused even when the value is
+    /// `null` (which merging alone would drop), at any depth, and nothing changes.
+    func testUnknownMembersOfAMergePatchAreRefusedEvenAsNull() async throws {
+        try await TestApp.run { _, client in
+            let organisation = try await Fixtures.createOrganisation(client)
+            let proposal = try await Fixtures.proposalID(client, lead: organisation)
+            let patches: [(path: String, body: [String: Any], pointers: [String])] = [
+                ("/v1/organisations/\(organisation)", ["legalNmae": NSNull()], ["/legalNmae"]),
+                ("/v1/organisations/\(organisation)", ["registration": ["numbr": NSNull()]], ["/registration/numbr"]),
+                ("/v1/organisations/\(organisation)", ["id": NSNull(), "createdAt": NSNull(), "version": NSNull()],
+                 ["/createdAt", "/id", "/version"]),
+                ("/v1/organisations/\(organisation)", ["websit": NSNull(), "country": "XX"], ["/country", "/websit"]),
+                ("/v1/calls/LAC-2021", ["deadlnie": NSNull(), "title": ["de": NSNull()]], ["/deadlnie", "/title/de"]),
+                ("/v1/proposals/\(proposal)", ["status": NSNull(), "projectLead": ["phon": NSNull()]], ["/projectLead/phon", "/status"]),
+            ]
+            for (path, body, pointers) in patches {
+                let answer = try await client.call(
+                    .patch, path, body: body, contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""])
+                XCTAssertProblem(answer, .badRequest, "validation")
+                XCTAssertEqual(answer.errorPointers, pointers, "\(path) \(body)")
+                let unchanged = try await client.call(.get, path)
+                XCTAssertEqual(unchanged.headers[.eTag], "\"1\"", path)
+            }
+            let removed = try await client.call(
+                .patch, "/v1/organisations/\(organisation)", body: ["website": NSNull(), "registration": ["registeredOn": NSNull()]],
+                contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""])
+            XCTAssertEqual(removed.status, .ok, removed.text)
+            XCTAssertNil((removed["registration"] as? [String: Any])?["registeredOn"])
         }
     }
 

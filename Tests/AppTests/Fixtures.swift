@@ -30,6 +30,14 @@ enum Fixtures {
         ]
     }
 
+    /// The seeded call's definition under another code.
+    static func callBody(code: String) throws -> [String: Any] {
+        let file = BundledFiles.seedDirectory.appendingPathComponent("calls/LAC-2021.json")
+        var body = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        body["code"] = code
+        return body
+    }
+
     static func createOrganisation(_ client: any TestClientProtocol, token: String = TestApp.adminToken,
                                    name: String = "Fundación Formaliza") async throws -> String {
         let response = try await client.call(.post, "/v1/organisations", token: token, body: organisationBody(name: name))

@@ -191,7 +191,103 @@ final class HTTPConventionTests: XCTestCase {
         }
     }
 
-    func testEveryJSONBodyOfTheContractNamesAllItsUnknownFields() throws {
+    /// A missing member, a wrong type or a value outside an enumeration hides no other bad field.
+    func testEveryBadFieldOfARefusedBodyIsNamed() async throws {
+        try await TestApp.run { _, client in
+            func refused(_ path: String, _ body: Any, method: HTTPRequest.Method = .post, headers: [String: String] = [:],
+                         contentType: String = "application/json") async throws -> [String: String] {
+                let answer = try await client.call(method, path, body: body, contentType: contentType, headers: headers)
+                XCTAssertProblem(answer, .badRequest, "validation")
+                var details: [String: String] = [:]
+                for error in answer.json["errors"] as? [[String: Any]] ?? [] {
+                    details[error["pointer"] as? String ?? "?"] = error["detail"] as? String
+                }
+                XCTAssertEqual(answer.errorPointers, answer.errorPointers.sorted(), "in pointer order")
+                return details
+            }
+            let empty = try await refused("/v1/organisations", [String: Any]())
+            XCTAssertEqual(empty, ["/country": "is required", "/kind": "is required", "/legalName": "is required", "/nonProfit": "is required"])
+
+            let several = try await refused("/v1/organisations", [
+                "legalName": "x", "kind": "bogus", "nonProfit": "yes", "country": "XX", "website": 3, "colour": "red",
+                "contacts": [["name": "a", "email": "nope"], "Pepe"], "registration": ["country": "pe", "registeredOn": "2021-02-30"],
+            ])
+            XCTAssertEqual(Set(several.keys), [
+                "/colour", "/contacts/0/email", "/contacts/1", "/country", "/kind", "/nonProfit", "/registration/country",
+                "/registration/number", "/registration/registeredOn", "/website",
+            ])
+            XCTAssertEqual(several["/kind"]?.hasPrefix("must be one of: government_agency, "), true, several["/kind"] ?? "")
+            XCTAssertEqual(several["/nonProfit"], "must be a boolean")
+            XCTAssertEqual(several["/contacts/1"], "must be an object")
+            XCTAssertEqual(several["/country"], "is not an ISO 3166-1 alpha-2 country code")
+            XCTAssertEqual(several["/colour"], "is not a known field")
+
+            let lead = try await Fixtures.createOrganisation(client)
+            let proposals: [([String: Any], Set<String>)] = [
+                (["leadOrganisationId": lead, "stage": "x", "language": "de"], ["/language", "/stage"]),
+                (["leadOrganisationId": lead, "labAvailability": "yes", "title": String(repeating: "x", count: 301), "countries": ["XX"]],
+                 ["/countries/0", "/labAvailability", "/title"]),
+                (["leadOrganisationId": lead, "foo": 1, "countries": ["XX"]], ["/countries/0", "/foo"]),
+                (["leadOrganisationId": NSNull(), "partners": [["role": ""]]], ["/leadOrganisationId", "/partners/0/organisationId", "/partners/0/role"]),
+            ]
+            for (body, pointers) in proposals {
+                let found = try await refused("/v1/calls/LAC-2021/proposals", body)
+                XCTAssertEqual(Set(found.keys), pointers, "\(body)")
+            }
+
+            var call = try Fixtures.callBody(code: "FAULTS-2021")
+            call["workplanDueDays"] = 21.5
+            call["languages"] = ["es", "de"]
+            call.removeValue(forKey: "title")
+            call["deadline"] = "2021-02-30T00:00:00Z"
+            let callFaults = try await refused("/v1/calls", call)
+            XCTAssertEqual(callFaults, [
+                "/deadline": "is not an RFC 3339 instant", "/languages/1": "must be one of: es, pt, en, fr",
+                "/title": "is required", "/workplanDueDays": "must be an integer",
+            ])
+
+            let notAnObject = try await refused("/v1/organisations", ["legalName"])
+            XCTAssertEqual(notAnObject, ["": "must be an object"])
+
+            // A merged patch the same way.
+            let patched = try await refused(
+                "/v1/organisations/\(lead)", ["kind": "bogus", "nonProfit": "yes", "country": "XX", "contacts": [["name": "a"]]],
+                method: .patch, headers: ["If-Match": "\"1\""], contentType: "application/merge-patch+json")
+            XCTAssertEqual(Set(patched.keys), ["/contacts/0/email", "/country", "/kind", "/nonProfit"])
+            let unchanged = try await client.call(.get, "/v1/organisations/\(lead)")
+            XCTAssertEqual(unchanged.headers[.eTag], "\"1\"")
+
+            // A filter on a country the standard does not assign would only ever answer nothing.
+            let filter = try await client.call(.get, "/v1/organisations?country=XX")
+            XCTAssertProblem(filter, .badRequest, "validation")
+            XCTAssertEqual(filter.errorPointers, ["country"])
+        }
+    }
+
+    /// Each JSON body the contract declares, sent with every required member missing and an unknown
+    /// one, is refused naming them all.
+    func testEveryJSONBodyOfTheContractNamesAllItsFaults() async throws {
+        let document = try XCTUnwrap(try Yams.load(yaml: try ContractOperations.text()) as? [String: Any])
+        let schemas = try XCTUnwrap((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let operations = Dictionary(uniqueKeysWithValues: try ContractOperations.load().map { ($0.id, $0) })
+        var requiredMembers: [String: [String]] = [:]
+        for (_, body) in DocumentFaultsMiddleware.bodies {
+            requiredMembers[body.schema] = try XCTUnwrap((schemas[body.schema] as? [String: Any])?["required"] as? [String], body.schema)
+        }
+        try await TestApp.run { [requiredMembers] _, client in
+            for (id, body) in DocumentFaultsMiddleware.bodies {
+                let operation = try XCTUnwrap(operations[id])
+                let path = operation.path.replacingOccurrences(of: "{callId}", with: "LAC-2021")
+                    .replacingOccurrences(of: "{proposalId}", with: UUID().uuidString.lowercased())
+                let required = try XCTUnwrap(requiredMembers[body.schema])
+                let answer = try await client.call(operation.method, path, body: ["zzUnknown": 1])
+                XCTAssertProblem(answer, .badRequest, "validation")
+                XCTAssertEqual(Set(answer.errorPointers), Set(required.map { "/" + $0 } + ["/zzUnknown"]), "\(id): \(answer.text)")
+            }
+        }
+    }
+
+    func testEveryJSONBodyOfTheContractIsInTheTable() throws {
         let document = try XCTUnwrap(try Yams.load(yaml: try ContractOperations.text()) as? [String: Any])
         let paths = try XCTUnwrap(document["paths"] as? [String: Any])
         var withJSONBodies: [String: String] = [:]
@@ -206,8 +302,8 @@ final class HTTPConventionTests: XCTestCase {
             }
         }
         XCTAssertFalse(withJSONBodies.isEmpty)
-        XCTAssertEqual(Set(UnknownFieldsMiddleware.bodies.keys), Set(withJSONBodies.keys))
-        XCTAssertEqual(UnknownFieldsMiddleware.bodies.mapValues(\.schema), withJSONBodies)
+        XCTAssertEqual(Set(DocumentFaultsMiddleware.bodies.keys), Set(withJSONBodies.keys))
+        XCTAssertEqual(DocumentFaultsMiddleware.bodies.mapValues(\.schema), withJSONBodies)
     }
 
     func testAChangeWhoseAnswerCannotBeAcceptedIsRefusedBeforeItIsMade() async throws {

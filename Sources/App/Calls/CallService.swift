@@ -51,13 +51,13 @@ struct CallService: Sendable {
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
             let before = try Representation.inputPart(of: current.json)
-            let merged = MergePatch.apply(patch, to: before)
             // A patch that changes nothing is no change: same version, no audit event.
-            if merged == before { return current.json }
-            let input = try Representation.decodeInput(Components.Schemas.CallInput.self, from: merged)
+            guard let input = try Representation.decodePatched(
+                Components.Schemas.CallInput.self, schema: "CallInput", patch: patch, onto: before)
+            else { return current.json }
             try CallValidation.validate(input)
             try await Self.requireSubmissionsStillHold(
-                connection, callID: id, from: try Representation.decodeInput(Components.Schemas.CallInput.self, from: before), to: input)
+                connection, callID: id, from: try Representation.decode(Components.Schemas.CallInput.self, from: before.jsonText), to: input)
             let definition = try Representation.json(input)
             let row = try await CallRepository.update(
                 connection, id: id, code: input.code, definition: definition, deadline: input.deadline)

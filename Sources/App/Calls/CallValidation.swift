@@ -5,10 +5,9 @@ import Foundation
 enum CallValidation {
     static func validate(_ call: Components.Schemas.CallInput) throws(Problem) {
         var v = Validator()
-        v.check(TimeZone(identifier: call.timezone) != nil, "/timezone", .notATimeZone)
+        v.check(Validator.isTimeZoneName(call.timezone), "/timezone", .notATimeZone)
         v.check(call.opensAt < call.deadline, "/deadline", .mustBeAfterOpensAt)
         v.unique(call.languages.map(\.rawValue), "/languages", what: .language)
-        for (index, code) in call.eligibleCountries.enumerated() { v.country(code, "/eligibleCountries/\(index)") }
         v.unique(call.eligibleCountries, "/eligibleCountries", what: .country)
         v.unique(call.questions.map(\.id), "/questions", what: .id)
         v.unique(call.solutionTypes.map(\.id), "/solutionTypes", what: .id)
@@ -19,9 +18,6 @@ enum CallValidation {
             v.check((Decimal(string: criterion.weight) ?? 0) > 0, "/criteria/\(index)/weight", .mustBeGreaterThanZero)
         }
         v.unique(call.prizes.map(\.rank), "/prizes", what: .rank)
-        for (index, prize) in call.prizes.enumerated() {
-            v.currency(prize.currency, "/prizes/\(index)/currency")
-        }
         for (name, value) in [("winnersAnnouncedOn", call.winnersAnnouncedOn), ("labStartsOn", call.labStartsOn), ("pilotEndsOn", call.pilotEndsOn)] {
             v.date(value, "/\(name)")
         }

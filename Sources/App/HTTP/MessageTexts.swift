@@ -3,15 +3,16 @@ extension Message {
     enum Key: String, Sendable, CaseIterable {
         // Field errors
         case required, mustNotBeBlank, mustBeAtMostCharacters, mustBeFromTo, mustBeGreaterThanZero
-        case notACountryCode, notACurrencyCode, notAnEmail, notADate, notAUUID, notATimeZone, mustBeHTTPURL
+        case notACountryCode, notACurrencyCode, notAnEmail, notADate, notAUUID, notATimeZone, notAPhoneNumber, mustBeHTTPURL
         case mustNotBeInFuture, mustBeInFuture, mustBeAfterOpensAt, isTaken, notACursor, notAPhaseName
         case mustBePlainFileName, documentIsEmpty
         case mustMatchPattern, mustBeAtLeastCharacters, mustHoldAtMostItems, mustHoldAtLeastItems, mustBeAtLeast, mustBeAtMost
+        case mustHaveAtLeastMembers
         case notAnInstantValue, notAURI, mustNotContainNUL, repeatedMember, notAParameterHere, givenMoreThanOnce
         case repeatsEarlierValue, repeatsEarlierLanguage, repeatsEarlierCountry, repeatsEarlierID, repeatsEarlierRank
         case repeatsEarlierTargetGroup, repeatsEarlierOrganisation
-        case notAKnownField, hasInvalidValue, mustBe, mustBeNotNull
-        case aString, aBoolean, anInteger, aNumber, anArray, ofAnotherType
+        case notAKnownField, hasInvalidValue, mustBeOneOf, mustBe, mustBeNotNull
+        case aString, aBoolean, anInteger, aNumber, anArray, anObject, ofAnotherType
         case mayNotBeSetByThisRole, notAnOrganisationYouActFor, notARegisteredOrganisation
         case applicantTokenNeedsOrganisation, mustBeEmptyForRole
         case notADocumentOfThisProposal
@@ -81,6 +82,12 @@ extension Message {
                 Texts(
                     en: "is not an IANA time zone", fr: "n'est pas un fuseau horaire IANA", es: "no es una zona horaria IANA",
                     pt: "não é um fuso horário IANA")
+            case .notAPhoneNumber:
+                Texts(
+                    en: "is not an international phone number (+, country code and number)",
+                    fr: "n'est pas un numéro de téléphone international (+, indicatif du pays et numéro)",
+                    es: "no es un número de teléfono internacional (+, código de país y número)",
+                    pt: "não é um número de telefone internacional (+, código do país e número)")
             case .mustBeHTTPURL:
                 Texts(
                     en: "must be an http or https URL", fr: "doit être une URL http ou https", es: "debe ser una URL http o https",
@@ -121,6 +128,10 @@ extension Message {
                 Texts(
                     en: "must hold at least {0} items", fr: "doit contenir au moins {0} éléments",
                     es: "debe contener al menos {0} elementos", pt: "deve conter pelo menos {0} itens")
+            case .mustHaveAtLeastMembers:
+                Texts(
+                    en: "must have at least {0} members", fr: "doit avoir au moins {0} membres",
+                    es: "debe tener al menos {0} miembros", pt: "deve ter pelo menos {0} membros")
             case .mustBeAtLeast:
                 Texts(en: "must be at least {0}", fr: "doit être au moins {0}", es: "debe ser al menos {0}", pt: "deve ser pelo menos {0}")
             case .mustBeAtMost:
@@ -185,6 +196,10 @@ extension Message {
                 Texts(en: "is not a known field", fr: "n'est pas un champ connu", es: "no es un campo conocido", pt: "não é um campo conhecido")
             case .hasInvalidValue:
                 Texts(en: "has an invalid value", fr: "a une valeur non valide", es: "tiene un valor no válido", pt: "tem um valor inválido")
+            case .mustBeOneOf:
+                Texts(
+                    en: "must be one of: {0}", fr: "doit être l'une de ces valeurs : {0}", es: "debe ser uno de estos valores: {0}",
+                    pt: "deve ser um destes valores: {0}")
             case .mustBe:
                 Texts(en: "must be {0}", fr: "doit être {0}", es: "debe ser {0}", pt: "deve ser {0}")
             case .mustBeNotNull:
@@ -199,6 +214,8 @@ extension Message {
                 Texts(en: "a number", fr: "un nombre", es: "un número", pt: "um número")
             case .anArray:
                 Texts(en: "an array", fr: "un tableau", es: "un arreglo", pt: "um array")
+            case .anObject:
+                Texts(en: "an object", fr: "un objet", es: "un objeto", pt: "um objeto")
             case .ofAnotherType:
                 Texts(en: "of another type", fr: "d'un autre type", es: "de otro tipo", pt: "de outro tipo")
             case .mayNotBeSetByThisRole:

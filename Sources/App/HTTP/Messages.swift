@@ -104,6 +104,7 @@ extension Message {
     static func mustBeAtLeast(characters: Int) -> Message { Message(.mustBeAtLeastCharacters, .data(String(characters))) }
     static func mustHoldAtMost(items: Int) -> Message { Message(.mustHoldAtMostItems, .data(String(items))) }
     static func mustHoldAtLeast(items: Int) -> Message { Message(.mustHoldAtLeastItems, .data(String(items))) }
+    static func mustHaveAtLeast(members: Int) -> Message { Message(.mustHaveAtLeastMembers, .data(String(members))) }
     static func mustBeAtLeast(_ number: String) -> Message { Message(.mustBeAtLeast, .data(number)) }
     static func mustBeAtMost(_ number: String) -> Message { Message(.mustBeAtMost, .data(number)) }
     static let notAnInstantValue = Message(.notAnInstantValue)
@@ -113,6 +114,7 @@ extension Message {
     static let notAParameterHere = Message(.notAParameterHere)
     static let givenMoreThanOnce = Message(.givenMoreThanOnce)
     static let notATimeZone = Message(.notATimeZone)
+    static let notAPhoneNumber = Message(.notAPhoneNumber)
     static let mustBeHTTPURL = Message(.mustBeHTTPURL)
     static let mustNotBeInFuture = Message(.mustNotBeInFuture)
     static let mustBeInFuture = Message(.mustBeInFuture)
@@ -142,9 +144,10 @@ extension Message {
 
     static let notAKnownField = Message(.notAKnownField)
     static let hasInvalidValue = Message(.hasInvalidValue)
+    static func mustBeOneOf(_ values: [String]) -> Message { Message(.mustBeOneOf, .data(values.joined(separator: ", "))) }
 
     /// The JSON types a decoder expects.
-    enum JSONType: Sendable { case string, boolean, integer, number, array, other }
+    enum JSONType: Sendable { case string, boolean, integer, number, array, object, other }
 
     static func mustBe(_ type: JSONType) -> Message { Message(.mustBe, .phrase(phrase(type))) }
     static func mustBeNotNull(_ type: JSONType) -> Message { Message(.mustBeNotNull, .phrase(phrase(type))) }
@@ -156,6 +159,7 @@ extension Message {
         case .integer: Message(.anInteger)
         case .number: Message(.aNumber)
         case .array: Message(.anArray)
+        case .object: Message(.anObject)
         case .other: Message(.ofAnotherType)
         }
     }

@@ -63,6 +63,9 @@ enum ProblemMapping {
             if context.debugDescription.hasPrefix("Additional properties are disabled") {
                 return .validation([.init(pointer: pointer, detail: .notAKnownField)])
             }
+            if context.debugDescription == RFC3339DateTranscoder.notAnInstant {
+                return .validation([.init(pointer: pointer, detail: .notAnInstantValue)])
+            }
             return .validation([.init(pointer: pointer, detail: .hasInvalidValue)])
         case .keyNotFound(let key, let context):
             return .validation([.init(pointer: JSONPointer.from(context.codingPath + [key]), detail: .required)])

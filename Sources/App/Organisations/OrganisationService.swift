@@ -84,8 +84,10 @@ struct OrganisationService: Sendable {
                 throw Problem.notFound(.noSuch(.organisation, id))
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
-            let merged = MergePatch.apply(patch, to: try Representation.inputPart(of: current.json))
-            let input = try Representation.decodeInput(Input.self, from: merged)
+            // A patch that changes nothing is no change: same version, no audit event.
+            guard let input = try Representation.decodePatched(
+                Input.self, schema: "OrganisationInput", patch: patch, onto: try Representation.inputPart(of: current.json))
+            else { return current.json }
             try OrganisationValidation.validate(input, today: today)
             let row = try await OrganisationRepository.update(
                 connection, id: uuid, document: try Representation.json(input), legalName: input.legalName,

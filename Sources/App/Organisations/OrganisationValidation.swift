@@ -6,10 +6,8 @@ enum OrganisationValidation {
     static func validate(_ organisation: Components.Schemas.OrganisationInput, today: Date) throws(Problem) {
         var v = Validator()
         v.text(organisation.legalName, "/legalName", required: true, max: 300)
-        v.country(organisation.country, "/country")
         if let registration = organisation.registration {
             v.text(registration.number, "/registration/number", required: true, max: 100)
-            v.country(registration.country, "/registration/country")
             notInFuture(&v, registration.registeredOn, "/registration/registeredOn", today: today)
         }
         notInFuture(&v, organisation.foundedOn, "/foundedOn", today: today)

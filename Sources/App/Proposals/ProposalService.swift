@@ -110,11 +110,11 @@ struct ProposalService: Sendable {
                 throw Problem(.conflict, detail: .onlyDraftsChange(status: current.status))
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
-            let before = try Representation.inputPart(of: current.json, serviceKeys: Self.serviceKeys)
-            let merged = MergePatch.apply(patch, to: before)
             // A patch that changes nothing is no change: same version, no audit event.
-            if merged == before { return current.json }
-            let input = try Representation.decodeInput(Input.self, from: merged)
+            guard let input = try Representation.decodePatched(
+                Input.self, schema: "ProposalInput", patch: patch,
+                onto: try Representation.inputPart(of: current.json, serviceKeys: Self.serviceKeys))
+            else { return current.json }
             try ProposalValidation.validate(input)
             if let lead = UUID(uuidString: input.leadOrganisationId), !principal.actsFor(organisation: lead) {
                 throw Problem(.forbidden, detail: .credentialNotForLead,

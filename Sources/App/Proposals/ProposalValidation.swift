@@ -17,7 +17,6 @@ enum ProposalValidation {
             v.text(lead.name, "/projectLead/name", required: true, max: 200)
             v.email(lead.email, "/projectLead/email")
         }
-        for (index, code) in (proposal.countries ?? []).enumerated() { v.country(code, "/countries/\(index)") }
         v.unique(proposal.countries ?? [], "/countries", what: .country)
         v.unique(proposal.questionIds ?? [], "/questionIds", what: .id)
         v.unique(proposal.solutionTypeIds ?? [], "/solutionTypeIds", what: .id)

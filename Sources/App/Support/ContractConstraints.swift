@@ -2,10 +2,14 @@ import Foundation
 import Rules
 import Yams
 
-/// The constraints `openapi.yaml` declares on request documents — `pattern`, `minLength`,
-/// `maxLength`, `minItems`, `maxItems`, `minimum`, `maximum` and the formats `uuid`, `date`,
-/// `date-time`, `email`, `uri` — checked on every write, so the server refuses what the contract
-/// says it refuses. The generated decoders check types, required members and enums only.
+/// The constraints `openapi.yaml` declares on request documents — `pattern`, `minLength` (a
+/// string of at least one character must not be blank either), `maxLength`, `minItems`,
+/// `maxItems`, `minProperties`, `minimum`, `maximum` and the formats `uuid`, `date`,
+/// `date-time`, `email`, `uri`, and the ISO lists behind `CountryCode` and `CurrencyCode` —
+/// checked on every write, so the server refuses what the contract says it refuses. The generated
+/// decoders check types, required members, enumerations and unknown members only, and stop at the
+/// first they find: `problems(in:schema:)` checks those too, all at once, for documents the
+/// decoders refused.
 ///
 /// Read once from the contract the server serves; `ContractConstraintTests` breaks each declared
 /// constraint of each input schema in turn and expects a 400 pointing at it.
@@ -22,38 +26,60 @@ final class ContractConstraints: Sendable {
     /// One schema, compiled: its own constraints and those of its members and items. Immutable
     /// once built; a `Regex` (a value, not declared Sendable) is only ever matched against.
     final class Node: @unchecked Sendable {
-        let type: String?
+        /// The JSON types allowed (`integer`, `null`…); empty for any value.
+        let types: [String]
         let pattern: String?
         let regex: Regex<AnyRegexOutput>?
-        let minLength, maxLength, minItems, maxItems: Int?
+        let minLength, maxLength, minItems, maxItems, minProperties: Int?
         let minimum, maximum: Double?
         let format: String?
         let properties: [String: Node]
         let items: Node?
+        let required: [String]
+        /// The values a string enumeration allows.
+        let enumeration: [String]?
+        /// `additionalProperties: false`: a member not in `properties` is unknown.
+        let closed: Bool
+        /// The named schema this one is (`CountryCode`), when reached through a `$ref`.
+        let name: String?
+
+        /// The first type other than `null` (a query parameter's).
+        var type: String? { types.first { $0 != "null" } }
 
         init(_ schema: [String: Any], schemas: [String: Any], depth: Int = 0) throws {
             var schema = schema
+            var name: String?
             var hops = 0
             while let ref = schema["$ref"] as? String, hops < 20 {
-                guard let target = schemas[String(ref.split(separator: "/").last ?? "")] as? [String: Any] else { break }
-                schema = target
+                let target = String(ref.split(separator: "/").last ?? "")
+                guard let resolved = schemas[target] as? [String: Any] else { break }
+                schema = resolved
+                name = target
                 hops += 1
             }
-            type = schema["type"] as? String
+            self.name = name
+            types = (schema["type"] as? String).map { [$0] } ?? (schema["type"] as? [Any])?.compactMap { $0 as? String } ?? []
             pattern = schema["pattern"] as? String
             regex = try pattern.map { try Regex($0) }
             minLength = schema["minLength"] as? Int
             maxLength = schema["maxLength"] as? Int
             minItems = schema["minItems"] as? Int
             maxItems = schema["maxItems"] as? Int
+            minProperties = schema["minProperties"] as? Int
             minimum = (schema["minimum"] as? NSNumber)?.doubleValue
             maximum = (schema["maximum"] as? NSNumber)?.doubleValue
             format = schema["format"] as? String
+            enumeration = (schema["enum"] as? [Any])?.compactMap { $0 as? String }
             guard depth < 32 else {
+                // Past any nesting the contract has: nothing below is checked, nothing called unknown.
                 properties = [:]
                 items = nil
+                required = []
+                closed = false
                 return
             }
+            required = schema["required"] as? [String] ?? []
+            closed = schema["additionalProperties"] as? Bool == false
             var properties: [String: Node] = [:]
             for (name, property) in schema["properties"] as? [String: Any] ?? [:] {
                 if let property = property as? [String: Any] {
@@ -149,6 +175,44 @@ final class ContractConstraints: Sendable {
         add(found, to: &v)
     }
 
+    /// Everything `document` breaks of schema `name`, the shapes the generated decoders check
+    /// included (missing members, types, enumerations, unknown members): for a document they
+    /// refused, which they name only the first fault of. Empty when nothing is found.
+    func problems(in document: JSONValue, schema name: String) -> [Problem.FieldError] {
+        guard let node = schemas[name] else { return [] }
+        var path: [String] = []
+        var found: [(String, Message)] = []
+        Self.check(document, node, path: &path, into: &found, shapes: true)
+        var v = Validator()
+        add(found, to: &v)
+        return v.errors
+    }
+
+    /// The members an RFC 7396 patch of schema `name` names that the schema does not know, at any
+    /// depth the patch merges objects into (arrays replace whole, and are checked once merged).
+    func unknownMembers(inPatch patch: JSONValue, schema name: String) -> [Problem.FieldError] {
+        guard let node = schemas[name] else { return [] }
+        var path: [String] = []
+        var found: [(String, Message)] = []
+        Self.unknownMembers(patch, node, path: &path, into: &found)
+        var v = Validator()
+        add(found, to: &v)
+        return v.errors
+    }
+
+    private static func unknownMembers(_ patch: JSONValue, _ node: Node, path: inout [String], into found: inout [(String, Message)]) {
+        guard case .object(let members) = patch else { return }
+        for (name, value) in members {
+            path.append(name)
+            if let property = node.properties[name] {
+                unknownMembers(value, property, path: &path, into: &found)
+            } else if node.closed {
+                found.append((path.map { "/" + JSONPointer.escape($0) }.joined(), .notAKnownField))
+            }
+            path.removeLast()
+        }
+    }
+
     /// `value` encoded as the document the client sent (the generated input types encode back to it).
     func check<Input: Encodable>(_ input: Input, schema name: String, into v: inout Validator) {
         guard let json = try? Representation.json(input), let value = try? JSONValue(parsing: Array(json.utf8)) else { return }
@@ -163,19 +227,35 @@ final class ContractConstraints: Sendable {
     }
 
     /// Walks `value` along `node`; `path` is the way down, made into a pointer only for a finding.
-    private static func check(_ value: JSONValue, _ node: Node, path: inout [String], into found: inout [(String, Message)]) {
+    /// With `shapes`, also what the generated decoders check: a value of another type is reported
+    /// and not looked into.
+    private static func check(
+        _ value: JSONValue, _ node: Node, path: inout [String], into found: inout [(String, Message)], shapes: Bool = false
+    ) {
         func report(_ message: Message) {
             found.append((path.map { "/" + JSONPointer.escape($0) }.joined(), message))
         }
+        if shapes, !node.types.isEmpty, !node.types.contains(where: { value.hasType($0) }) {
+            let expected = Message.JSONType(schemaType: node.type ?? "")
+            report(value == .null ? .mustBeNotNull(expected) : .mustBe(expected))
+            return
+        }
         switch value {
         case .string(let text):
+            if shapes, let allowed = node.enumeration, !allowed.contains(text) { report(.mustBeOneOf(allowed)) }
             if let regex = node.regex, let pattern = node.pattern, (try? regex.firstMatch(in: text)) == nil {
-                report(.mustMatch(pattern: pattern))
+                report(node.name == "PhoneNumber" ? .notAPhoneNumber : .mustMatch(pattern: pattern))
+            } else if let message = listError(text, node.name) {
+                report(message)
             }
             if node.maxLength != nil || node.minLength != nil {
                 let length = text.unicodeScalars.count
                 if let max = node.maxLength, length > max { report(.mustBeAtMost(characters: max)) }
-                if let min = node.minLength, length < min { report(min == 1 ? .mustNotBeBlank : .mustBeAtLeast(characters: min)) }
+                if let min = node.minLength, length < min {
+                    report(min == 1 ? .mustNotBeBlank : .mustBeAtLeast(characters: min))
+                } else if let min = node.minLength, min > 0, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    report(.mustNotBeBlank)
+                }
             }
             if let format = node.format, let message = formatError(text, format) { report(message) }
         case .number(let number):
@@ -187,19 +267,44 @@ final class ContractConstraints: Sendable {
             if let items = node.items {
                 for (index, element) in elements.enumerated() {
                     path.append(String(index))
-                    check(element, items, path: &path, into: &found)
+                    check(element, items, path: &path, into: &found, shapes: shapes)
                     path.removeLast()
                 }
             }
         case .object(let members):
+            // A member given as null is absent (to the decoders, and once merged).
+            if let min = node.minProperties, members.values.count(where: { $0 != .null }) < min {
+                report(.mustHaveAtLeast(members: min))
+            }
             for (name, property) in node.properties {
-                guard let member = members[name] else { continue }
+                // An optional member given as null is absent to the decoders; a required one is not there.
+                guard let member = members[name], member != .null || (shapes && node.required.contains(name)) else { continue }
                 path.append(name)
-                check(member, property, path: &path, into: &found)
+                check(member, property, path: &path, into: &found, shapes: shapes)
+                path.removeLast()
+            }
+            guard shapes else { break }
+            for name in node.required where members[name] == nil {
+                path.append(name)
+                report(.required)
+                path.removeLast()
+            }
+            for name in members.keys where node.closed && node.properties[name] == nil {
+                path.append(name)
+                report(.notAKnownField)
                 path.removeLast()
             }
         default:
             break
+        }
+    }
+
+    /// The ISO list a named code schema stands for.
+    private static func listError(_ text: String, _ schema: String?) -> Message? {
+        switch schema {
+        case "CountryCode": ReferenceData.countryCodes.contains(text) ? nil : .notACountryCode
+        case "CurrencyCode": ReferenceData.currencyCodes.contains(text) ? nil : .notACurrencyCode
+        default: nil
         }
     }
 
@@ -208,7 +313,7 @@ final class ContractConstraints: Sendable {
         case "uuid": UUID(uuidString: text) == nil ? .notAUUID : nil
         case "date": Validator.calendarDate(text) == nil ? .notADate : nil
         case "date-time": Representation.parseInstant(text) == nil ? .notAnInstantValue : nil
-        case "email": Validator.looksLikeEmail(text) ? nil : .notAnEmail
+        case "email": Validator.isEmailAddress(text) ? nil : .notAnEmail
         case "uri": URL(string: text)?.scheme == nil ? .notAURI : nil
         default: nil
         }
@@ -216,5 +321,33 @@ final class ContractConstraints: Sendable {
 
     private static func display(_ number: Double) -> String {
         number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+    }
+}
+
+extension JSONValue {
+    /// Whether this is a value of JSON Schema type `type`.
+    fileprivate func hasType(_ type: String) -> Bool {
+        switch (self, type) {
+        case (.null, "null"), (.bool, "boolean"), (.string, "string"), (.array, "array"), (.object, "object"), (.number, "number"):
+            true
+        case (.number(let number), "integer"):
+            number == number.rounded() && abs(number) < 9.2e18
+        default:
+            false
+        }
+    }
+}
+
+extension Message.JSONType {
+    fileprivate init(schemaType: String) {
+        self = switch schemaType {
+        case "string": .string
+        case "boolean": .boolean
+        case "integer": .integer
+        case "number": .number
+        case "array": .array
+        case "object": .object
+        default: .other
+        }
     }
 }

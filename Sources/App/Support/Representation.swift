@@ -19,7 +19,7 @@ enum Representation {
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
             guard let date = parseInstant(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 instant")
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: RFC3339DateTranscoder.notAnInstant)
             }
             return date
         }
@@ -42,10 +42,8 @@ enum Representation {
             + "\(pad(Int32(milliseconds - Int64(seconds) * 1000), 3))Z"
     }
 
-    static func parseInstant(_ text: String) -> Date? {
-        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
-            ?? (try? Date.ISO8601FormatStyle().parse(text))
-    }
+    /// Strict RFC 3339 (see `RFC3339`): nil for an impossible or out-of-range instant.
+    static func parseInstant(_ text: String) -> Date? { RFC3339.parse(text) }
 
     /// What every stored resource adds to its input document.
     static let bookkeeping: Set<String> = ["id", "version", "createdAt", "updatedAt"]
@@ -69,15 +67,35 @@ enum Representation {
         try decoder.decode(type, from: Data(json.utf8))
     }
 
-    /// Decodes a client-supplied document: a shape error becomes a 400 naming the field.
-    static func decodeInput<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(Problem) -> T {
+    /// `current` with the RFC 7396 `patch` merged in, decoded as contract schema `schema`. A member
+    /// the patch names that the schema does not know is refused whatever its value (as `null` it
+    /// would vanish in the merge, and a misspelt deletion would pass for done), together with
+    /// anything else the merged document breaks. Nil when the patch changes nothing (and names only
+    /// known members): there is no change to make.
+    static func decodePatched<T: Decodable>(
+        _ type: T.Type, schema: String, patch: JSONValue, onto current: JSONValue
+    ) throws(Problem) -> T? {
+        let merged = MergePatch.apply(patch, to: current)
+        let unknown = ContractConstraints.shared.unknownMembers(inPatch: patch, schema: schema)
+        guard !unknown.isEmpty else {
+            if merged == current { return nil }
+            return try decodeInput(type, schema: schema, from: merged)
+        }
+        var errors = unknown
+        for error in ContractConstraints.shared.problems(in: merged, schema: schema)
+        where !errors.contains(where: { $0.pointer == error.pointer }) {
+            errors.append(error)
+        }
+        throw Problem.validation(errors.sorted { $0.pointer < $1.pointer })
+    }
+
+    /// Decodes a client-supplied document of contract schema `schema`: a shape error becomes a 400
+    /// naming every bad field (`DocumentFaults`).
+    static func decodeInput<T: Decodable>(_ type: T.Type, schema: String, from value: JSONValue) throws(Problem) -> T {
         do {
             return try decoder.decode(type, from: Data(value.jsonText.utf8))
         } catch let error as DecodingError {
-            if UnknownFields.isUnknownField(error), let pointers = UnknownFields.pointers(type, in: value) {
-                throw UnknownFields.problem(pointers)
-            }
-            throw ProblemMapping.problem(for: error)
+            throw DocumentFaults.problem(value, schema: schema, failure: error)
         } catch {
             throw Problem(.badRequest, detail: .documentUnreadable)
         }
