@@ -52,7 +52,11 @@ final class ConventionTests: XCTestCase {
             XCTAssertProblem(try await client.call(.get, "/v1/proposals?limit=0"), .badRequest, "validation")
             XCTAssertProblem(try await client.call(.get, "/v1/proposals?limit=201"), .badRequest, "validation")
             XCTAssertProblem(try await client.call(.get, "/v1/proposals?cursor=nonsense"), .badRequest, "validation")
-            XCTAssertProblem(try await client.call(.get, "/v1/proposals?status=lost"), .badRequest, "bad-request")
+            // Every bad parameter is named, whatever is wrong with it: range, type, enumeration, format.
+            let bad = try await client.call(
+                .get, "/v1/proposals?status=lost&limit=abc&language=de&updatedSince=2021-02-30T00:00:00Z&country=pe")
+            XCTAssertProblem(bad, .badRequest, "validation")
+            XCTAssertEqual(bad.errorPointers, ["country", "language", "limit", "status", "updatedSince"])
         }
     }
 

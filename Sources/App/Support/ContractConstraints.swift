@@ -92,7 +92,7 @@ final class ContractConstraints: Sendable {
     }
 
     private let schemas: [String: Node]
-    /// Per operation id, its string and array query parameters and their schemas.
+    /// Per operation id, its string, integer and array query parameters and their schemas.
     private let queryParameters: [String: [String: Node]]
     /// Per operation id, every query parameter it declares, and whether it may repeat (an array).
     private let declaredQuery: [String: [String: Bool]]
@@ -127,7 +127,7 @@ final class ContractConstraints: Sendable {
                     guard let name = parameter["name"] as? String, let schema = parameter["schema"] as? [String: Any] else { continue }
                     let node = try Node(schema, schemas: all)
                     declared[name] = node.type == "array"
-                    if node.type == "string" || node.type == "array" { nodes[name] = node }
+                    if node.type == "string" || node.type == "array" || node.type == "integer" { nodes[name] = node }
                 }
                 if !nodes.isEmpty { queryParameters[id] = nodes }
                 declaredQuery[id] = declared
@@ -158,9 +158,16 @@ final class ContractConstraints: Sendable {
         var found: [(String, Message)] = []
         for (name, given) in values {
             guard let node = nodes[name], let last = given.last else { continue }
-            let value: JSONValue = node.type == "array" ? .array(given.map { .string($0) }) : .string(last)
+            let value: JSONValue
+            switch node.type {
+            case "array": value = .array(given.map { .string($0) })
+            // Not a whole number: left a string, which the shape check names as not an integer.
+            case "integer": value = Int(last).map { .number(Double($0)) } ?? .string(last)
+            default: value = .string(last)
+            }
             var path = [name]
-            Self.check(value, node, path: &path, into: &found)
+            // Shapes too: an integer that is not one, a value outside its enumeration, named like the rest.
+            Self.check(value, node, path: &path, into: &found, shapes: true)
         }
         // Parameters are named without the leading slash of a body pointer.
         add(found.map { (String($0.0.dropFirst()), $0.1) }, to: &v)
