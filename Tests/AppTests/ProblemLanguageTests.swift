@@ -176,15 +176,15 @@ final class ProblemLanguageTests: XCTestCase {
                     .en: "The query parameter filename is required.", .fr: "Le paramètre de requête filename est obligatoire.",
                     .es: "El parámetro de consulta filename es obligatorio.", .pt: "O parâmetro de consulta filename é obrigatório.",
                 ])
+            // A query value outside its enumeration is named, like any bad field, before the runtime reads it.
             try await Self.assertTranslated(
                 { try await client.call(.get, "/v1/proposals?status=lost", headers: $0) },
-                status: .badRequest, type: "bad-request",
-                detail: [
-                    .en: "A parameter or header has a value that is not allowed: lost.",
-                    .fr: "Un paramètre ou un en-tête a une valeur non autorisée : lost.",
-                    .es: "Un parámetro o encabezado tiene un valor no permitido: lost.",
-                    .pt: "Um parâmetro ou cabeçalho tem um valor não permitido: lost.",
-                ])
+                status: .badRequest, type: "validation",
+                detail: [.en: "1 field is not valid.", .fr: "1 champ n'est pas valide.", .es: "1 campo no es válido.", .pt: "1 campo não é válido."],
+                errors: ["status": [
+                    .en: "must be one of: draft, submitted, withdrawn", .fr: "doit être l'une de ces valeurs : draft, submitted, withdrawn",
+                    .es: "debe ser uno de estos valores: draft, submitted, withdrawn", .pt: "deve ser um destes valores: draft, submitted, withdrawn",
+                ]])
         }
     }
 

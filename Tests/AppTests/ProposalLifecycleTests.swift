@@ -23,6 +23,36 @@ final class ProposalLifecycleTests: XCTestCase {
         }
     }
 
+    /// A call that could not run is refused with every reason: empty lists, repeated kinds, target
+    /// group ids proposals could never give, prizes out of rank or in amounts the currency cannot pay,
+    /// a schedule out of order.
+    func testACallThatCouldNotRunIsRefused() async throws {
+        try await TestApp.run { _, client in
+            var body = try Fixtures.callBody(code: "BROKEN-1")
+            body["questions"] = []
+            body["organisationKinds"] = ["ngo", "ngo"]
+            var groups = try XCTUnwrap(body["targetGroups"] as? [[String: Any]])
+            groups[0]["id"] = "Women"
+            body["targetGroups"] = groups
+            body["prizes"] = [
+                ["rank": 1, "amount": "30000.001", "currency": "USD"], ["rank": 3, "amount": "100.50", "currency": "JPY"],
+                ["rank": 4, "amount": "0", "currency": "XAU"],
+            ]
+            body["winnersAnnouncedOn"] = "2021-06-15"
+            body["labStartsOn"] = "2021-06-01"
+            body["pilotEndsOn"] = "2021-05-01"
+            let refused = try await client.call(.post, "/v1/calls", body: body)
+            XCTAssertProblem(refused, .badRequest, "validation")
+            XCTAssertEqual(Set(refused.errorPointers), [
+                "/questions", "/organisationKinds", "/targetGroups/0/id", "/prizes", "/prizes/0/amount", "/prizes/1/amount",
+                "/prizes/2/currency", "/winnersAnnouncedOn", "/labStartsOn", "/pilotEndsOn",
+            ])
+            // The seed's own definition is one that can run.
+            let fine = try await client.call(.post, "/v1/calls", body: try Fixtures.callBody(code: "FINE-1"))
+            XCTAssertEqual(fine.status, .created, fine.text)
+        }
+    }
+
     func testDraftToSubmittedToWithdrawnEndToEnd() async throws {
         try await TestApp.run { app, client in
             let lead = try await Fixtures.createOrganisation(client)

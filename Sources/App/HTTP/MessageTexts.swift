@@ -16,6 +16,7 @@ extension Message {
         case mayNotBeSetByThisRole, notAnOrganisationYouActFor, notARegisteredOrganisation
         case applicantTokenNeedsOrganisation, mustBeEmptyForRole
         case notADocumentOfThisProposal
+        case ranksMustRunFromOne, tooManyDecimalsForCurrency, notAMoneyCurrency, mustBeAfterField, mustBeOnOrAfterField
         case codeHasReceipts, stillUsedBySubmissions, mustStayAfterSubmissions, mustStayBeforeSubmissions, callChangeBreaksSubmissions
         case idempotencyKeyFormat, idempotencyKeyUsedElsewhere
         case isTheLeadOrganisation, notALanguageOfThisCall, notAStageOfThisCall, deadlinePassed, callOpensAt
@@ -247,6 +248,26 @@ extension Message {
                 Texts(
                     en: "must stay at or before the first submission ({0})", fr: "doit rester au plus tard à la première soumission ({0})",
                     es: "debe seguir siendo anterior o igual al primer envío ({0})", pt: "deve continuar até a primeira submissão ({0})")
+            case .ranksMustRunFromOne:
+                Texts(
+                    en: "ranks must run 1, 2, 3… without gaps", fr: "les rangs doivent se suivre 1, 2, 3… sans trou",
+                    es: "los puestos deben seguirse 1, 2, 3… sin saltos", pt: "as posições devem seguir 1, 2, 3… sem lacunas")
+            case .tooManyDecimalsForCurrency:
+                Texts(
+                    en: "has more decimals than {0} has ({1})", fr: "a plus de décimales que {0} n'en a ({1})",
+                    es: "tiene más decimales de los que tiene {0} ({1})", pt: "tem mais casas decimais do que {0} tem ({1})")
+            case .notAMoneyCurrency:
+                Texts(
+                    en: "is not a currency money is paid in (funds, metals and test codes are not)",
+                    fr: "n'est pas une monnaie de paiement (fonds, métaux et codes de test exclus)",
+                    es: "no es una moneda de pago (se excluyen fondos, metales y códigos de prueba)",
+                    pt: "não é uma moeda de pagamento (fundos, metais e códigos de teste não são)")
+            case .mustBeAfterField:
+                Texts(en: "must be after {0}", fr: "doit être postérieur à {0}", es: "debe ser posterior a {0}", pt: "deve ser posterior a {0}")
+            case .mustBeOnOrAfterField:
+                Texts(
+                    en: "must be on or after {0}", fr: "doit être égal ou postérieur à {0}", es: "debe ser igual o posterior a {0}",
+                    pt: "deve ser igual ou posterior a {0}")
             case .notADocumentOfThisProposal:
                 Texts(
                     en: "is not a document attached to this proposal", fr: "n'est pas un document joint à cette proposition",

@@ -170,6 +170,13 @@ extension Message {
     static let notAnOrganisationYouActFor = Message(.notAnOrganisationYouActFor)
     static let notARegisteredOrganisation = Message(.notARegisteredOrganisation)
     static let notADocumentOfThisProposal = Message(.notADocumentOfThisProposal)
+    static let ranksMustRunFromOne = Message(.ranksMustRunFromOne)
+    static let notAMoneyCurrency = Message(.notAMoneyCurrency)
+    static func tooManyDecimals(for currency: String, allowed: Int) -> Message {
+        Message(.tooManyDecimalsForCurrency, .data(currency), .data(String(allowed)))
+    }
+    static func mustBeAfter(_ field: String) -> Message { Message(.mustBeAfterField, .data(field)) }
+    static func mustBeOnOrAfter(_ field: String) -> Message { Message(.mustBeOnOrAfterField, .data(field)) }
     static let applicantTokenNeedsOrganisation = Message(.applicantTokenNeedsOrganisation)
     static func mustBeEmpty(forRole role: String) -> Message { Message(.mustBeEmptyForRole, .data(role)) }
 

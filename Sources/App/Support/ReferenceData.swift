@@ -27,6 +27,20 @@ enum ReferenceData {
         return codes
     }()
 
+    /// Current currencies money is paid in, with their minor units (USD 2, JPY 0); funds, metals
+    /// and test codes (minor unit `-` in ISO 4217: XAU, XDR, XTS, XXX…) are not among them.
+    static let moneyMinorUnits: [String: Int] = {
+        guard let text = try? String(contentsOf: BundledFiles.referenceFile("iso4217-currencies.csv"), encoding: .utf8)
+        else { fatalError("the bundled ISO 4217 list is missing or unreadable") }
+        var units: [String: Int] = [:]
+        for line in text.split(whereSeparator: \.isNewline).dropFirst() {
+            let fields = csvFields(line)
+            guard fields.count >= 6, fields[2].count == 3, fields[5].isEmpty, let minor = Int(fields[4]) else { continue }
+            units[fields[2]] = minor
+        }
+        return units
+    }()
+
     /// One CSV line split into fields, honouring double quotes.
     static func csvFields(_ line: Substring) -> [String] {
         var fields: [String] = []
