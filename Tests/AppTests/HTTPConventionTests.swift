@@ -469,6 +469,27 @@ final class HTTPConventionTests: XCTestCase {
 
     /// PostgreSQL text cannot hold U+0000: such a string is refused with its pointer, on every
     /// JSON body (fast path, generated path, merge patches), never a 500.
+    /// A terminal escape or a bell in a name, or a bidirectional override that shows it as another
+    /// name, is refused wherever a text goes; line breaks and tabs in longer texts are fine.
+    func testControlCharactersAndBidiOverridesInTextsAreRefused() async throws {
+        try await TestApp.run { _, client in
+            var organisation = Fixtures.organisationBody(name: "Org\u{7}\u{1B}[31m")
+            organisation["contacts"] = [["name": "Ana\u{202E}lanigirO", "email": "a@x.example"]]
+            let refused = try await client.call(.post, "/v1/organisations", body: organisation)
+            XCTAssertProblem(refused, .badRequest, "validation")
+            XCTAssertEqual(Set(refused.errorPointers), ["/legalName", "/contacts/0/name"])
+
+            let lead = try await Fixtures.createOrganisation(client)
+            var proposal = Fixtures.proposalBody(lead: lead)
+            proposal["summary"] = "Line one.\n\tLine two, indented.\r\nLine three."
+            let created = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: proposal)
+            XCTAssertEqual(created.status, .created, created.text)
+            proposal["title"] = "Title\u{2066}hidden\u{2069}"
+            let isolate = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: proposal)
+            XCTAssertEqual(isolate.errorPointers, ["/title"])
+        }
+    }
+
     func testNULCharactersInJSONAreRefusedWithTheirPointers() async throws {
         try await TestApp.run { _, client in
             let lead = try await Fixtures.createOrganisation(client)

@@ -44,7 +44,7 @@ final class ProposalLifecycleTests: XCTestCase {
             let refused = try await client.call(.post, "/v1/calls", body: body)
             XCTAssertProblem(refused, .badRequest, "validation")
             XCTAssertEqual(Set(refused.errorPointers), [
-                "/questions", "/organisationKinds", "/targetGroups/0/id", "/prizes", "/prizes/0/amount", "/prizes/1/amount",
+                "/questions", "/organisationKinds/1", "/targetGroups/0/id", "/prizes", "/prizes/0/amount", "/prizes/1/amount",
                 "/prizes/2/currency", "/winnersAnnouncedOn", "/labStartsOn", "/pilotEndsOn",
             ])
             // The seed's own definition is one that can run.

@@ -16,6 +16,7 @@ extension Message {
         case mayNotBeSetByThisRole, notAnOrganisationYouActFor, notARegisteredOrganisation
         case applicantTokenNeedsOrganisation, mustBeEmptyForRole
         case notADocumentOfThisProposal
+        case mustNotContainControlCharacters
         case ranksMustRunFromOne, tooManyDecimalsForCurrency, notAMoneyCurrency, mustBeAfterField, mustBeOnOrAfterField
         case codeHasReceipts, stillUsedBySubmissions, mustStayAfterSubmissions, mustStayBeforeSubmissions, callChangeBreaksSubmissions
         case idempotencyKeyFormat, idempotencyKeyUsedElsewhere
@@ -248,6 +249,12 @@ extension Message {
                 Texts(
                     en: "must stay at or before the first submission ({0})", fr: "doit rester au plus tard à la première soumission ({0})",
                     es: "debe seguir siendo anterior o igual al primer envío ({0})", pt: "deve continuar até a primeira submissão ({0})")
+            case .mustNotContainControlCharacters:
+                Texts(
+                    en: "must not contain control characters or bidirectional overrides",
+                    fr: "ne doit contenir ni caractères de contrôle ni forçages bidirectionnels",
+                    es: "no debe contener caracteres de control ni forzados bidireccionales",
+                    pt: "não deve conter caracteres de controle nem substituições bidirecionais")
             case .ranksMustRunFromOne:
                 Texts(
                     en: "ranks must run 1, 2, 3… without gaps", fr: "les rangs doivent se suivre 1, 2, 3… sans trou",

@@ -171,6 +171,7 @@ extension Message {
     static let notARegisteredOrganisation = Message(.notARegisteredOrganisation)
     static let notADocumentOfThisProposal = Message(.notADocumentOfThisProposal)
     static let ranksMustRunFromOne = Message(.ranksMustRunFromOne)
+    static let mustNotContainControlCharacters = Message(.mustNotContainControlCharacters)
     static let notAMoneyCurrency = Message(.notAMoneyCurrency)
     static func tooManyDecimals(for currency: String, allowed: Int) -> Message {
         Message(.tooManyDecimalsForCurrency, .data(currency), .data(String(allowed)))

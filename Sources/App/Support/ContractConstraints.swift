@@ -250,6 +250,7 @@ final class ContractConstraints: Sendable {
         switch value {
         case .string(let text):
             if shapes, let allowed = node.enumeration, !allowed.contains(text) { report(.mustBeOneOf(allowed)) }
+            if text.unicodeScalars.contains(where: Self.isHidden) { report(.mustNotContainControlCharacters) }
             if let regex = node.regex, let pattern = node.pattern, (try? regex.firstMatch(in: text)) == nil {
                 report(node.name == "PhoneNumber" ? .notAPhoneNumber : .mustMatch(pattern: pattern))
             } else if let message = listError(text, node.name) {
@@ -312,6 +313,16 @@ final class ContractConstraints: Sendable {
         case "CountryCode": ReferenceData.countryCodes.contains(text) ? nil : .notACountryCode
         case "CurrencyCode": ReferenceData.currencyCodes.contains(text) ? nil : .notACurrencyCode
         default: nil
+        }
+    }
+
+    /// What no text of a document may hold: control characters other than tab and line breaks
+    /// (a terminal escape in a legal name, a bell), and the bidirectional overrides and isolates that
+    /// make a name display as another (`Org\u{202E}live` reads `Orgevil`). U+0000 has its own refusal.
+    static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x01...0x08, 0x0B, 0x0C, 0x0E...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
         }
     }
 
