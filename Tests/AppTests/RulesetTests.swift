@@ -201,7 +201,9 @@ final class EligibilityRulesetTests: XCTestCase {
             XCTAssertEqual(organisation["registered"] as? Bool, true)
             XCTAssertEqual(organisation["contractualCapacity"] as? Bool, true)
             XCTAssertEqual(organisation["foundedOn"] as? String, "2019-01-01")
-            XCTAssertEqual(organisation["dueDiligence"] as? String, "pending")
+            XCTAssertNil(organisation["dueDiligence"], "applicants never see due diligence")
+            let whole = try await client.call(.get, "/v1/proposals/\(id)/facts")
+            XCTAssertEqual((whole["leadOrganisation"] as? [String: Any])?["dueDiligence"] as? String, "pending")
             XCTAssertNil(organisation["contacts"], "facts carry no contact data")
             let partners = try XCTUnwrap(facts["partners"] as? [[String: Any]])
             XCTAssertEqual(partners.map { $0["kind"] as? String }, ["workers_organisation"])
@@ -230,7 +232,7 @@ final class EligibilityRulesetTests: XCTestCase {
             XCTAssertEqual(response["outcome"] as? String, "pass")
             XCTAssertEqual(response["phases"] as? [String], ["submission", "screening"])
             let rules = try XCTUnwrap(response["rules"] as? [[String: Any]])
-            XCTAssertEqual(rules.count, 16)
+            XCTAssertEqual(rules.count, 14, "the two due-diligence rules are the secretariat's")
             let byID = Dictionary(uniqueKeysWithValues: rules.map { ($0["id"] as! String, $0) })
             let age = try XCTUnwrap(byID["lead-two-full-years"])
             XCTAssertEqual(age["outcome"] as? String, "pass")
@@ -243,8 +245,13 @@ final class EligibilityRulesetTests: XCTestCase {
             XCTAssertEqual(read.map { $0["value"] as? Int }, [8, 2])
             XCTAssertTrue((age["message"] as? String)?.hasPrefix("The lead organisation must have existed") == true)
             // Due diligence is still pending: the warning fails, the outcome does not.
-            XCTAssertEqual(byID["due-diligence-complete"]?["outcome"] as? String, "fail")
-            XCTAssertEqual(byID["due-diligence-complete"]?["severity"] as? String, "warning")
+            let whole = try await client.call(.get, "/v1/proposals/\(id)/eligibility")
+            XCTAssertEqual(whole["outcome"] as? String, "pass")
+            let wholeRules = (whole["rules"] as? [[String: Any]] ?? [])
+            XCTAssertEqual(wholeRules.count, 16)
+            let complete = wholeRules.first { $0["id"] as? String == "due-diligence-complete" }
+            XCTAssertEqual(complete?["outcome"] as? String, "fail")
+            XCTAssertEqual(complete?["severity"] as? String, "warning")
 
             let french = try await client.call(.get, "/v1/proposals/\(id)/eligibility", token: applicant,
                                                headers: ["Accept-Language": "fr-CH, fr;q=0.9"])
@@ -272,7 +279,7 @@ final class EligibilityRulesetTests: XCTestCase {
             let dryRun = try await client.call(.get, "/v1/proposals/\(id)/eligibility", token: applicant)
             XCTAssertEqual(dryRun["outcome"] as? String, "fail")
             let failed = (dryRun["rules"] as? [[String: Any]] ?? []).filter { $0["outcome"] as? String == "fail" }
-            XCTAssertEqual(failed.compactMap { $0["id"] as? String }, ["lead-non-profit", "lead-kind-accepted", "due-diligence-complete"])
+            XCTAssertEqual(failed.compactMap { $0["id"] as? String }, ["lead-non-profit", "lead-kind-accepted"])
             let nonProfit = try XCTUnwrap(failed.first)
             XCTAssertEqual((nonProfit["facts"] as? [[String: Any]])?.first?["value"] as? Bool, false)
 
@@ -333,6 +340,93 @@ final class EligibilityRulesetTests: XCTestCase {
             // A submitted proposal keeps passing: it was submitted before the deadline.
             let submittedOutcome = try await deadlineRule(first)
             XCTAssertEqual(submittedOutcome, "pass")
+        }
+    }
+
+    func testDueDiligenceReachesNoRoleThatMayNotSeeIt() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await RulesetFixtures.organisation(client)
+            let partner = try await RulesetFixtures.organisation(client)
+            for organisation in [lead, partner] {
+                let flagged = try await client.call(
+                    .patch, "/v1/organisations/\(organisation)", body: ["dueDiligence": ["status": "flagged", "note": "Forged letter."]],
+                    contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""])
+                XCTAssertEqual(flagged.status, .ok, flagged.text)
+            }
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead, partner])
+            let platform = try await Fixtures.token(app, role: "platform")
+            var body = Fixtures.proposalBody(lead: lead)
+            body["partners"] = [["organisationId": partner, "role": "Outreach"]]
+            let id = try await Fixtures.proposalID(client, lead: lead, token: applicant, body: body)
+
+            for token in [applicant, platform] {
+                let facts = try await client.call(.get, "/v1/proposals/\(id)/facts", token: token)
+                XCTAssertEqual(facts.status, .ok, facts.text)
+                XCTAssertFalse(facts.text.contains("dueDiligence"), facts.text)
+                XCTAssertFalse(facts.text.contains("flagged"), facts.text)
+                XCTAssertEqual((facts["partners"] as? [[String: Any]])?.first?["role"] as? String, "Outreach")
+                let eligibility = try await client.call(.get, "/v1/proposals/\(id)/eligibility", token: token)
+                XCTAssertEqual(eligibility.status, .ok, eligibility.text)
+                XCTAssertFalse(eligibility.text.contains("dueDiligence"), eligibility.text)
+                XCTAssertFalse(eligibility.text.contains("flagged"), eligibility.text)
+                XCTAssertEqual(eligibility["outcome"] as? String, "pass", "only the rules shown decide the outcome shown")
+                let ids = (eligibility["rules"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                XCTAssertEqual(ids.count, 14)
+                XCTAssertFalse(ids.contains { $0.hasPrefix("due-diligence") }, "\(ids)")
+            }
+            // Those who see due diligence see the rules that read it.
+            let reporting = try await Fixtures.token(app, role: "reporting")
+            let reported = try await client.call(.get, "/v1/proposals/\(id)/facts", token: reporting)
+            XCTAssertEqual((reported["partners"] as? [[String: Any]])?.first?["dueDiligence"] as? String, "flagged")
+            let whole = try await client.call(.get, "/v1/proposals/\(id)/eligibility")
+            XCTAssertEqual(whole["outcome"] as? String, "fail")
+            let notFlagged = (whole["rules"] as? [[String: Any]] ?? []).first { $0["id"] as? String == "due-diligence-not-flagged" }
+            XCTAssertEqual(notFlagged?["outcome"] as? String, "fail")
+
+            // The platform relays the secretariat's decision, without the rules that read due diligence.
+            let submitted = try await RulesetFixtures.submit(client, id, token: applicant)
+            XCTAssertEqual(submitted.status, .ok, submitted.text)
+            let screened = try await client.call(.post, "/v1/proposals/\(id)/screening")
+            XCTAssertEqual(screened["decision"] as? String, "ineligible", screened.text)
+            XCTAssertTrue(screened.text.contains("due-diligence-not-flagged"))
+            let relayed = try await client.call(.get, "/v1/proposals/\(id)/screening", token: platform)
+            XCTAssertEqual(relayed.status, .ok, relayed.text)
+            XCTAssertEqual(relayed["decision"] as? String, "ineligible")
+            XCTAssertFalse(relayed.text.contains("dueDiligence"), relayed.text)
+            XCTAssertFalse(relayed.text.contains("due-diligence"), relayed.text)
+            XCTAssertEqual(((relayed["evaluation"] as? [String: Any])?["rules"] as? [Any])?.count, 14)
+            let reportedScreening = try await client.call(.get, "/v1/proposals/\(id)/screening", token: reporting)
+            XCTAssertEqual(((reportedScreening["evaluation"] as? [String: Any])?["rules"] as? [Any])?.count, 16)
+        }
+    }
+
+    func testASubmissionRuleReadingDueDiligenceIsLeftToScreeningForThoseWhoMayNotSeeIt() async throws {
+        try await TestApp.run { app, client in
+            var ruleset = try RulesetFixtures.seedRuleset()
+            var rules = try XCTUnwrap(ruleset["rules"] as? [[String: Any]])
+            for index in rules.indices where rules[index]["id"] as? String == "due-diligence-not-flagged" {
+                rules[index]["phase"] = "submission"
+            }
+            ruleset["rules"] = rules
+            let published = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: ruleset)
+            XCTAssertEqual(published.status, .created, published.text)
+            let lead = try await RulesetFixtures.organisation(client)
+            let flagged = try await client.call(
+                .patch, "/v1/organisations/\(lead)", body: ["dueDiligence": ["status": "flagged", "note": "Forged letter."]],
+                contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""])
+            XCTAssertEqual(flagged.status, .ok, flagged.text)
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead])
+
+            // The secretariat is told; the applicant is never refused for what it may not be told.
+            let byAdmin = try await RulesetFixtures.submit(client, try await Fixtures.proposalID(client, lead: lead))
+            XCTAssertProblem(byAdmin, .unprocessableContent, "unprocessable")
+            XCTAssertEqual(byAdmin.errorPointers, ["rules/due-diligence-not-flagged"])
+            let id = try await Fixtures.proposalID(client, lead: lead, token: applicant)
+            let byApplicant = try await RulesetFixtures.submit(client, id, token: applicant)
+            XCTAssertEqual(byApplicant.status, .ok, byApplicant.text)
+            // Screening evaluates the submission rules again, on every fact.
+            let screened = try await client.call(.post, "/v1/proposals/\(id)/screening")
+            XCTAssertEqual(screened["decision"] as? String, "ineligible", screened.text)
         }
     }
 
@@ -466,6 +560,23 @@ final class ScreeningRulesetTests: XCTestCase {
     }
 }
 
+/// Which fact paths a caller who may not see due diligence is kept from.
+final class FactsViewTests: XCTestCase {
+    func testRulesReadingWithheldFactsOrWhatHoldsThemAreLeftOut() {
+        let view = FactsView(for: Principal(tokenID: nil, role: .platform))
+        for path in ["", "leadOrganisation", "leadOrganisation.dueDiligence", "leadOrganisation.dueDiligence.length",
+                     "partners", "partners.0", "partners.12.dueDiligence"] {
+            XCTAssertTrue(view.withholds(path), path)
+        }
+        for path in ["leadOrganisation.kind", "partners.length", "partners.0.kind", "partners.01.dueDiligence",
+                     "proposal.partners", "derived.countriesInCall"] {
+            XCTAssertFalse(view.withholds(path), path)
+        }
+        XCTAssertTrue(FactsView(for: Principal(tokenID: nil, role: .reporting)).isWhole)
+        XCTAssertFalse(FactsView(for: Principal(tokenID: nil, role: .reporting)).withholds("leadOrganisation"))
+    }
+}
+
 /// The derived facts, computed without a database.
 final class FactsDerivationRulesetTests: XCTestCase {
     let zurich = TimeZone(identifier: "Europe/Zurich")!
@@ -537,14 +648,14 @@ final class FactsDerivationRulesetTests: XCTestCase {
             updatedAt: p.updatedAt)
         func organisation(_ f: Components.Schemas.FactsOrganisation) -> Components.Schemas.Organisation {
             .init(legalName: f.legalName, kind: f.kind, nonProfit: f.nonProfit, registration: f.registration, foundedOn: f.foundedOn,
-                  contractualCapacity: f.contractualCapacity, country: f.country, dueDiligence: .init(status: f.dueDiligence),
+                  contractualCapacity: f.contractualCapacity, country: f.country, dueDiligence: f.dueDiligence.map { .init(status: $0) },
                   id: f.id, version: 1, createdAt: p.createdAt, updatedAt: p.createdAt)
         }
         let partners = expected.partners.map { f in
             (link: Components.Schemas.Partner(organisationId: f.organisationId, role: f.role),
              organisation: Components.Schemas.Organisation(
                 legalName: f.legalName, kind: f.kind, nonProfit: f.nonProfit, registration: nil, foundedOn: f.foundedOn,
-                contractualCapacity: f.contractualCapacity, country: f.country, dueDiligence: .init(status: f.dueDiligence),
+                contractualCapacity: f.contractualCapacity, country: f.country, dueDiligence: f.dueDiligence.map { .init(status: $0) },
                 id: f.organisationId, version: 1, createdAt: p.createdAt, updatedAt: p.createdAt))
         }
         var built = FactsBuilder.make(

@@ -31,6 +31,10 @@ public struct Principal: Sendable, Equatable {
 
     /// Roles that read every record of a kind (object-level scoping does not apply to them).
     var readsAll: Bool { role == .admin || role == .platform || role == .reporting }
+
+    /// Roles that see an organisation's due-diligence status: the secretariat, and reporting tools (without its
+    /// note). Applicants, the platform and the others never learn it, from any answer.
+    var seesDueDiligence: Bool { role == .admin || role == .reporting }
 }
 
 extension RequestScope {
