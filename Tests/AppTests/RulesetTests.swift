@@ -178,7 +178,7 @@ final class EligibilityRulesetTests: XCTestCase {
             body["countries"] = ["PE", "CO", "FR"]
             body["questionIds"] = ["Q1", "Q99"]
             let id = try await Fixtures.proposalID(client, lead: lead, body: body)
-            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead])
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead, partner])
 
             let response = try await client.call(.get, "/v1/proposals/\(id)/facts", token: applicant)
             XCTAssertEqual(response.status, .ok, response.text)
@@ -400,6 +400,48 @@ final class EligibilityRulesetTests: XCTestCase {
         }
     }
 
+    func testOfAnOrganisationTheCallerMayNotReadFactsShowOnlyTheId() async throws {
+        try await TestApp.run { app, client in
+            let hidden = try await RulesetFixtures.organisation(client, changes: ["legalName": "Unseen Foundation"])
+            let own = try await RulesetFixtures.organisation(client, changes: ["legalName": "Own Foundation"])
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [own])
+            XCTAssertProblem(try await client.call(.get, "/v1/organisations/\(hidden)", token: applicant), .notFound, "not-found")
+
+            // Naming another organisation as a partner does not open its record.
+            let id = try await Fixtures.proposalID(client, lead: own, token: applicant)
+            let named = try await client.call(
+                .patch, "/v1/proposals/\(id)", token: applicant, body: ["partners": [["organisationId": hidden, "role": "Outreach"]]],
+                contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""])
+            XCTAssertEqual(named.status, .ok, named.text)
+            let facts = try await client.call(.get, "/v1/proposals/\(id)/facts", token: applicant)
+            XCTAssertEqual(facts.status, .ok, facts.text)
+            let partner = try XCTUnwrap((facts["partners"] as? [[String: Any]])?.first)
+            XCTAssertEqual(Set(partner.keys), ["organisationId", "role"], facts.text)
+            XCTAssertEqual(partner["organisationId"] as? String, hidden)
+            XCTAssertEqual((facts["leadOrganisation"] as? [String: Any])?["legalName"] as? String, "Own Foundation")
+            let eligibility = try await client.call(.get, "/v1/proposals/\(id)/eligibility", token: applicant)
+            XCTAssertEqual(eligibility.status, .ok, eligibility.text)
+            for response in [facts, eligibility] {
+                XCTAssertFalse(response.text.contains("Unseen Foundation"), response.text)
+            }
+            let admin = try await client.call(.get, "/v1/proposals/\(id)/facts")
+            XCTAssertEqual((admin["partners"] as? [[String: Any]])?.first?["legalName"] as? String, "Unseen Foundation")
+
+            // The partner's credential sees the proposal, but of its lead only the id, and no rule that reads the lead.
+            let partnerToken = try await Fixtures.token(app, role: "applicant", organisations: [hidden])
+            let partnerFacts = try await client.call(.get, "/v1/proposals/\(id)/facts", token: partnerToken)
+            XCTAssertEqual(partnerFacts.status, .ok, partnerFacts.text)
+            XCTAssertEqual((partnerFacts["leadOrganisation"] as? [String: Any])?.keys.sorted(), ["id"])
+            XCTAssertNil((partnerFacts["derived"] as? [String: Any])?["leadOrganisationFullYearsBeforeDeadline"])
+            XCTAssertEqual((partnerFacts["partners"] as? [[String: Any]])?.first?["legalName"] as? String, "Unseen Foundation")
+            let partnerEligibility = try await client.call(.get, "/v1/proposals/\(id)/eligibility", token: partnerToken)
+            let ids = (partnerEligibility["rules"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            XCTAssertEqual(ids.count, 9, "\(ids)")
+            XCTAssertFalse(ids.contains { $0.hasPrefix("lead-") || $0.hasPrefix("due-diligence") }, "\(ids)")
+            XCTAssertFalse(partnerEligibility.text.contains("Own Foundation"), partnerEligibility.text)
+        }
+    }
+
     func testASubmissionRuleReadingDueDiligenceIsLeftToScreeningForThoseWhoMayNotSeeIt() async throws {
         try await TestApp.run { app, client in
             var ruleset = try RulesetFixtures.seedRuleset()
@@ -563,7 +605,7 @@ final class ScreeningRulesetTests: XCTestCase {
 /// Which fact paths a caller who may not see due diligence is kept from.
 final class FactsViewTests: XCTestCase {
     func testRulesReadingWithheldFactsOrWhatHoldsThemAreLeftOut() {
-        let view = FactsView(for: Principal(tokenID: nil, role: .platform))
+        let view = FactsView(for: Principal(tokenID: nil, role: .platform), lead: UUID().uuidString, partners: [])
         for path in ["", "leadOrganisation", "leadOrganisation.dueDiligence", "leadOrganisation.dueDiligence.length",
                      "partners", "partners.0", "partners.12.dueDiligence"] {
             XCTAssertTrue(view.withholds(path), path)
@@ -572,8 +614,30 @@ final class FactsViewTests: XCTestCase {
                      "proposal.partners", "derived.countriesInCall"] {
             XCTAssertFalse(view.withholds(path), path)
         }
-        XCTAssertTrue(FactsView(for: Principal(tokenID: nil, role: .reporting)).isWhole)
-        XCTAssertFalse(FactsView(for: Principal(tokenID: nil, role: .reporting)).withholds("leadOrganisation"))
+        let reporting = FactsView(for: Principal(tokenID: nil, role: .reporting), lead: UUID().uuidString, partners: [UUID().uuidString])
+        XCTAssertTrue(reporting.isWhole)
+        XCTAssertFalse(reporting.withholds("leadOrganisation"))
+    }
+
+    func testOfOrganisationsTheCallerMayNotReadOnlyTheIdsStay() {
+        let own = UUID(), other = UUID()
+        let applicant = Principal(tokenID: nil, role: .applicant, organisationIDs: [own])
+        let partnerView = FactsView(for: applicant, lead: own.uuidString, partners: [own.uuidString, other.uuidString])
+        for path in ["partners.1.legalName", "partners.1", "partners.1.registered"] {
+            XCTAssertTrue(partnerView.withholds(path), path)
+        }
+        for path in ["partners.1.organisationId", "partners.1.role", "partners.0.legalName", "leadOrganisation.foundedOn",
+                     "derived.leadOrganisationFullYearsBeforeDeadline"] {
+            XCTAssertFalse(partnerView.withholds(path), path)
+        }
+        let leadView = FactsView(for: applicant, lead: other.uuidString, partners: [own.uuidString])
+        for path in ["leadOrganisation.legalName", "leadOrganisation", "derived.leadOrganisationFullYearsBeforeDeadline",
+                     "derived.bankAccountHolderMatchesLead", "derived"] {
+            XCTAssertTrue(leadView.withholds(path), path)
+        }
+        for path in ["leadOrganisation.id", "partners.0.legalName", "derived.countriesInCall", "proposal.leadOrganisationId"] {
+            XCTAssertFalse(leadView.withholds(path), path)
+        }
     }
 }
 
@@ -647,15 +711,15 @@ final class FactsDerivationRulesetTests: XCTestCase {
             status: p.status, receipt: p.receipt, rulesetVersion: p.rulesetVersion, version: p.version, createdAt: p.createdAt,
             updatedAt: p.updatedAt)
         func organisation(_ f: Components.Schemas.FactsOrganisation) -> Components.Schemas.Organisation {
-            .init(legalName: f.legalName, kind: f.kind, nonProfit: f.nonProfit, registration: f.registration, foundedOn: f.foundedOn,
-                  contractualCapacity: f.contractualCapacity, country: f.country, dueDiligence: f.dueDiligence.map { .init(status: $0) },
+            .init(legalName: f.legalName!, kind: f.kind!, nonProfit: f.nonProfit!, registration: f.registration, foundedOn: f.foundedOn,
+                  contractualCapacity: f.contractualCapacity, country: f.country!, dueDiligence: f.dueDiligence.map { .init(status: $0) },
                   id: f.id, version: 1, createdAt: p.createdAt, updatedAt: p.createdAt)
         }
         let partners = expected.partners.map { f in
             (link: Components.Schemas.Partner(organisationId: f.organisationId, role: f.role),
              organisation: Components.Schemas.Organisation(
-                legalName: f.legalName, kind: f.kind, nonProfit: f.nonProfit, registration: nil, foundedOn: f.foundedOn,
-                contractualCapacity: f.contractualCapacity, country: f.country, dueDiligence: f.dueDiligence.map { .init(status: $0) },
+                legalName: f.legalName!, kind: f.kind!, nonProfit: f.nonProfit!, registration: nil, foundedOn: f.foundedOn,
+                contractualCapacity: f.contractualCapacity, country: f.country!, dueDiligence: f.dueDiligence.map { .init(status: $0) },
                 id: f.organisationId, version: 1, createdAt: p.createdAt, updatedAt: p.createdAt))
         }
         var built = FactsBuilder.make(

@@ -44,7 +44,7 @@ struct OrganisationService: Sendable {
 
     func get(_ id: String) async throws -> Organisation {
         let principal = try Principal.current
-        guard let uuid = UUID(uuidString: id), principal.readsAll || principal.actsFor(organisation: uuid) else {
+        guard let uuid = UUID(uuidString: id), principal.mayRead(organisation: uuid) else {
             throw Problem.notFound(.noSuch(.organisation, id))
         }
         let row = try await pool.withConnection { connection in try await OrganisationRepository.find(connection, id: uuid) }

@@ -126,7 +126,7 @@ struct ProposalService: Sendable {
     }
 
     func submit(_ id: String, idempotencyKey: String?) async throws -> Proposal {
-        let view = FactsView(for: try Principal.current)
+        let submitter = try Principal.current
         return try await transition(id, operation: "submitProposal", action: "submit", idempotencyKey: idempotencyKey) {
             connection, current, uuid, instant, actor in
             guard current.status == "draft" else {
@@ -144,7 +144,7 @@ struct ProposalService: Sendable {
             }
             let rulesetVersion = try await SubmissionRules.enforce(
                 connection, proposal: try Representation.decode(Proposal.self, from: current.json), call: call, callID: callID,
-                at: instant, view: view)
+                at: instant, submitter: submitter)
             let sequence = try await connection.query("""
                 UPDATE calls SET last_receipt = last_receipt + 1 WHERE id = \(callID) RETURNING last_receipt
                 """).first!.decode(Int.self, column: "last_receipt")

@@ -21,11 +21,11 @@ struct EligibilityService: Sendable {
         let visibility = try ProposalService.visibility()
         let principal = try Principal.current
         let reporting = principal.role == .reporting
-        let view = FactsView(for: principal)
         let instant = now()
         var facts = try await pool.withConnection { connection in
             let (proposal, call, _) = try await Self.load(connection, id, visibility: visibility)
-            return view.apply(to: try await FactsBuilder.build(connection, proposal: proposal, call: call, at: instant))
+            let facts = try await FactsBuilder.build(connection, proposal: proposal, call: call, at: instant)
+            return FactsView(for: principal, facts: facts).apply(to: facts)
         }
         // Reporting tools see no personal contact data (the rules themselves always read every fact).
         if reporting { facts.proposal.projectLead = nil }
@@ -37,7 +37,6 @@ struct EligibilityService: Sendable {
     func eligibility(_ id: String, phases: [String]?) async throws -> Eligibility {
         let visibility = try ProposalService.visibility()
         let principal = try Principal.current
-        let view = FactsView(for: principal)
         let phases = phases.flatMap { $0.isEmpty ? nil : $0 } ?? CompiledRuleset.eligibilityPhases
         var v = Validator()
         for (index, phase) in phases.enumerated() {
@@ -52,8 +51,9 @@ struct EligibilityService: Sendable {
             guard let ruleset = try await RulesetService.current(connection, callID: callID) else {
                 throw Problem.notFound(.noRulesetYet(call: call.code))
             }
-            let facts = view.apply(to: try await FactsBuilder.build(connection, proposal: proposal, call: call, at: instant))
-            let results = ruleset.evaluate(try FactsBuilder.document(facts), phases: Set(phases))
+            let whole = try await FactsBuilder.build(connection, proposal: proposal, call: call, at: instant)
+            let view = FactsView(for: principal, facts: whole)
+            let results = ruleset.evaluate(try FactsBuilder.document(view.apply(to: whole)), phases: Set(phases))
                 .filter { view.shows(readPaths: $0.reads.map(\.path)) }
             return Eligibility(
                 proposalId: proposal.id, callId: proposal.callId, rulesetVersion: ruleset.version, evaluatedAt: instant,
@@ -147,14 +147,17 @@ struct EligibilityService: Sendable {
     func screening(_ id: String) async throws -> Screening {
         guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let language = RequestScope.language
-        let view = FactsView(for: try Principal.current)
-        let screening = try await pool.withConnection { connection -> Screening? in
+        let principal = try Principal.current
+        let (found, view) = try await pool.withConnection { connection -> (Screening?, FactsView) in
             guard let row = try await ProposalRepository.find(connection, id: uuid, visibility: .init(organisationIDs: nil)) else {
                 throw Problem.notFound(.noSuch(.proposal, id))
             }
-            return try await Self.screening(connection, uuid, callID: row.callID, in: language)
+            let proposal = try Representation.decode(Proposal.self, from: row.json)
+            let view = FactsView(
+                for: principal, lead: proposal.leadOrganisationId, partners: (proposal.partners ?? []).map(\.organisationId))
+            return (try await Self.screening(connection, uuid, callID: row.callID, in: language), view)
         }
-        guard var screening else { throw Problem.notFound(.notScreened(proposal: id)) }
+        guard var screening = found else { throw Problem.notFound(.notScreened(proposal: id)) }
         screening.evaluation.rules.removeAll { !view.shows(readPaths: $0.facts.map(\.path)) }
         return screening
     }

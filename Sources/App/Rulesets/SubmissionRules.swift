@@ -8,16 +8,17 @@ enum SubmissionRules {
     /// ruleset version the proposal passed, nil when the call has no ruleset. A rule that cannot be evaluated
     /// refuses the submission too: a broken rule must not let ineligible proposals through.
     ///
-    /// The rules run on the facts the submitter may see (`view`): a submission is never refused for a fact the
+    /// The rules run on the facts the submitter may see (`FactsView`): a submission is never refused for a fact the
     /// submitter may not be told. A rule that reads a withheld fact is left to screening, which evaluates the
     /// `submission` rules again on every fact.
     static func enforce(
         _ connection: Connection, proposal: Components.Schemas.Proposal, call: Components.Schemas.Call, callID: UUID,
-        at instant: Date, view: FactsView
+        at instant: Date, submitter: Principal
     ) async throws -> Int? {
         guard let ruleset = try await RulesetService.current(connection, callID: callID) else { return nil }
-        let facts = view.apply(to: try await FactsBuilder.build(connection, proposal: proposal, call: call, at: instant))
-        let failed = ruleset.evaluate(try FactsBuilder.document(facts), phases: ["submission"], blockingOnly: true)
+        let whole = try await FactsBuilder.build(connection, proposal: proposal, call: call, at: instant)
+        let view = FactsView(for: submitter, facts: whole)
+        let failed = ruleset.evaluate(try FactsBuilder.document(view.apply(to: whole)), phases: ["submission"], blockingOnly: true)
             .filter { $0.blocks && view.shows(readPaths: $0.reads.map(\.path)) }
         guard failed.isEmpty else {
             throw Problem(
