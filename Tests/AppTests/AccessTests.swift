@@ -78,6 +78,29 @@ final class AccessTests: XCTestCase {
         }
     }
 
+    func testOnlyRolesThatSeeDueDiligenceFilterOnIt() async throws {
+        try await TestApp.run { app, client in
+            let id = try await Fixtures.createOrganisation(client)
+            try await Fixtures.flag(client, id)
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [id])
+            let platform = try await Fixtures.token(app, role: "platform")
+            for token in [applicant, platform] {
+                for status in ["flagged", "pending", "cleared"] {
+                    let refused = try await client.call(.get, "/v1/organisations?dueDiligence=\(status)", token: token)
+                    XCTAssertProblem(refused, .forbidden, "forbidden")
+                    XCTAssertEqual(refused.errorPointers, ["dueDiligence"])
+                }
+                let unfiltered = try await client.call(.get, "/v1/organisations", token: token)
+                XCTAssertEqual(unfiltered.status, .ok, unfiltered.text)
+            }
+            let reporting = try await Fixtures.token(app, role: "reporting")
+            for token in [reporting, TestApp.adminToken] {
+                let found = try await client.call(.get, "/v1/organisations?dueDiligence=flagged", token: token)
+                XCTAssertEqual((found["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [id], found.text)
+            }
+        }
+    }
+
     func testReportingSeesNoContactData() async throws {
         try await TestApp.run { app, client in
             let id = try await Fixtures.createOrganisation(client)

@@ -50,6 +50,19 @@ enum Fixtures {
         return try XCTUnwrap(response.json["id"] as? String)
     }
 
+    /// A merge patch of an organisation at `version` (the secretariat's by default).
+    static func patchOrganisation(_ client: any TestClientProtocol, _ id: String, _ patch: [String: Any], version: Int,
+                                  token: String = TestApp.adminToken) async throws -> TestResponse {
+        try await client.call(.patch, "/v1/organisations/\(id)", token: token, body: patch,
+                              contentType: "application/merge-patch+json", headers: ["If-Match": "\"\(version)\""])
+    }
+
+    /// The secretariat flags an organisation still at version 1.
+    static func flag(_ client: any TestClientProtocol, _ id: String, note: String = "Forged letter.") async throws {
+        let flagged = try await patchOrganisation(client, id, ["dueDiligence": ["status": "flagged", "note": note]], version: 1)
+        XCTAssertEqual(flagged.status, .ok, flagged.text)
+    }
+
     /// A credential for a role, written straight into the token table (the tokens API has its own tests).
     static func token(_ app: TestApp, role: String, organisations: [String] = []) async throws -> String {
         let secret = "cvk_test_" + UUID().uuidString + UUID().uuidString

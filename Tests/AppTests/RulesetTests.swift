@@ -347,12 +347,7 @@ final class EligibilityRulesetTests: XCTestCase {
         try await TestApp.run { app, client in
             let lead = try await RulesetFixtures.organisation(client)
             let partner = try await RulesetFixtures.organisation(client)
-            for organisation in [lead, partner] {
-                let flagged = try await client.call(
-                    .patch, "/v1/organisations/\(organisation)", body: ["dueDiligence": ["status": "flagged", "note": "Forged letter."]],
-                    contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""])
-                XCTAssertEqual(flagged.status, .ok, flagged.text)
-            }
+            for organisation in [lead, partner] { try await Fixtures.flag(client, organisation) }
             let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead, partner])
             let platform = try await Fixtures.token(app, role: "platform")
             var body = Fixtures.proposalBody(lead: lead)
@@ -453,10 +448,7 @@ final class EligibilityRulesetTests: XCTestCase {
             let published = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: ruleset)
             XCTAssertEqual(published.status, .created, published.text)
             let lead = try await RulesetFixtures.organisation(client)
-            let flagged = try await client.call(
-                .patch, "/v1/organisations/\(lead)", body: ["dueDiligence": ["status": "flagged", "note": "Forged letter."]],
-                contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""])
-            XCTAssertEqual(flagged.status, .ok, flagged.text)
+            try await Fixtures.flag(client, lead)
             let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead])
 
             // The secretariat is told; the applicant is never refused for what it may not be told.

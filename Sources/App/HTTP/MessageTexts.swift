@@ -12,7 +12,7 @@ extension Message {
         case repeatsEarlierTargetGroup, repeatsEarlierOrganisation
         case notAKnownField, hasInvalidValue, mustBe, mustBeNotNull
         case aString, aBoolean, anInteger, aNumber, anArray, ofAnotherType
-        case mayNotBeSetByThisRole, notAnOrganisationYouActFor, notARegisteredOrganisation
+        case mayNotBeSetByThisRole, mayNotBeUsedByThisRole, notAnOrganisationYouActFor, notARegisteredOrganisation
         case applicantTokenNeedsOrganisation, mustBeEmptyForRole
         case idempotencyKeyFormat, idempotencyKeyUsedElsewhere
         case isTheLeadOrganisation, notALanguageOfThisCall, notAStageOfThisCall, deadlinePassed, callOpensAt
@@ -31,7 +31,7 @@ extension Message {
         case pendingMigrations
         case ifMatchRequired, resourceChanged, idempotencyKeyInUse, idempotencyKeyReused
         case bearerTokenRequired, tooManyRequests, roleMayNotCall, roleMayNotChangeOrganisations
-        case onlySecretariatSetsDueDiligence, credentialNotForLead, onlyLeadChangesProposal
+        case onlySecretariatSetsDueDiligence, dueDiligenceNotForRole, credentialNotForLead, onlyLeadChangesProposal
         case noSuchCall, noSuchOrganisation, noSuchProposal, noSuchToken, noSuchDocument, noCallForProposal
         case callCodeExists
         case onlyDraftsChange, onlyDraftsSubmit, cannotWithdraw, documentsOnlyOnDrafts, onlySubmittedScreened
@@ -203,6 +203,10 @@ extension Message {
                 Texts(
                     en: "may not be set by this role", fr: "ne peut pas être défini par ce rôle", es: "no puede ser definido por este rol",
                     pt: "não pode ser definido por este perfil")
+            case .mayNotBeUsedByThisRole:
+                Texts(
+                    en: "may not be used by this role", fr: "ne peut pas être utilisé par ce rôle", es: "no puede ser usado por este rol",
+                    pt: "não pode ser usado por este perfil")
             case .notAnOrganisationYouActFor:
                 Texts(
                     en: "is not an organisation you act for", fr: "n'est pas une organisation que vous représentez",
@@ -539,6 +543,12 @@ extension Message {
                 Texts(
                     en: "Only the secretariat sets due diligence.", fr: "Seul le secrétariat définit la vérification préalable.",
                     es: "Solo la secretaría define la debida diligencia.", pt: "Somente a secretaria define a diligência prévia.")
+            case .dueDiligenceNotForRole:
+                Texts(
+                    en: "The {0} role does not see due diligence, nor filters on it.",
+                    fr: "Le rôle {0} ne voit pas la vérification préalable et ne peut pas filtrer sur elle.",
+                    es: "El rol {0} no ve la debida diligencia ni puede filtrar por ella.",
+                    pt: "O perfil {0} não vê a diligência prévia nem pode filtrar por ela.")
             case .credentialNotForLead:
                 Texts(
                     en: "This credential does not act for the lead organisation.",

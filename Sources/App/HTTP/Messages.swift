@@ -163,6 +163,7 @@ extension Message {
     // Access and tokens
 
     static let mayNotBeSetByThisRole = Message(.mayNotBeSetByThisRole)
+    static let mayNotBeUsedByThisRole = Message(.mayNotBeUsedByThisRole)
     static let notAnOrganisationYouActFor = Message(.notAnOrganisationYouActFor)
     static let notARegisteredOrganisation = Message(.notARegisteredOrganisation)
     static let applicantTokenNeedsOrganisation = Message(.applicantTokenNeedsOrganisation)
@@ -296,6 +297,7 @@ extension Message {
     }
     static func roleMayNotChangeOrganisations(_ role: String) -> Message { Message(.roleMayNotChangeOrganisations, .data(role)) }
     static let onlySecretariatSetsDueDiligence = Message(.onlySecretariatSetsDueDiligence)
+    static func dueDiligenceNotFor(role: String) -> Message { Message(.dueDiligenceNotForRole, .data(role)) }
     static let credentialNotForLead = Message(.credentialNotForLead)
     static let onlyLeadChangesProposal = Message(.onlyLeadChangesProposal)
 

@@ -54,6 +54,11 @@ struct OrganisationService: Sendable {
 
     func list(filter: OrganisationRepository.Filter, cursor: String?, limit: Int?) async throws -> (items: [Organisation], next: String?) {
         let principal = try Principal.current
+        // Filtering on a field sorts records by it: a role that may not see due diligence may not filter on it.
+        if filter.dueDiligence != nil && !principal.seesDueDiligence {
+            throw Problem(.forbidden, detail: .dueDiligenceNotFor(role: principal.role.rawValue),
+                          errors: [.init(pointer: "dueDiligence", detail: .mayNotBeUsedByThisRole)])
+        }
         var filter = filter
         if !principal.readsAll { filter.onlyIDs = principal.organisationIDs }
         let after = try PageCursor.decode(cursor)
