@@ -101,6 +101,50 @@ final class AccessTests: XCTestCase {
         }
     }
 
+    func testAClearanceReopensWhenTheApplicantChangesWhatWasChecked() async throws {
+        try await TestApp.run { app, client in
+            let id = try await Fixtures.createOrganisation(client)
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [id])
+            let cleared = try await Fixtures.patchOrganisation(
+                client, id, ["dueDiligence": ["status": "cleared", "note": "Registry checked."]], version: 1)
+            XCTAssertEqual(cleared.status, .ok, cleared.text)
+            func status() async throws -> [String: Any]? {
+                try await client.call(.get, "/v1/organisations/\(id)")["dueDiligence"] as? [String: Any]
+            }
+
+            // Contact details are not what was checked, nor are the secretariat's own corrections.
+            let website = try await Fixtures.patchOrganisation(client, id, ["website": "https://formaliza.example"], version: 2, token: applicant)
+            XCTAssertEqual(website.status, .ok, website.text)
+            let corrected = try await Fixtures.patchOrganisation(client, id, ["legalName": "Fundación Formaliza A.C."], version: 3)
+            XCTAssertEqual(corrected.status, .ok, corrected.text)
+            let stillCleared = try await status()
+            XCTAssertEqual(stillCleared?["status"] as? String, "cleared")
+
+            let renamed = try await Fixtures.patchOrganisation(
+                client, id, ["legalName": "Totally Different Org", "foundedOn": "2001-01-01"], version: 4, token: applicant)
+            XCTAssertEqual(renamed.status, .ok, renamed.text)
+            XCTAssertNil(renamed["dueDiligence"])
+            let reopened = try await status()
+            XCTAssertEqual(reopened?["status"] as? String, "pending")
+            XCTAssertNil(reopened?["note"], "the note was about the record as it was")
+            let audit = try await client.call(.get, "/v1/audit-events?entityType=organisation&entityId=\(id)&action=organisation.updated")
+            let changes = try XCTUnwrap((audit["items"] as? [[String: Any]])?.last?["changes"] as? [String: Any])
+            let change = try XCTUnwrap(changes["dueDiligence"] as? [String: Any])
+            XCTAssertEqual((change["old"] as? [String: Any])?["note"] as? String, "Registry checked.")
+            XCTAssertEqual((change["new"] as? [String: Any])?["status"] as? String, "pending")
+            XCTAssertNotNil(changes["legalName"])
+
+            // A flag stays whatever the applicant changes.
+            let other = try await Fixtures.createOrganisation(client, name: "Flagged")
+            try await Fixtures.flag(client, other)
+            let own = try await Fixtures.token(app, role: "applicant", organisations: [other])
+            let moved = try await Fixtures.patchOrganisation(client, other, ["country": "CO", "registration": NSNull()], version: 2, token: own)
+            XCTAssertEqual(moved.status, .ok, moved.text)
+            let flag = try await client.call(.get, "/v1/organisations/\(other)")["dueDiligence"] as? [String: Any]
+            XCTAssertEqual(flag?["status"] as? String, "flagged")
+        }
+    }
+
     func testReportingSeesNoContactData() async throws {
         try await TestApp.run { app, client in
             let id = try await Fixtures.createOrganisation(client)

@@ -89,9 +89,14 @@ struct OrganisationService: Sendable {
                 throw Problem.notFound(.noSuch(.organisation, id))
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
-            let merged = MergePatch.apply(patch, to: try Representation.inputPart(of: current.json))
-            let input = try Representation.decodeInput(Input.self, from: merged)
+            let previous = try Representation.inputPart(of: current.json)
+            let merged = MergePatch.apply(patch, to: previous)
+            var input = try Representation.decodeInput(Input.self, from: merged)
             try OrganisationValidation.validate(input, today: today)
+            if principal.role != .admin, input.dueDiligence?.status == .cleared, Self.changesVouchedFields(from: previous, to: merged) {
+                // The clearance was for the record as it was; the audit event shows it reopened (its note stays there).
+                input.dueDiligence = .init(status: .pending)
+            }
             let row = try await OrganisationRepository.update(
                 connection, id: uuid, document: try Representation.json(input), legalName: input.legalName,
                 kind: input.kind.rawValue, nonProfit: input.nonProfit, country: input.country,
@@ -101,6 +106,15 @@ struct OrganisationService: Sendable {
             return row.json
         }
         return try view(json, for: principal)
+    }
+
+    /// What due diligence checks of an organisation: who it is, and what makes it eligible. A clearance no longer
+    /// holds when one of them changes.
+    static let vouchedFields = ["legalName", "kind", "nonProfit", "registration", "foundedOn", "contractualCapacity", "country"]
+
+    static func changesVouchedFields(from previous: JSONValue, to merged: JSONValue) -> Bool {
+        guard case .object(let before) = previous, case .object(let after) = merged else { return true }
+        return vouchedFields.contains { before[$0] != after[$0] }
     }
 
     /// What this caller may see of an organisation (property-level access).
