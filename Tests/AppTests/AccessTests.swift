@@ -145,6 +145,39 @@ final class AccessTests: XCTestCase {
         }
     }
 
+    func testTheSecretariatSaysWhyItSetsDueDiligence() async throws {
+        try await TestApp.run { _, client in
+            for dueDiligence in [["status": "flagged"], ["status": "cleared", "note": "   "]] {
+                var body = Fixtures.organisationBody(name: "Noted")
+                body["dueDiligence"] = dueDiligence
+                body["country"] = "XX"
+                let refused = try await client.call(.post, "/v1/organisations", body: body)
+                XCTAssertProblem(refused, .badRequest, "validation")
+                XCTAssertEqual(Set(refused.errorPointers), ["/dueDiligence/note", "/country"], "every fault at once")
+            }
+            let id = try await Fixtures.createOrganisation(client)
+            try await Fixtures.flag(client, id, note: "The reference letter is forged.")
+            // Clearing needs a note of its own: the flag's must not stand for it.
+            for patch: [String: Any] in [["dueDiligence": ["status": "cleared"]], ["dueDiligence": NSNull()],
+                                         ["dueDiligence": ["status": "cleared", "note": ""]]] {
+                let refused = try await Fixtures.patchOrganisation(client, id, patch, version: 2)
+                XCTAssertProblem(refused, .badRequest, "validation")
+                XCTAssertEqual(refused.errorPointers, ["/dueDiligence/note"], refused.text)
+            }
+            let unnoted = try await Fixtures.patchOrganisation(client, id, ["dueDiligence": ["note": NSNull()]], version: 2)
+            XCTAssertEqual(unnoted.errorPointers, ["/dueDiligence/note"], unnoted.text)
+            let cleared = try await Fixtures.patchOrganisation(
+                client, id, ["dueDiligence": ["status": "cleared", "note": "The issuer confirmed the letter by phone."]], version: 2)
+            XCTAssertEqual(cleared.status, .ok, cleared.text)
+            XCTAssertEqual((cleared["dueDiligence"] as? [String: Any])?["note"] as? String, "The issuer confirmed the letter by phone.")
+            // A note alone may be reworded; other fields change without one.
+            let reworded = try await Fixtures.patchOrganisation(client, id, ["dueDiligence": ["note": "Confirmed by phone."]], version: 3)
+            XCTAssertEqual(reworded.status, .ok, reworded.text)
+            let website = try await Fixtures.patchOrganisation(client, id, ["website": "https://formaliza.example"], version: 4)
+            XCTAssertEqual(website.status, .ok, website.text)
+        }
+    }
+
     func testReportingSeesNoContactData() async throws {
         try await TestApp.run { app, client in
             let id = try await Fixtures.createOrganisation(client)

@@ -5,6 +5,7 @@ extension Message {
         case required, mustNotBeBlank, mustBeAtMostCharacters, mustBeFromTo, mustBeGreaterThanZero
         case notACountryCode, notACurrencyCode, notAnEmail, notADate, notAUUID, notATimeZone, mustBeHTTPURL
         case mustNotBeInFuture, mustBeInFuture, mustBeAfterOpensAt, isTaken, notACursor, notAPhaseName
+        case requiredWhenStatusChanges
         case mustBePlainFileName, documentIsEmpty
         case mustMatchPattern, mustBeAtLeastCharacters, mustHoldAtMostItems, mustHoldAtLeastItems, mustBeAtLeast, mustBeAtMost
         case notAnInstantValue, notAURI, mustNotContainNUL, repeatedMember, notAParameterHere, givenMoreThanOnce
@@ -97,6 +98,10 @@ extension Message {
                     pt: "deve ser posterior a opensAt")
             case .isTaken:
                 Texts(en: "is taken", fr: "est déjà utilisé", es: "ya está en uso", pt: "já está em uso")
+            case .requiredWhenStatusChanges:
+                Texts(
+                    en: "is required, and new, when the status changes", fr: "est obligatoire, et nouvelle, quand le statut change",
+                    es: "es obligatoria, y nueva, cuando cambia el estado", pt: "é obrigatória, e nova, quando o estado muda")
             case .notACursor:
                 Texts(
                     en: "is not a cursor this service issued", fr: "n'est pas un curseur émis par ce service",

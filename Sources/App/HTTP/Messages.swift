@@ -118,6 +118,7 @@ extension Message {
     static let mustBeInFuture = Message(.mustBeInFuture)
     static let mustBeAfterOpensAt = Message(.mustBeAfterOpensAt)
     static let isTaken = Message(.isTaken)
+    static let requiredWhenStatusChanges = Message(.requiredWhenStatusChanges)
     static let notACursor = Message(.notACursor)
     static let notAPhaseName = Message(.notAPhaseName)
     static let mustBePlainFileName = Message(.mustBePlainFileName)

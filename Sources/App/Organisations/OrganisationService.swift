@@ -19,7 +19,8 @@ struct OrganisationService: Sendable {
             throw Problem(.forbidden, detail: .onlySecretariatSetsDueDiligence,
                           errors: [.init(pointer: "/dueDiligence", detail: .mayNotBeSetByThisRole)])
         }
-        try OrganisationValidation.validate(input, today: now())
+        try OrganisationValidation.validate(
+            input, today: now(), dueDiligence: input.dueDiligence.map { .init(previous: nil, givenNote: $0.note) })
         let document = try Representation.json(input)
         let request = try IdempotentRequest(
             key: idempotencyKey, principal: principal, operation: "createOrganisation", target: "/v1/organisations",
@@ -92,7 +93,7 @@ struct OrganisationService: Sendable {
             let previous = try Representation.inputPart(of: current.json)
             let merged = MergePatch.apply(patch, to: previous)
             var input = try Representation.decodeInput(Input.self, from: merged)
-            try OrganisationValidation.validate(input, today: today)
+            try OrganisationValidation.validate(input, today: today, dueDiligence: Self.dueDiligenceChange(patch, previous: previous))
             if principal.role != .admin, input.dueDiligence?.status == .cleared, Self.changesVouchedFields(from: previous, to: merged) {
                 // The clearance was for the record as it was; the audit event shows it reopened (its note stays there).
                 input.dueDiligence = .init(status: .pending)
@@ -106,6 +107,19 @@ struct OrganisationService: Sendable {
             return row.json
         }
         return try view(json, for: principal)
+    }
+
+    /// What a patch does to due diligence, when it names it (only the secretariat's may).
+    static func dueDiligenceChange(_ patch: JSONValue, previous: JSONValue) -> OrganisationValidation.DueDiligenceChange? {
+        guard case .object(let fields) = patch, let given = fields["dueDiligence"] else { return nil }
+        var change = OrganisationValidation.DueDiligenceChange()
+        if case .object(let before) = previous, case .object(let stored)? = before["dueDiligence"],
+            case .string(let status)? = stored["status"]
+        {
+            change.previous = .init(rawValue: status)
+        }
+        if case .object(let members) = given, case .string(let note)? = members["note"] { change.givenNote = note }
+        return change
     }
 
     /// What due diligence checks of an organisation: who it is, and what makes it eligible. A clearance no longer
