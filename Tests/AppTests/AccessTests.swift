@@ -238,6 +238,47 @@ func XCTAssertThrowsErrorAsync(_ body: () async throws -> Void, file: StaticStri
     } catch {}
 }
 
+/// A national registration belongs to one organisation.
+final class OrganisationRegistrationTests: XCTestCase {
+    func testASecondOrganisationUnderTheSameRegistrationIs409() async throws {
+        try await TestApp.run { app, client in
+            func body(_ number: String, _ country: String = "PE") -> [String: Any] {
+                var body = Fixtures.organisationBody(name: "Dup Corp")
+                body["registration"] = ["number": number, "country": country]
+                return body
+            }
+            let first = try await client.call(.post, "/v1/organisations", body: body("20.601.234-567"))
+            XCTAssertEqual(first.status, .created, first.text)
+            let twice = try await client.call(.post, "/v1/organisations", body: body("20601234567"), headers: ["Accept-Language": "es"])
+            XCTAssertProblem(twice, .conflict, "conflict")
+            XCTAssertEqual(twice.errorPointers, ["/registration/number"])
+            XCTAssertEqual(twice["detail"] as? String, "Otra organización está registrada con el número 20601234567 en PE.")
+
+            // An applicant registering it again gains nothing: neither a record nor an organisation to act for.
+            let own = try await Fixtures.createOrganisation(client)
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [own])
+            XCTAssertProblem(try await client.call(.post, "/v1/organisations", token: applicant, body: body(" 20601 234 567 ")),
+                             .conflict, "conflict")
+            let me = try await client.call(.get, "/v1/me", token: applicant)
+            XCTAssertEqual(me["organisationIds"] as? [String], [own])
+
+            // The same number in another country's register is another registration; none at all is no conflict.
+            let colombian = try await client.call(.post, "/v1/organisations", body: body("20601234567", "CO"))
+            XCTAssertEqual(colombian.status, .created, colombian.text)
+            for _ in 0..<2 {
+                var unregistered = body("x")
+                unregistered["registration"] = nil
+                let created = try await client.call(.post, "/v1/organisations", body: unregistered)
+                XCTAssertEqual(created.status, .created, created.text)
+            }
+            let moved = try await Fixtures.patchOrganisation(
+                client, try XCTUnwrap(colombian["id"] as? String), ["registration": ["country": "PE"]], version: 1)
+            XCTAssertProblem(moved, .conflict, "conflict")
+            XCTAssertEqual(moved.errorPointers, ["/registration/number"])
+        }
+    }
+}
+
 /// Reporting tools read proposals without the project lead's contact data, on both read paths.
 final class ReportingViewTests: XCTestCase {
     func testReportingSeesProposalsWithoutTheProjectLead() async throws {

@@ -10,7 +10,9 @@ enum Fixtures {
         [
             "legalName": name, "kind": "ngo", "nonProfit": true, "country": country, "foundedOn": "2012-04-01",
             "contractualCapacity": true,
-            "registration": ["number": "RUC-20123456789", "country": country, "registeredOn": "2012-05-02"],
+            // A national registration belongs to one organisation: each body names its own.
+            "registration": ["number": "RUC-\(Int.random(in: 10_000_000_000...99_999_999_999))", "country": country,
+                             "registeredOn": "2012-05-02"],
             "contacts": [["name": "Ana Quispe", "email": "ana@formaliza.example", "phone": "+51 1 555 0100"]],
         ]
     }

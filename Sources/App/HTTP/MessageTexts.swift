@@ -34,7 +34,7 @@ extension Message {
         case bearerTokenRequired, tooManyRequests, roleMayNotCall, roleMayNotChangeOrganisations
         case onlySecretariatSetsDueDiligence, dueDiligenceNotForRole, credentialNotForLead, onlyLeadChangesProposal
         case noSuchCall, noSuchOrganisation, noSuchProposal, noSuchToken, noSuchDocument, noCallForProposal
-        case callCodeExists
+        case callCodeExists, registrationTaken
         case onlyDraftsChange, onlyDraftsSubmit, cannotWithdraw, documentsOnlyOnDrafts, onlySubmittedScreened
         case cannotSubmitOneReason, cannotSubmit, documentTypes, documentOverLimit
         case noRulesetYet, noRulesetToScreenWith, screenBeforeOverriding, notScreened
@@ -581,6 +581,12 @@ extension Message {
                 Texts(
                     en: "No call for proposal {0}.", fr: "Appel de la proposition {0} introuvable.",
                     es: "No se encontró la convocatoria de la propuesta {0}.", pt: "Convocatória da proposta {0} não encontrada.")
+            case .registrationTaken:
+                Texts(
+                    en: "Another organisation is registered under number {1} in {0}.",
+                    fr: "Une autre organisation est enregistrée sous le numéro {1} en {0}.",
+                    es: "Otra organización está registrada con el número {1} en {0}.",
+                    pt: "Outra organização está cadastrada com o número {1} em {0}.")
             case .callCodeExists:
                 Texts(
                     en: "A call with code {0} exists already.", fr: "Un appel portant le code {0} existe déjà.",

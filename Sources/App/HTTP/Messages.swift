@@ -318,6 +318,9 @@ extension Message {
     }
     static func noCallForProposal(_ id: String) -> Message { Message(.noCallForProposal, .data(id)) }
     static func callCodeExists(_ code: String) -> Message { Message(.callCodeExists, .data(code)) }
+    static func registrationTaken(country: String, number: String) -> Message {
+        Message(.registrationTaken, .data(country), .data(number))
+    }
 
     // The proposal lifecycle (statuses are the contract's values, shown as they are)
 

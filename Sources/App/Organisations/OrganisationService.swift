@@ -29,7 +29,7 @@ struct OrganisationService: Sendable {
             let row = try await OrganisationRepository.insert(
                 connection, document: document, legalName: input.legalName, kind: input.kind.rawValue,
                 nonProfit: input.nonProfit, country: input.country,
-                dueDiligence: input.dueDiligence?.status.rawValue ?? "pending")
+                dueDiligence: input.dueDiligence?.status.rawValue ?? "pending", registration: Self.registration(input))
             if principal.role == .applicant, let tokenID = principal.tokenID {
                 // An applicant acts for the organisations it registers.
                 try await connection.execute("""
@@ -101,12 +101,16 @@ struct OrganisationService: Sendable {
             let row = try await OrganisationRepository.update(
                 connection, id: uuid, document: try Representation.json(input), legalName: input.legalName,
                 kind: input.kind.rawValue, nonProfit: input.nonProfit, country: input.country,
-                dueDiligence: input.dueDiligence?.status.rawValue ?? "pending")
+                dueDiligence: input.dueDiligence?.status.rawValue ?? "pending", registration: Self.registration(input))
             try await audit.record(connection, actor: actor, action: "organisation.updated", entity: "organisation",
                              id: uuid.uuidString.lowercased(), changes: .updated(before: current.json, after: row.json))
             return row.json
         }
         return try view(json, for: principal)
+    }
+
+    static func registration(_ input: Input) -> OrganisationRepository.Registration? {
+        input.registration.map { ($0.country, $0.number) }
     }
 
     /// What a patch does to due diligence, when it names it (only the secretariat's may).
