@@ -578,6 +578,26 @@ final class ScreeningRulesetTests: XCTestCase {
         }
     }
 
+    func testAWithdrawnProposalIsNeitherScreenedNorOverridden() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let id = try await RulesetFixtures.submitted(client, lead: lead)
+            let screened = try await client.call(.post, "/v1/proposals/\(id)/screening")
+            XCTAssertEqual(screened["decision"] as? String, "eligible", screened.text)
+            let withdrawn = try await client.call(.post, "/v1/proposals/\(id)/withdraw")
+            XCTAssertEqual(withdrawn.status, .ok, withdrawn.text)
+
+            XCTAssertProblem(try await client.call(.post, "/v1/proposals/\(id)/screening"), .conflict, "conflict")
+            let override = try await client.call(.post, "/v1/proposals/\(id)/screening/override",
+                                                 body: ["decision": "ineligible", "justification": "Withdrawn by the applicant."])
+            XCTAssertProblem(override, .conflict, "conflict")
+            XCTAssertTrue((override["detail"] as? String)?.contains("withdrawn") == true, override.text)
+            let standing = try await client.call(.get, "/v1/proposals/\(id)/screening")
+            XCTAssertEqual(standing["decision"] as? String, "eligible")
+            XCTAssertNil(standing["override"])
+        }
+    }
+
     func testOnlyAdminsScreenAndOverride() async throws {
         try await TestApp.run { app, client in
             let lead = try await Fixtures.createOrganisation(client)

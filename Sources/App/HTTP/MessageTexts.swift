@@ -36,6 +36,7 @@ extension Message {
         case noSuchCall, noSuchOrganisation, noSuchProposal, noSuchToken, noSuchDocument, noCallForProposal
         case callCodeExists, registrationTaken
         case onlyDraftsChange, onlyDraftsSubmit, cannotWithdraw, documentsOnlyOnDrafts, onlySubmittedScreened
+        case onlySubmittedOverridden
         case cannotSubmitOneReason, cannotSubmit, documentTypes, documentOverLimit
         case noRulesetYet, noRulesetToScreenWith, screenBeforeOverriding, notScreened
         case oneRuleNotValid, rulesNotValid, submissionRuleFailed, submissionRulesFailed
@@ -621,6 +622,12 @@ extension Message {
                     fr: "La proposition est à l'état « {0} » ; seules les propositions soumises sont examinées.",
                     es: "La propuesta está en estado «{0}»; solo se evalúan las propuestas presentadas.",
                     pt: "A proposta está no estado “{0}”; apenas propostas submetidas passam pela triagem.")
+            case .onlySubmittedOverridden:
+                Texts(
+                    en: "The proposal is {0}; only a submitted proposal's screening can be overridden.",
+                    fr: "La proposition est à l'état « {0} » ; seul l'examen d'une proposition soumise peut être remplacé.",
+                    es: "La propuesta está en estado «{0}»; solo se puede anular la evaluación de una propuesta presentada.",
+                    pt: "A proposta está no estado “{0}”; só a triagem de uma proposta submetida pode ser substituída.")
             case .cannotSubmitOneReason:
                 Texts(
                     en: "The proposal cannot be submitted: 1 reason.", fr: "La proposition ne peut pas être soumise : 1 motif.",

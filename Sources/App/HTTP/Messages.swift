@@ -329,6 +329,7 @@ extension Message {
     static func cannotWithdraw(status: String) -> Message { Message(.cannotWithdraw, .data(status)) }
     static func documentsOnlyOnDrafts(status: String) -> Message { Message(.documentsOnlyOnDrafts, .data(status)) }
     static func onlySubmittedScreened(status: String) -> Message { Message(.onlySubmittedScreened, .data(status)) }
+    static func onlySubmittedOverridden(status: String) -> Message { Message(.onlySubmittedOverridden, .data(status)) }
     static func cannotSubmit(reasons: Int) -> Message {
         reasons == 1 ? Message(.cannotSubmitOneReason) : Message(.cannotSubmit, .data(String(reasons)))
     }

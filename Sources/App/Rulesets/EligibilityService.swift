@@ -123,6 +123,8 @@ struct EligibilityService: Sendable {
         let answer = try await request.run(pool) { connection in
             guard let row = try await ProposalRepository.find(connection, id: uuid, visibility: .init(organisationIDs: nil), forUpdate: true)
             else { throw Problem.notFound(.noSuch(.proposal, id)) }
+            // As for screening itself: a withdrawn proposal's decision stands as it was.
+            guard row.status == "submitted" else { throw Problem(.conflict, detail: .onlySubmittedOverridden(status: row.status)) }
             guard let previous = try await RulesetRepository.currentScreening(connection, proposalID: uuid) else {
                 throw Problem(.conflict, detail: .screenBeforeOverriding)
             }
