@@ -31,10 +31,15 @@ struct OrganisationService: Sendable {
                 nonProfit: input.nonProfit, country: input.country,
                 dueDiligence: input.dueDiligence?.status.rawValue ?? "pending", registration: Self.registration(input))
             if principal.role == .applicant, let tokenID = principal.tokenID {
-                // An applicant acts for the organisations it registers.
-                try await connection.execute("""
+                // An applicant acts for the organisations it registers: a credential gaining reach is audited on it.
+                let grown = try await connection.query("""
                     UPDATE api_tokens SET organisation_ids = array_append(organisation_ids, \(row.id)) WHERE id = \(tokenID)
-                    """)
+                    RETURNING organisation_ids
+                    """).first?.decode([UUID].self, column: "organisation_ids") ?? []
+                let ids = { (ids: [UUID]) in JSONValue.array(ids.map { .string($0.uuidString.lowercased()) }) }
+                try await audit.record(
+                    connection, actor: actor, action: "token.organisation_added", entity: "token", id: tokenID.uuidString.lowercased(),
+                    changes: .fields(["organisationIds": (old: ids(Array(grown.dropLast())), new: ids(grown))]))
             }
             try await audit.record(connection, actor: actor, action: "organisation.created", entity: "organisation",
                              id: row.id.uuidString.lowercased(), changes: .created(row.json))
