@@ -19,6 +19,7 @@ final class AccessTests: XCTestCase {
                     .get, "/v1/calls", token: nil, headers: header.map { ["Authorization": $0] } ?? [:])
                 XCTAssertProblem(response, .unauthorized, "unauthorized")
                 XCTAssertEqual(response.headers[.wwwAuthenticate], "Bearer")
+                XCTAssertEqual(response.headers[.cacheControl], "no-store", header ?? "no credential")
                 var json = response.json
                 json["instance"] = nil
                 bodies.insert(String(describing: json.sorted { $0.key < $1.key }))
