@@ -19,6 +19,7 @@ final class AccessTests: XCTestCase {
                     .get, "/v1/calls", token: nil, headers: header.map { ["Authorization": $0] } ?? [:])
                 XCTAssertProblem(response, .unauthorized, "unauthorized")
                 XCTAssertEqual(response.headers[.wwwAuthenticate], "Bearer")
+                XCTAssertEqual(response.headers[.cacheControl], "no-store", header ?? "no credential")
                 var json = response.json
                 json["instance"] = nil
                 bodies.insert(String(describing: json.sorted { $0.key < $1.key }))
@@ -75,6 +76,106 @@ final class AccessTests: XCTestCase {
             // The applicant never sees the secretariat's screening.
             let seen = try await client.call(.get, "/v1/organisations/\(id)", token: applicant)
             XCTAssertNil(seen["dueDiligence"])
+        }
+    }
+
+    func testOnlyRolesThatSeeDueDiligenceFilterOnIt() async throws {
+        try await TestApp.run { app, client in
+            let id = try await Fixtures.createOrganisation(client)
+            try await Fixtures.flag(client, id)
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [id])
+            let platform = try await Fixtures.token(app, role: "platform")
+            for token in [applicant, platform] {
+                for status in ["flagged", "pending", "cleared"] {
+                    let refused = try await client.call(.get, "/v1/organisations?dueDiligence=\(status)", token: token)
+                    XCTAssertProblem(refused, .forbidden, "forbidden")
+                    XCTAssertEqual(refused.errorPointers, ["dueDiligence"])
+                }
+                let unfiltered = try await client.call(.get, "/v1/organisations", token: token)
+                XCTAssertEqual(unfiltered.status, .ok, unfiltered.text)
+            }
+            let reporting = try await Fixtures.token(app, role: "reporting")
+            for token in [reporting, TestApp.adminToken] {
+                let found = try await client.call(.get, "/v1/organisations?dueDiligence=flagged", token: token)
+                XCTAssertEqual((found["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [id], found.text)
+            }
+        }
+    }
+
+    func testAClearanceReopensWhenTheApplicantChangesWhatWasChecked() async throws {
+        try await TestApp.run { app, client in
+            let id = try await Fixtures.createOrganisation(client)
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [id])
+            let cleared = try await Fixtures.patchOrganisation(
+                client, id, ["dueDiligence": ["status": "cleared", "note": "Registry checked."]], version: 1)
+            XCTAssertEqual(cleared.status, .ok, cleared.text)
+            func status() async throws -> [String: Any]? {
+                try await client.call(.get, "/v1/organisations/\(id)")["dueDiligence"] as? [String: Any]
+            }
+
+            // Contact details are not what was checked, nor are the secretariat's own corrections.
+            let website = try await Fixtures.patchOrganisation(client, id, ["website": "https://formaliza.example"], version: 2, token: applicant)
+            XCTAssertEqual(website.status, .ok, website.text)
+            let corrected = try await Fixtures.patchOrganisation(client, id, ["legalName": "Fundación Formaliza A.C."], version: 3)
+            XCTAssertEqual(corrected.status, .ok, corrected.text)
+            let stillCleared = try await status()
+            XCTAssertEqual(stillCleared?["status"] as? String, "cleared")
+
+            let renamed = try await Fixtures.patchOrganisation(
+                client, id, ["legalName": "Totally Different Org", "foundedOn": "2001-01-01"], version: 4, token: applicant)
+            XCTAssertEqual(renamed.status, .ok, renamed.text)
+            XCTAssertNil(renamed["dueDiligence"])
+            let reopened = try await status()
+            XCTAssertEqual(reopened?["status"] as? String, "pending")
+            XCTAssertNil(reopened?["note"], "the note was about the record as it was")
+            let audit = try await client.call(.get, "/v1/audit-events?entityType=organisation&entityId=\(id)&action=organisation.updated")
+            let changes = try XCTUnwrap((audit["items"] as? [[String: Any]])?.last?["changes"] as? [String: Any])
+            let change = try XCTUnwrap(changes["dueDiligence"] as? [String: Any])
+            XCTAssertEqual((change["old"] as? [String: Any])?["note"] as? String, "Registry checked.")
+            XCTAssertEqual((change["new"] as? [String: Any])?["status"] as? String, "pending")
+            XCTAssertNotNil(changes["legalName"])
+
+            // A flag stays whatever the applicant changes.
+            let other = try await Fixtures.createOrganisation(client, name: "Flagged")
+            try await Fixtures.flag(client, other)
+            let own = try await Fixtures.token(app, role: "applicant", organisations: [other])
+            let moved = try await Fixtures.patchOrganisation(client, other, ["country": "CO", "registration": NSNull()], version: 2, token: own)
+            XCTAssertEqual(moved.status, .ok, moved.text)
+            let flag = try await client.call(.get, "/v1/organisations/\(other)")["dueDiligence"] as? [String: Any]
+            XCTAssertEqual(flag?["status"] as? String, "flagged")
+        }
+    }
+
+    func testTheSecretariatSaysWhyItSetsDueDiligence() async throws {
+        try await TestApp.run { _, client in
+            for dueDiligence in [["status": "flagged"], ["status": "cleared", "note": "   "]] {
+                var body = Fixtures.organisationBody(name: "Noted")
+                body["dueDiligence"] = dueDiligence
+                body["country"] = "XX"
+                let refused = try await client.call(.post, "/v1/organisations", body: body)
+                XCTAssertProblem(refused, .badRequest, "validation")
+                XCTAssertEqual(Set(refused.errorPointers), ["/dueDiligence/note", "/country"], "every fault at once")
+            }
+            let id = try await Fixtures.createOrganisation(client)
+            try await Fixtures.flag(client, id, note: "The reference letter is forged.")
+            // Clearing needs a note of its own: the flag's must not stand for it.
+            for patch: [String: Any] in [["dueDiligence": ["status": "cleared"]], ["dueDiligence": NSNull()],
+                                         ["dueDiligence": ["status": "cleared", "note": ""]]] {
+                let refused = try await Fixtures.patchOrganisation(client, id, patch, version: 2)
+                XCTAssertProblem(refused, .badRequest, "validation")
+                XCTAssertEqual(refused.errorPointers, ["/dueDiligence/note"], refused.text)
+            }
+            let unnoted = try await Fixtures.patchOrganisation(client, id, ["dueDiligence": ["note": NSNull()]], version: 2)
+            XCTAssertEqual(unnoted.errorPointers, ["/dueDiligence/note"], unnoted.text)
+            let cleared = try await Fixtures.patchOrganisation(
+                client, id, ["dueDiligence": ["status": "cleared", "note": "The issuer confirmed the letter by phone."]], version: 2)
+            XCTAssertEqual(cleared.status, .ok, cleared.text)
+            XCTAssertEqual((cleared["dueDiligence"] as? [String: Any])?["note"] as? String, "The issuer confirmed the letter by phone.")
+            // A note alone may be reworded; other fields change without one.
+            let reworded = try await Fixtures.patchOrganisation(client, id, ["dueDiligence": ["note": "Confirmed by phone."]], version: 3)
+            XCTAssertEqual(reworded.status, .ok, reworded.text)
+            let website = try await Fixtures.patchOrganisation(client, id, ["website": "https://formaliza.example"], version: 4)
+            XCTAssertEqual(website.status, .ok, website.text)
         }
     }
 
@@ -136,6 +237,47 @@ func XCTAssertThrowsErrorAsync(_ body: () async throws -> Void, file: StaticStri
         try await body()
         XCTFail("expected an error", file: file, line: line)
     } catch {}
+}
+
+/// A national registration belongs to one organisation.
+final class OrganisationRegistrationTests: XCTestCase {
+    func testASecondOrganisationUnderTheSameRegistrationIs409() async throws {
+        try await TestApp.run { app, client in
+            func body(_ number: String, _ country: String = "PE") -> [String: Any] {
+                var body = Fixtures.organisationBody(name: "Dup Corp")
+                body["registration"] = ["number": number, "country": country]
+                return body
+            }
+            let first = try await client.call(.post, "/v1/organisations", body: body("20.601.234-567"))
+            XCTAssertEqual(first.status, .created, first.text)
+            let twice = try await client.call(.post, "/v1/organisations", body: body("20601234567"), headers: ["Accept-Language": "es"])
+            XCTAssertProblem(twice, .conflict, "conflict")
+            XCTAssertEqual(twice.errorPointers, ["/registration/number"])
+            XCTAssertEqual(twice["detail"] as? String, "Otra organización está registrada con el número 20601234567 en PE.")
+
+            // An applicant registering it again gains nothing: neither a record nor an organisation to act for.
+            let own = try await Fixtures.createOrganisation(client)
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [own])
+            XCTAssertProblem(try await client.call(.post, "/v1/organisations", token: applicant, body: body(" 20601 234 567 ")),
+                             .conflict, "conflict")
+            let me = try await client.call(.get, "/v1/me", token: applicant)
+            XCTAssertEqual(me["organisationIds"] as? [String], [own])
+
+            // The same number in another country's register is another registration; none at all is no conflict.
+            let colombian = try await client.call(.post, "/v1/organisations", body: body("20601234567", "CO"))
+            XCTAssertEqual(colombian.status, .created, colombian.text)
+            for _ in 0..<2 {
+                var unregistered = body("x")
+                unregistered["registration"] = nil
+                let created = try await client.call(.post, "/v1/organisations", body: unregistered)
+                XCTAssertEqual(created.status, .created, created.text)
+            }
+            let moved = try await Fixtures.patchOrganisation(
+                client, try XCTUnwrap(colombian["id"] as? String), ["registration": ["country": "PE"]], version: 1)
+            XCTAssertProblem(moved, .conflict, "conflict")
+            XCTAssertEqual(moved.errorPointers, ["/registration/number"])
+        }
+    }
 }
 
 /// Reporting tools read proposals without the project lead's contact data, on both read paths.

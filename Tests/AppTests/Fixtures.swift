@@ -10,7 +10,9 @@ enum Fixtures {
         [
             "legalName": name, "kind": "ngo", "nonProfit": true, "country": country, "foundedOn": "2012-04-01",
             "contractualCapacity": true,
-            "registration": ["number": "RUC-20123456789", "country": country, "registeredOn": "2012-05-02"],
+            // A national registration belongs to one organisation: each body names its own.
+            "registration": ["number": "RUC-\(Int.random(in: 10_000_000_000...99_999_999_999))", "country": country,
+                             "registeredOn": "2012-05-02"],
             "contacts": [["name": "Ana Quispe", "email": "ana@formaliza.example", "phone": "+51 1 555 0100"]],
         ]
     }
@@ -56,6 +58,19 @@ enum Fixtures {
                            body: [String: Any]? = nil) async throws -> String {
         let response = try await createProposal(client, lead: lead, token: token, body: body)
         return try XCTUnwrap(response.json["id"] as? String)
+    }
+
+    /// A merge patch of an organisation at `version` (the secretariat's by default).
+    static func patchOrganisation(_ client: any TestClientProtocol, _ id: String, _ patch: [String: Any], version: Int,
+                                  token: String = TestApp.adminToken) async throws -> TestResponse {
+        try await client.call(.patch, "/v1/organisations/\(id)", token: token, body: patch,
+                              contentType: "application/merge-patch+json", headers: ["If-Match": "\"\(version)\""])
+    }
+
+    /// The secretariat flags an organisation still at version 1.
+    static func flag(_ client: any TestClientProtocol, _ id: String, note: String = "Forged letter.") async throws {
+        let flagged = try await patchOrganisation(client, id, ["dueDiligence": ["status": "flagged", "note": note]], version: 1)
+        XCTAssertEqual(flagged.status, .ok, flagged.text)
     }
 
     /// A credential for a role, written straight into the token table (the tokens API has its own tests).

@@ -1,4 +1,4 @@
-import App
+@testable import App
 import Database
 import Foundation
 import HummingbirdTesting
@@ -136,7 +136,12 @@ final class UnavailableDatabaseTests: XCTestCase {
 
 /// Migrations that change stored rows keep what was stored before them.
 final class MigrationDataTests: XCTestCase {
-    func testProposalsStoredBeforeRenderedRepresentationsKeepTheirVersionAndGainIt() async throws {
+    /// A database migrated up to the migration `first`, where `setup` stores rows as they were stored then, then to
+    /// the end; `check` reads what the later migrations made of them.
+    private func migrating(
+        before first: String, _ setup: @Sendable (Connection) async throws -> Void,
+        then check: @Sendable (DatabasePool) async throws -> Void
+    ) async throws {
         let admin = try TestDatabase.adminURL
         let name = "t_mig_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         try await TestDatabase.withAdminConnection(admin) { try await $0.execute("CREATE DATABASE \(unsafeRaw: name)") }
@@ -145,24 +150,31 @@ final class MigrationDataTests: XCTestCase {
             let files = try FileManager.default.contentsOfDirectory(at: BundledFiles.migrationsDirectory, includingPropertiesForKeys: nil)
                 .filter { $0.pathExtension == "sql" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
                 .map { (name: $0.lastPathComponent, sql: try String(contentsOf: $0, encoding: .utf8)) }
-            let before = files.filter { $0.name < "0006" }
+            let before = files.filter { $0.name < first }
             XCTAssertLessThan(before.count, files.count)
             try await Migrator(pool: pool, migrations: before).migrate()
-            try await pool.withConnection { connection in
-                try await connection.execute("""
-                    INSERT INTO calls (code, definition, deadline) VALUES ('OLD-1', '{"code": "OLD-1"}', '2021-06-30T22:00:00Z');
-                    """)
-                try await connection.execute("""
-                    INSERT INTO organisations (legal_name, kind, non_profit, country, document)
-                    VALUES ('Org', 'ngo', true, 'PE', '{"legalName": "Org"}')
-                    """)
-                try await connection.execute("""
-                    INSERT INTO proposals (call_id, lead_organisation_id, document)
-                    SELECT c.id, o.id, '{"title": "Kept"}' FROM calls c, organisations o
-                    """)
-                try await connection.execute("UPDATE proposals SET document = '{\"title\": \"Kept twice\"}'")
-            }
+            try await pool.withConnection { try await setup($0) }
             try await Migrator(pool: pool, migrations: files).migrate()
+            try await check(pool)
+        }
+        try await TestDatabase.drop(name)
+    }
+
+    func testProposalsStoredBeforeRenderedRepresentationsKeepTheirVersionAndGainIt() async throws {
+        try await migrating(before: "0006") { connection in
+            try await connection.execute("""
+                INSERT INTO calls (code, definition, deadline) VALUES ('OLD-1', '{"code": "OLD-1"}', '2021-06-30T22:00:00Z');
+                """)
+            try await connection.execute("""
+                INSERT INTO organisations (legal_name, kind, non_profit, country, document)
+                VALUES ('Org', 'ngo', true, 'PE', '{"legalName": "Org"}')
+                """)
+            try await connection.execute("""
+                INSERT INTO proposals (call_id, lead_organisation_id, document)
+                SELECT c.id, o.id, '{"title": "Kept"}' FROM calls c, organisations o
+                """)
+            try await connection.execute("UPDATE proposals SET document = '{\"title\": \"Kept twice\"}'")
+        } then: { pool in
             let (version, representation) = try await pool.withConnection { connection in
                 let row = try await connection.query("SELECT version, representation FROM proposals").first!
                 return (try row.decode(Int.self, column: "version"), try row.decode(String.self, column: "representation"))
@@ -173,6 +185,40 @@ final class MigrationDataTests: XCTestCase {
             XCTAssertEqual(json?["version"] as? Int, 2)
             XCTAssertEqual(json?["status"] as? String, "draft")
         }
-        try await TestDatabase.drop(name)
+    }
+
+    func testOrganisationsRegisteredTwiceBeforeNumbersWereUniqueAreKeptForTheSecretariat() async throws {
+        try await migrating(before: "0007") { connection in
+            for (name, number) in [("First", "20.601.234-567"), ("Again", "20601234567"), ("Other", "123")] {
+                try await connection.execute("""
+                    INSERT INTO organisations (legal_name, kind, non_profit, country, document)
+                    VALUES (\(name), 'ngo', true, 'PE', jsonb_build_object('legalName', \(name),
+                            'registration', jsonb_build_object('number', \(number), 'country', 'PE')))
+                    """)
+            }
+        } then: { pool in
+            let (versions, duplicates, again) = try await pool.withConnection { connection in
+                let rows = try await connection.query("SELECT id, version, registration_duplicate FROM organisations ORDER BY seq")
+                return (try rows.map { try $0.decode(Int.self, column: "version") },
+                        try rows.map { try $0.decode(Bool.self, column: "registration_duplicate") },
+                        try rows[1].decode(UUID.self, column: "id"))
+            }
+            XCTAssertEqual(versions, [1, 1, 1], "marking duplicates is not a change")
+            XCTAssertEqual(duplicates, [false, true, false])
+            @Sendable func register(_ number: String) async throws -> Int {
+                let document = #"{"legalName": "Again", "registration": {"number": "NUMBER", "country": "PE"}}"#
+                return try await pool.withConnection { connection in
+                    try await OrganisationRepository.update(
+                        connection, id: again, document: document.replacingOccurrences(of: "NUMBER", with: number),
+                        legalName: "Again", kind: "ngo", nonProfit: true, country: "PE", dueDiligence: "pending",
+                        registration: ("PE", number))
+                }.version
+            }
+            // The duplicate still changes while it keeps its number; once it moved to another, it cannot come back.
+            let kept = try await register("20601234567")
+            XCTAssertEqual(kept, 2)
+            _ = try await register("999")
+            await XCTAssertThrowsErrorAsync { _ = try await register("20601234567") }
+        }
     }
 }

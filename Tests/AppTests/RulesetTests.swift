@@ -178,7 +178,7 @@ final class EligibilityRulesetTests: XCTestCase {
             body["countries"] = ["PE", "CO", "FR"]
             body["questionIds"] = ["Q1", "Q99"]
             let id = try await Fixtures.proposalID(client, lead: lead, body: body)
-            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead])
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead, partner])
 
             let response = try await client.call(.get, "/v1/proposals/\(id)/facts", token: applicant)
             XCTAssertEqual(response.status, .ok, response.text)
@@ -201,7 +201,9 @@ final class EligibilityRulesetTests: XCTestCase {
             XCTAssertEqual(organisation["registered"] as? Bool, true)
             XCTAssertEqual(organisation["contractualCapacity"] as? Bool, true)
             XCTAssertEqual(organisation["foundedOn"] as? String, "2019-01-01")
-            XCTAssertEqual(organisation["dueDiligence"] as? String, "pending")
+            XCTAssertNil(organisation["dueDiligence"], "applicants never see due diligence")
+            let whole = try await client.call(.get, "/v1/proposals/\(id)/facts")
+            XCTAssertEqual((whole["leadOrganisation"] as? [String: Any])?["dueDiligence"] as? String, "pending")
             XCTAssertNil(organisation["contacts"], "facts carry no contact data")
             let partners = try XCTUnwrap(facts["partners"] as? [[String: Any]])
             XCTAssertEqual(partners.map { $0["kind"] as? String }, ["workers_organisation"])
@@ -230,7 +232,7 @@ final class EligibilityRulesetTests: XCTestCase {
             XCTAssertEqual(response["outcome"] as? String, "pass")
             XCTAssertEqual(response["phases"] as? [String], ["submission", "screening"])
             let rules = try XCTUnwrap(response["rules"] as? [[String: Any]])
-            XCTAssertEqual(rules.count, 16)
+            XCTAssertEqual(rules.count, 14, "the two due-diligence rules are the secretariat's")
             let byID = Dictionary(uniqueKeysWithValues: rules.map { ($0["id"] as! String, $0) })
             let age = try XCTUnwrap(byID["lead-two-full-years"])
             XCTAssertEqual(age["outcome"] as? String, "pass")
@@ -243,8 +245,13 @@ final class EligibilityRulesetTests: XCTestCase {
             XCTAssertEqual(read.map { $0["value"] as? Int }, [8, 2])
             XCTAssertTrue((age["message"] as? String)?.hasPrefix("The lead organisation must have existed") == true)
             // Due diligence is still pending: the warning fails, the outcome does not.
-            XCTAssertEqual(byID["due-diligence-complete"]?["outcome"] as? String, "fail")
-            XCTAssertEqual(byID["due-diligence-complete"]?["severity"] as? String, "warning")
+            let whole = try await client.call(.get, "/v1/proposals/\(id)/eligibility")
+            XCTAssertEqual(whole["outcome"] as? String, "pass")
+            let wholeRules = (whole["rules"] as? [[String: Any]] ?? [])
+            XCTAssertEqual(wholeRules.count, 16)
+            let complete = wholeRules.first { $0["id"] as? String == "due-diligence-complete" }
+            XCTAssertEqual(complete?["outcome"] as? String, "fail")
+            XCTAssertEqual(complete?["severity"] as? String, "warning")
 
             let french = try await client.call(.get, "/v1/proposals/\(id)/eligibility", token: applicant,
                                                headers: ["Accept-Language": "fr-CH, fr;q=0.9"])
@@ -272,7 +279,7 @@ final class EligibilityRulesetTests: XCTestCase {
             let dryRun = try await client.call(.get, "/v1/proposals/\(id)/eligibility", token: applicant)
             XCTAssertEqual(dryRun["outcome"] as? String, "fail")
             let failed = (dryRun["rules"] as? [[String: Any]] ?? []).filter { $0["outcome"] as? String == "fail" }
-            XCTAssertEqual(failed.compactMap { $0["id"] as? String }, ["lead-non-profit", "lead-kind-accepted", "due-diligence-complete"])
+            XCTAssertEqual(failed.compactMap { $0["id"] as? String }, ["lead-non-profit", "lead-kind-accepted"])
             let nonProfit = try XCTUnwrap(failed.first)
             XCTAssertEqual((nonProfit["facts"] as? [[String: Any]])?.first?["value"] as? Bool, false)
 
@@ -349,6 +356,127 @@ final class EligibilityRulesetTests: XCTestCase {
             // A submitted proposal keeps passing: it was submitted before the deadline.
             let submittedOutcome = try await deadlineRule(first)
             XCTAssertEqual(submittedOutcome, "pass")
+        }
+    }
+
+    func testDueDiligenceReachesNoRoleThatMayNotSeeIt() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await RulesetFixtures.organisation(client)
+            let partner = try await RulesetFixtures.organisation(client)
+            for organisation in [lead, partner] { try await Fixtures.flag(client, organisation) }
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead, partner])
+            let platform = try await Fixtures.token(app, role: "platform")
+            var body = Fixtures.proposalBody(lead: lead)
+            body["partners"] = [["organisationId": partner, "role": "Outreach"]]
+            let id = try await Fixtures.proposalID(client, lead: lead, token: applicant, body: body)
+
+            for token in [applicant, platform] {
+                let facts = try await client.call(.get, "/v1/proposals/\(id)/facts", token: token)
+                XCTAssertEqual(facts.status, .ok, facts.text)
+                XCTAssertFalse(facts.text.contains("dueDiligence"), facts.text)
+                XCTAssertFalse(facts.text.contains("flagged"), facts.text)
+                XCTAssertEqual((facts["partners"] as? [[String: Any]])?.first?["role"] as? String, "Outreach")
+                let eligibility = try await client.call(.get, "/v1/proposals/\(id)/eligibility", token: token)
+                XCTAssertEqual(eligibility.status, .ok, eligibility.text)
+                XCTAssertFalse(eligibility.text.contains("dueDiligence"), eligibility.text)
+                XCTAssertFalse(eligibility.text.contains("flagged"), eligibility.text)
+                XCTAssertEqual(eligibility["outcome"] as? String, "pass", "only the rules shown decide the outcome shown")
+                let ids = (eligibility["rules"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                XCTAssertEqual(ids.count, 14)
+                XCTAssertFalse(ids.contains { $0.hasPrefix("due-diligence") }, "\(ids)")
+            }
+            // Those who see due diligence see the rules that read it.
+            let reporting = try await Fixtures.token(app, role: "reporting")
+            let reported = try await client.call(.get, "/v1/proposals/\(id)/facts", token: reporting)
+            XCTAssertEqual((reported["partners"] as? [[String: Any]])?.first?["dueDiligence"] as? String, "flagged")
+            let whole = try await client.call(.get, "/v1/proposals/\(id)/eligibility")
+            XCTAssertEqual(whole["outcome"] as? String, "fail")
+            let notFlagged = (whole["rules"] as? [[String: Any]] ?? []).first { $0["id"] as? String == "due-diligence-not-flagged" }
+            XCTAssertEqual(notFlagged?["outcome"] as? String, "fail")
+
+            // The platform relays the secretariat's decision, without the rules that read due diligence.
+            let submitted = try await RulesetFixtures.submit(client, id, token: applicant)
+            XCTAssertEqual(submitted.status, .ok, submitted.text)
+            let screened = try await client.call(.post, "/v1/proposals/\(id)/screening")
+            XCTAssertEqual(screened["decision"] as? String, "ineligible", screened.text)
+            XCTAssertTrue(screened.text.contains("due-diligence-not-flagged"))
+            let relayed = try await client.call(.get, "/v1/proposals/\(id)/screening", token: platform)
+            XCTAssertEqual(relayed.status, .ok, relayed.text)
+            XCTAssertEqual(relayed["decision"] as? String, "ineligible")
+            XCTAssertFalse(relayed.text.contains("dueDiligence"), relayed.text)
+            XCTAssertFalse(relayed.text.contains("due-diligence"), relayed.text)
+            XCTAssertEqual(((relayed["evaluation"] as? [String: Any])?["rules"] as? [Any])?.count, 14)
+            let reportedScreening = try await client.call(.get, "/v1/proposals/\(id)/screening", token: reporting)
+            XCTAssertEqual(((reportedScreening["evaluation"] as? [String: Any])?["rules"] as? [Any])?.count, 16)
+        }
+    }
+
+    func testOfAnOrganisationTheCallerMayNotReadFactsShowOnlyTheId() async throws {
+        try await TestApp.run { app, client in
+            let hidden = try await RulesetFixtures.organisation(client, changes: ["legalName": "Unseen Foundation"])
+            let own = try await RulesetFixtures.organisation(client, changes: ["legalName": "Own Foundation"])
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [own])
+            XCTAssertProblem(try await client.call(.get, "/v1/organisations/\(hidden)", token: applicant), .notFound, "not-found")
+
+            // Naming another organisation as a partner does not open its record.
+            let id = try await Fixtures.proposalID(client, lead: own, token: applicant)
+            let named = try await client.call(
+                .patch, "/v1/proposals/\(id)", token: applicant, body: ["partners": [["organisationId": hidden, "role": "Outreach"]]],
+                contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""])
+            XCTAssertEqual(named.status, .ok, named.text)
+            let facts = try await client.call(.get, "/v1/proposals/\(id)/facts", token: applicant)
+            XCTAssertEqual(facts.status, .ok, facts.text)
+            let partner = try XCTUnwrap((facts["partners"] as? [[String: Any]])?.first)
+            XCTAssertEqual(Set(partner.keys), ["organisationId", "role"], facts.text)
+            XCTAssertEqual(partner["organisationId"] as? String, hidden)
+            XCTAssertEqual((facts["leadOrganisation"] as? [String: Any])?["legalName"] as? String, "Own Foundation")
+            let eligibility = try await client.call(.get, "/v1/proposals/\(id)/eligibility", token: applicant)
+            XCTAssertEqual(eligibility.status, .ok, eligibility.text)
+            for response in [facts, eligibility] {
+                XCTAssertFalse(response.text.contains("Unseen Foundation"), response.text)
+            }
+            let admin = try await client.call(.get, "/v1/proposals/\(id)/facts")
+            XCTAssertEqual((admin["partners"] as? [[String: Any]])?.first?["legalName"] as? String, "Unseen Foundation")
+
+            // The partner's credential sees the proposal, but of its lead only the id, and no rule that reads the lead.
+            let partnerToken = try await Fixtures.token(app, role: "applicant", organisations: [hidden])
+            let partnerFacts = try await client.call(.get, "/v1/proposals/\(id)/facts", token: partnerToken)
+            XCTAssertEqual(partnerFacts.status, .ok, partnerFacts.text)
+            XCTAssertEqual((partnerFacts["leadOrganisation"] as? [String: Any])?.keys.sorted(), ["id"])
+            XCTAssertNil((partnerFacts["derived"] as? [String: Any])?["leadOrganisationFullYearsBeforeDeadline"])
+            XCTAssertEqual((partnerFacts["partners"] as? [[String: Any]])?.first?["legalName"] as? String, "Unseen Foundation")
+            let partnerEligibility = try await client.call(.get, "/v1/proposals/\(id)/eligibility", token: partnerToken)
+            let ids = (partnerEligibility["rules"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            XCTAssertEqual(ids.count, 9, "\(ids)")
+            XCTAssertFalse(ids.contains { $0.hasPrefix("lead-") || $0.hasPrefix("due-diligence") }, "\(ids)")
+            XCTAssertFalse(partnerEligibility.text.contains("Own Foundation"), partnerEligibility.text)
+        }
+    }
+
+    func testASubmissionRuleReadingDueDiligenceIsLeftToScreeningForThoseWhoMayNotSeeIt() async throws {
+        try await TestApp.run { app, client in
+            var ruleset = try RulesetFixtures.seedRuleset()
+            var rules = try XCTUnwrap(ruleset["rules"] as? [[String: Any]])
+            for index in rules.indices where rules[index]["id"] as? String == "due-diligence-not-flagged" {
+                rules[index]["phase"] = "submission"
+            }
+            ruleset["rules"] = rules
+            let published = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: ruleset)
+            XCTAssertEqual(published.status, .created, published.text)
+            let lead = try await RulesetFixtures.organisation(client)
+            try await Fixtures.flag(client, lead)
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead])
+
+            // The secretariat is told; the applicant is never refused for what it may not be told.
+            let byAdmin = try await RulesetFixtures.submit(client, try await Fixtures.proposalID(client, lead: lead))
+            XCTAssertProblem(byAdmin, .unprocessableContent, "unprocessable")
+            XCTAssertEqual(byAdmin.errorPointers, ["rules/due-diligence-not-flagged"])
+            let id = try await Fixtures.proposalID(client, lead: lead, token: applicant)
+            let byApplicant = try await RulesetFixtures.submit(client, id, token: applicant)
+            XCTAssertEqual(byApplicant.status, .ok, byApplicant.text)
+            // Screening evaluates the submission rules again, on every fact.
+            let screened = try await client.call(.post, "/v1/proposals/\(id)/screening")
+            XCTAssertEqual(screened["decision"] as? String, "ineligible", screened.text)
         }
     }
 
@@ -466,6 +594,26 @@ final class ScreeningRulesetTests: XCTestCase {
         }
     }
 
+    func testAWithdrawnProposalIsNeitherScreenedNorOverridden() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let id = try await RulesetFixtures.submitted(client, lead: lead)
+            let screened = try await client.call(.post, "/v1/proposals/\(id)/screening")
+            XCTAssertEqual(screened["decision"] as? String, "eligible", screened.text)
+            let withdrawn = try await client.call(.post, "/v1/proposals/\(id)/withdraw")
+            XCTAssertEqual(withdrawn.status, .ok, withdrawn.text)
+
+            XCTAssertProblem(try await client.call(.post, "/v1/proposals/\(id)/screening"), .conflict, "conflict")
+            let override = try await client.call(.post, "/v1/proposals/\(id)/screening/override",
+                                                 body: ["decision": "ineligible", "justification": "Withdrawn by the applicant."])
+            XCTAssertProblem(override, .conflict, "conflict")
+            XCTAssertTrue((override["detail"] as? String)?.contains("withdrawn") == true, override.text)
+            let standing = try await client.call(.get, "/v1/proposals/\(id)/screening")
+            XCTAssertEqual(standing["decision"] as? String, "eligible")
+            XCTAssertNil(standing["override"])
+        }
+    }
+
     func testOnlyAdminsScreenAndOverride() async throws {
         try await TestApp.run { app, client in
             let lead = try await Fixtures.createOrganisation(client)
@@ -478,6 +626,45 @@ final class ScreeningRulesetTests: XCTestCase {
                                  .forbidden, "forbidden")
             }
             XCTAssertProblem(try await client.call(.get, "/v1/proposals/\(id)/screening", token: applicant), .forbidden, "forbidden")
+        }
+    }
+}
+
+/// Which fact paths a caller who may not see due diligence is kept from.
+final class FactsViewTests: XCTestCase {
+    func testRulesReadingWithheldFactsOrWhatHoldsThemAreLeftOut() {
+        let view = FactsView(for: Principal(tokenID: nil, role: .platform), lead: UUID().uuidString, partners: [])
+        for path in ["", "leadOrganisation", "leadOrganisation.dueDiligence", "leadOrganisation.dueDiligence.length",
+                     "partners", "partners.0", "partners.12.dueDiligence"] {
+            XCTAssertTrue(view.withholds(path), path)
+        }
+        for path in ["leadOrganisation.kind", "partners.length", "partners.0.kind", "partners.01.dueDiligence",
+                     "proposal.partners", "derived.countriesInCall"] {
+            XCTAssertFalse(view.withholds(path), path)
+        }
+        let reporting = FactsView(for: Principal(tokenID: nil, role: .reporting), lead: UUID().uuidString, partners: [UUID().uuidString])
+        XCTAssertTrue(reporting.isWhole)
+        XCTAssertFalse(reporting.withholds("leadOrganisation"))
+    }
+
+    func testOfOrganisationsTheCallerMayNotReadOnlyTheIdsStay() {
+        let own = UUID(), other = UUID()
+        let applicant = Principal(tokenID: nil, role: .applicant, organisationIDs: [own])
+        let partnerView = FactsView(for: applicant, lead: own.uuidString, partners: [own.uuidString, other.uuidString])
+        for path in ["partners.1.legalName", "partners.1", "partners.1.registered"] {
+            XCTAssertTrue(partnerView.withholds(path), path)
+        }
+        for path in ["partners.1.organisationId", "partners.1.role", "partners.0.legalName", "leadOrganisation.foundedOn",
+                     "derived.leadOrganisationFullYearsBeforeDeadline"] {
+            XCTAssertFalse(partnerView.withholds(path), path)
+        }
+        let leadView = FactsView(for: applicant, lead: other.uuidString, partners: [own.uuidString])
+        for path in ["leadOrganisation.legalName", "leadOrganisation", "derived.leadOrganisationFullYearsBeforeDeadline",
+                     "derived.bankAccountHolderMatchesLead", "derived"] {
+            XCTAssertTrue(leadView.withholds(path), path)
+        }
+        for path in ["leadOrganisation.id", "partners.0.legalName", "derived.countriesInCall", "proposal.leadOrganisationId"] {
+            XCTAssertFalse(leadView.withholds(path), path)
         }
     }
 }
@@ -552,15 +739,15 @@ final class FactsDerivationRulesetTests: XCTestCase {
             status: p.status, receipt: p.receipt, rulesetVersion: p.rulesetVersion, version: p.version, createdAt: p.createdAt,
             updatedAt: p.updatedAt)
         func organisation(_ f: Components.Schemas.FactsOrganisation) -> Components.Schemas.Organisation {
-            .init(legalName: f.legalName, kind: f.kind, nonProfit: f.nonProfit, registration: f.registration, foundedOn: f.foundedOn,
-                  contractualCapacity: f.contractualCapacity, country: f.country, dueDiligence: .init(status: f.dueDiligence),
+            .init(legalName: f.legalName!, kind: f.kind!, nonProfit: f.nonProfit!, registration: f.registration, foundedOn: f.foundedOn,
+                  contractualCapacity: f.contractualCapacity, country: f.country!, dueDiligence: f.dueDiligence.map { .init(status: $0) },
                   id: f.id, version: 1, createdAt: p.createdAt, updatedAt: p.createdAt)
         }
         let partners = expected.partners.map { f in
             (link: Components.Schemas.Partner(organisationId: f.organisationId, role: f.role),
              organisation: Components.Schemas.Organisation(
-                legalName: f.legalName, kind: f.kind, nonProfit: f.nonProfit, registration: nil, foundedOn: f.foundedOn,
-                contractualCapacity: f.contractualCapacity, country: f.country, dueDiligence: .init(status: f.dueDiligence),
+                legalName: f.legalName!, kind: f.kind!, nonProfit: f.nonProfit!, registration: nil, foundedOn: f.foundedOn,
+                contractualCapacity: f.contractualCapacity, country: f.country!, dueDiligence: f.dueDiligence.map { .init(status: $0) },
                 id: f.organisationId, version: 1, createdAt: p.createdAt, updatedAt: p.createdAt))
         }
         var built = FactsBuilder.make(

@@ -233,6 +233,33 @@ final class TokenTests: XCTestCase {
         }
     }
 
+    func testACredentialGainingAnOrganisationIsAuditedOnIt() async throws {
+        try await TestApp.run { _, client in
+            let organisation = try await Fixtures.createOrganisation(client)
+            let issued = try await client.call(.post, "/v1/tokens", body: [
+                "name": "Formaliza portal", "role": "applicant", "organisationIds": [organisation], "expiresAt": Self.future,
+            ])
+            let id = try XCTUnwrap(issued["id"] as? String)
+            let secret = try XCTUnwrap(issued["token"] as? String)
+            let body = Fixtures.organisationBody(name: "Second")
+            let created = try await client.call(.post, "/v1/organisations", token: secret, body: body, headers: ["Idempotency-Key": "second-1"])
+            XCTAssertEqual(created.status, .created, created.text)
+            let added = try XCTUnwrap(created["id"] as? String)
+            let replayed = try await client.call(.post, "/v1/organisations", token: secret, body: body, headers: ["Idempotency-Key": "second-1"])
+            XCTAssertEqual(replayed["id"] as? String, added)
+            let me = try await client.call(.get, "/v1/me", token: secret)
+            XCTAssertEqual(me["organisationIds"] as? [String], [organisation, added])
+
+            let audit = try await client.call(.get, "/v1/audit-events?entityType=token&entityId=\(id)")
+            let events = try XCTUnwrap(audit["items"] as? [[String: Any]])
+            XCTAssertEqual(events.compactMap { $0["action"] as? String }, ["token.issued", "token.organisation_added"], "one event, not replayed")
+            XCTAssertEqual((events.last?["actor"] as? [String: Any])?["tokenId"] as? String, id)
+            let change = try XCTUnwrap((events.last?["changes"] as? [String: Any])?["organisationIds"] as? [String: Any])
+            XCTAssertEqual(change["old"] as? [String], [organisation])
+            XCTAssertEqual(change["new"] as? [String], [organisation, added])
+        }
+    }
+
     func testTheBackgroundFlushWritesAnEndedWindowOnce() async throws {
         try await TestApp.run { app, _ in
             let clock = TestClock(ISO8601DateFormatter().date(from: "2030-01-01T00:00:30Z")!)

@@ -31,6 +31,13 @@ public struct Principal: Sendable, Equatable {
 
     /// Roles that read every record of a kind (object-level scoping does not apply to them).
     var readsAll: Bool { role == .admin || role == .platform || role == .reporting }
+
+    /// Whether this caller may read the organisation's record (`GET /v1/organisations/{id}`; others answer 404).
+    func mayRead(organisation id: UUID) -> Bool { readsAll || actsFor(organisation: id) }
+
+    /// Roles that see an organisation's due-diligence status: the secretariat, and reporting tools (without its
+    /// note). Applicants, the platform and the others never learn it, from any answer.
+    var seesDueDiligence: Bool { role == .admin || role == .reporting }
 }
 
 extension RequestScope {

@@ -5,6 +5,7 @@ extension Message {
         case required, mustNotBeBlank, mustBeAtMostCharacters, mustBeFromTo, mustBeGreaterThanZero
         case notACountryCode, notACurrencyCode, notAnEmail, notADate, notAUUID, notATimeZone, notAPhoneNumber, mustBeHTTPURL
         case mustNotBeInFuture, mustBeInFuture, mustBeAfterOpensAt, isTaken, notACursor, notAPhaseName
+        case requiredWhenStatusChanges
         case mustBePlainFileName, documentIsEmpty
         case mustMatchPattern, mustBeAtLeastCharacters, mustHoldAtMostItems, mustHoldAtLeastItems, mustBeAtLeast, mustBeAtMost
         case mustHaveAtLeastMembers
@@ -13,7 +14,7 @@ extension Message {
         case repeatsEarlierTargetGroup, repeatsEarlierOrganisation
         case notAKnownField, hasInvalidValue, mustBeOneOf, mustBe, mustBeNotNull
         case aString, aBoolean, anInteger, aNumber, anArray, anObject, ofAnotherType
-        case mayNotBeSetByThisRole, notAnOrganisationYouActFor, notARegisteredOrganisation
+        case mayNotBeSetByThisRole, mayNotBeUsedByThisRole, notAnOrganisationYouActFor, notARegisteredOrganisation
         case applicantTokenNeedsOrganisation, mustBeEmptyForRole
         case notADocumentOfThisProposal
         case mustNotContainControlCharacters
@@ -36,10 +37,11 @@ extension Message {
         case pendingMigrations
         case ifMatchRequired, resourceChanged, idempotencyKeyInUse, idempotencyKeyReused
         case bearerTokenRequired, tooManyRequests, roleMayNotCall, roleMayNotChangeOrganisations
-        case onlySecretariatSetsDueDiligence, credentialNotForLead, onlyLeadChangesProposal
+        case onlySecretariatSetsDueDiligence, dueDiligenceNotForRole, credentialNotForLead, onlyLeadChangesProposal
         case noSuchCall, noSuchOrganisation, noSuchProposal, noSuchToken, noSuchDocument, noCallForProposal
-        case callCodeExists
+        case callCodeExists, registrationTaken
         case onlyDraftsChange, onlyDraftsSubmit, cannotWithdraw, documentsOnlyOnDrafts, onlySubmittedScreened
+        case onlySubmittedOverridden
         case cannotSubmitOneReason, cannotSubmit, documentTypes, documentOverLimit
         case noRulesetYet, noRulesetToScreenWith, screenBeforeOverriding, notScreened
         case oneRuleNotValid, rulesNotValid, submissionRuleFailed, submissionRulesFailed
@@ -108,6 +110,10 @@ extension Message {
                     pt: "deve ser posterior a opensAt")
             case .isTaken:
                 Texts(en: "is taken", fr: "est déjà utilisé", es: "ya está en uso", pt: "já está em uso")
+            case .requiredWhenStatusChanges:
+                Texts(
+                    en: "is required, and new, when the status changes", fr: "est obligatoire, et nouvelle, quand le statut change",
+                    es: "es obligatoria, y nueva, cuando cambia el estado", pt: "é obrigatória, e nova, quando o estado muda")
             case .notACursor:
                 Texts(
                     en: "is not a cursor this service issued", fr: "n'est pas un curseur émis par ce service",
@@ -224,6 +230,10 @@ extension Message {
                 Texts(
                     en: "may not be set by this role", fr: "ne peut pas être défini par ce rôle", es: "no puede ser definido por este rol",
                     pt: "não pode ser definido por este perfil")
+            case .mayNotBeUsedByThisRole:
+                Texts(
+                    en: "may not be used by this role", fr: "ne peut pas être utilisé par ce rôle", es: "no puede ser usado por este rol",
+                    pt: "não pode ser usado por este perfil")
             case .notAnOrganisationYouActFor:
                 Texts(
                     en: "is not an organisation you act for", fr: "n'est pas une organisation que vous représentez",
@@ -607,6 +617,12 @@ extension Message {
                 Texts(
                     en: "Only the secretariat sets due diligence.", fr: "Seul le secrétariat définit la vérification préalable.",
                     es: "Solo la secretaría define la debida diligencia.", pt: "Somente a secretaria define a diligência prévia.")
+            case .dueDiligenceNotForRole:
+                Texts(
+                    en: "The {0} role does not see due diligence, nor filters on it.",
+                    fr: "Le rôle {0} ne voit pas la vérification préalable et ne peut pas filtrer sur elle.",
+                    es: "El rol {0} no ve la debida diligencia ni puede filtrar por ella.",
+                    pt: "O perfil {0} não vê a diligência prévia nem pode filtrar por ela.")
             case .credentialNotForLead:
                 Texts(
                     en: "This credential does not act for the lead organisation.",
@@ -640,6 +656,12 @@ extension Message {
                     fr: "Cette modification contredirait des propositions déjà soumises à l'appel.",
                     es: "Este cambio contradiría propuestas ya enviadas a la convocatoria.",
                     pt: "Esta alteração contradiria propostas já submetidas à convocatória.")
+            case .registrationTaken:
+                Texts(
+                    en: "Another organisation is registered under number {1} in {0}.",
+                    fr: "Une autre organisation est enregistrée sous le numéro {1} en {0}.",
+                    es: "Otra organización está registrada con el número {1} en {0}.",
+                    pt: "Outra organização está cadastrada com o número {1} em {0}.")
             case .callCodeExists:
                 Texts(
                     en: "A call with code {0} exists already.", fr: "Un appel portant le code {0} existe déjà.",
@@ -674,6 +696,12 @@ extension Message {
                     fr: "La proposition est à l'état « {0} » ; seules les propositions soumises sont examinées.",
                     es: "La propuesta está en estado «{0}»; solo se evalúan las propuestas presentadas.",
                     pt: "A proposta está no estado “{0}”; apenas propostas submetidas passam pela triagem.")
+            case .onlySubmittedOverridden:
+                Texts(
+                    en: "The proposal is {0}; only a submitted proposal's screening can be overridden.",
+                    fr: "La proposition est à l'état « {0} » ; seul l'examen d'une proposition soumise peut être remplacé.",
+                    es: "La propuesta está en estado «{0}»; solo se puede anular la evaluación de una propuesta presentada.",
+                    pt: "A proposta está no estado “{0}”; só a triagem de uma proposta submetida pode ser substituída.")
             case .cannotSubmitOneReason:
                 Texts(
                     en: "The proposal cannot be submitted: 1 reason.", fr: "La proposition ne peut pas être soumise : 1 motif.",

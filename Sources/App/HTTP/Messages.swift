@@ -120,6 +120,7 @@ extension Message {
     static let mustBeInFuture = Message(.mustBeInFuture)
     static let mustBeAfterOpensAt = Message(.mustBeAfterOpensAt)
     static let isTaken = Message(.isTaken)
+    static let requiredWhenStatusChanges = Message(.requiredWhenStatusChanges)
     static let notACursor = Message(.notACursor)
     static let notAPhaseName = Message(.notAPhaseName)
     static let mustBePlainFileName = Message(.mustBePlainFileName)
@@ -167,6 +168,7 @@ extension Message {
     // Access and tokens
 
     static let mayNotBeSetByThisRole = Message(.mayNotBeSetByThisRole)
+    static let mayNotBeUsedByThisRole = Message(.mayNotBeUsedByThisRole)
     static let notAnOrganisationYouActFor = Message(.notAnOrganisationYouActFor)
     static let notARegisteredOrganisation = Message(.notARegisteredOrganisation)
     static let notADocumentOfThisProposal = Message(.notADocumentOfThisProposal)
@@ -309,6 +311,7 @@ extension Message {
     }
     static func roleMayNotChangeOrganisations(_ role: String) -> Message { Message(.roleMayNotChangeOrganisations, .data(role)) }
     static let onlySecretariatSetsDueDiligence = Message(.onlySecretariatSetsDueDiligence)
+    static func dueDiligenceNotFor(role: String) -> Message { Message(.dueDiligenceNotForRole, .data(role)) }
     static let credentialNotForLead = Message(.credentialNotForLead)
     static let onlyLeadChangesProposal = Message(.onlyLeadChangesProposal)
 
@@ -335,6 +338,9 @@ extension Message {
     }
     static func mustStayAfterSubmissions(_ instant: String) -> Message { Message(.mustStayAfterSubmissions, .data(instant)) }
     static func mustStayBeforeSubmissions(_ instant: String) -> Message { Message(.mustStayBeforeSubmissions, .data(instant)) }
+    static func registrationTaken(country: String, number: String) -> Message {
+        Message(.registrationTaken, .data(country), .data(number))
+    }
 
     // The proposal lifecycle (statuses are the contract's values, shown as they are)
 
@@ -343,6 +349,7 @@ extension Message {
     static func cannotWithdraw(status: String) -> Message { Message(.cannotWithdraw, .data(status)) }
     static func documentsOnlyOnDrafts(status: String) -> Message { Message(.documentsOnlyOnDrafts, .data(status)) }
     static func onlySubmittedScreened(status: String) -> Message { Message(.onlySubmittedScreened, .data(status)) }
+    static func onlySubmittedOverridden(status: String) -> Message { Message(.onlySubmittedOverridden, .data(status)) }
     static func cannotSubmit(reasons: Int) -> Message {
         reasons == 1 ? Message(.cannotSubmitOneReason) : Message(.cannotSubmit, .data(String(reasons)))
     }

@@ -33,8 +33,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 Self.undoPercentEncoding(&response.headers)
                 response.headers[.xContentTypeOptions] = "nosniff"
                 crossOrigin.decorate(&response.headers, for: request)
-                // Answers to authenticated requests may hold personal data: no cache keeps them.
-                if request.headers[.authorization] != nil { response.headers[.cacheControl] = "no-store" }
+                // Answers to authenticated requests may hold personal data: no cache keeps them. Every 401 is the
+                // same answer, with a credential or without one.
+                if request.headers[.authorization] != nil || response.status == .unauthorized {
+                    response.headers[.cacheControl] = "no-store"
+                }
                 // One line per request (the path without its query, which may carry filters on personal data).
                 if logger.logLevel <= .info {
                     let elapsed = ContinuousClock.now - started

@@ -25,22 +25,42 @@ enum OrganisationRepository {
         var onlyIDs: [UUID]?
     }
 
+    /// The registration a document names, for the refusal of a second organisation under it.
+    typealias Registration = (country: String, number: String)
+
     static func insert(_ connection: Connection, document: String, legalName: String, kind: String, nonProfit: Bool,
-                       country: String, dueDiligence: String) async throws -> Row {
-        try await decodeRow(connection.query("""
-            INSERT INTO organisations (legal_name, kind, non_profit, country, due_diligence, document)
-            VALUES (\(legalName), \(kind), \(nonProfit), \(country), \(dueDiligence), \(JSONB(document)))
-            RETURNING \(representation)
-            """).first!)
+                       country: String, dueDiligence: String, registration: Registration?) async throws -> Row {
+        try await refusingTakenRegistration(registration) {
+            try await decodeRow(connection.query("""
+                INSERT INTO organisations (legal_name, kind, non_profit, country, due_diligence, document)
+                VALUES (\(legalName), \(kind), \(nonProfit), \(country), \(dueDiligence), \(JSONB(document)))
+                RETURNING \(representation)
+                """).first!)
+        }
     }
 
     static func update(_ connection: Connection, id: UUID, document: String, legalName: String, kind: String,
-                       nonProfit: Bool, country: String, dueDiligence: String) async throws -> Row {
-        try await decodeRow(connection.query("""
-            UPDATE organisations SET legal_name = \(legalName), kind = \(kind), non_profit = \(nonProfit),
-                country = \(country), due_diligence = \(dueDiligence), document = \(JSONB(document))
-            WHERE id = \(id) RETURNING \(representation)
-            """).first!)
+                       nonProfit: Bool, country: String, dueDiligence: String, registration: Registration?) async throws -> Row {
+        try await refusingTakenRegistration(registration) {
+            try await decodeRow(connection.query("""
+                UPDATE organisations SET legal_name = \(legalName), kind = \(kind), non_profit = \(nonProfit),
+                    country = \(country), due_diligence = \(dueDiligence), document = \(JSONB(document)),
+                    registration_duplicate = registration_duplicate
+                        AND registration_key IS NOT DISTINCT FROM organisation_registration_key(\(JSONB(document)))
+                WHERE id = \(id) RETURNING \(representation)
+                """).first!)
+        }
+    }
+
+    /// One organisation per national registration (the unique index of `sql/0007`): a second is a 409.
+    private static func refusingTakenRegistration(_ registration: Registration?, _ write: () async throws -> Row) async throws -> Row {
+        do {
+            return try await write()
+        } catch let error as DatabaseError where error.isUniqueViolation && error.constraint == "organisations_registration" {
+            throw Problem(
+                .conflict, detail: .registrationTaken(country: registration?.country ?? "", number: registration?.number ?? ""),
+                errors: [.init(pointer: "/registration/number", detail: .isTaken)])
+        }
     }
 
     static func find(_ connection: Connection, id: UUID, forUpdate: Bool = false) async throws -> Row? {

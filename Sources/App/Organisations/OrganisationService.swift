@@ -19,7 +19,8 @@ struct OrganisationService: Sendable {
             throw Problem(.forbidden, detail: .onlySecretariatSetsDueDiligence,
                           errors: [.init(pointer: "/dueDiligence", detail: .mayNotBeSetByThisRole)])
         }
-        try OrganisationValidation.validate(input, today: now())
+        try OrganisationValidation.validate(
+            input, today: now(), dueDiligence: input.dueDiligence.map { .init(previous: nil, givenNote: $0.note) })
         let document = try Representation.json(input)
         let request = try IdempotentRequest(
             key: idempotencyKey, principal: principal, operation: "createOrganisation", target: "/v1/organisations",
@@ -28,12 +29,17 @@ struct OrganisationService: Sendable {
             let row = try await OrganisationRepository.insert(
                 connection, document: document, legalName: input.legalName, kind: input.kind.rawValue,
                 nonProfit: input.nonProfit, country: input.country,
-                dueDiligence: input.dueDiligence?.status.rawValue ?? "pending")
+                dueDiligence: input.dueDiligence?.status.rawValue ?? "pending", registration: Self.registration(input))
             if principal.role == .applicant, let tokenID = principal.tokenID {
-                // An applicant acts for the organisations it registers.
-                try await connection.execute("""
+                // An applicant acts for the organisations it registers: a credential gaining reach is audited on it.
+                let grown = try await connection.query("""
                     UPDATE api_tokens SET organisation_ids = array_append(organisation_ids, \(row.id)) WHERE id = \(tokenID)
-                    """)
+                    RETURNING organisation_ids
+                    """).first?.decode([UUID].self, column: "organisation_ids") ?? []
+                let ids = { (ids: [UUID]) in JSONValue.array(ids.map { .string($0.uuidString.lowercased()) }) }
+                try await audit.record(
+                    connection, actor: actor, action: "token.organisation_added", entity: "token", id: tokenID.uuidString.lowercased(),
+                    changes: .fields(["organisationIds": (old: ids(Array(grown.dropLast())), new: ids(grown))]))
             }
             try await audit.record(connection, actor: actor, action: "organisation.created", entity: "organisation",
                              id: row.id.uuidString.lowercased(), changes: .created(row.json))
@@ -44,7 +50,7 @@ struct OrganisationService: Sendable {
 
     func get(_ id: String) async throws -> Organisation {
         let principal = try Principal.current
-        guard let uuid = UUID(uuidString: id), principal.readsAll || principal.actsFor(organisation: uuid) else {
+        guard let uuid = UUID(uuidString: id), principal.mayRead(organisation: uuid) else {
             throw Problem.notFound(.noSuch(.organisation, id))
         }
         let row = try await pool.withConnection { connection in try await OrganisationRepository.find(connection, id: uuid) }
@@ -54,6 +60,11 @@ struct OrganisationService: Sendable {
 
     func list(filter: OrganisationRepository.Filter, cursor: String?, limit: Int?) async throws -> (items: [Organisation], next: String?) {
         let principal = try Principal.current
+        // Filtering on a field sorts records by it: a role that may not see due diligence may not filter on it.
+        if filter.dueDiligence != nil && !principal.seesDueDiligence {
+            throw Problem(.forbidden, detail: .dueDiligenceNotFor(role: principal.role.rawValue),
+                          errors: [.init(pointer: "dueDiligence", detail: .mayNotBeUsedByThisRole)])
+        }
         var filter = filter
         if !principal.readsAll { filter.onlyIDs = principal.organisationIDs }
         let after = try PageCursor.decode(cursor)
@@ -84,20 +95,51 @@ struct OrganisationService: Sendable {
                 throw Problem.notFound(.noSuch(.organisation, id))
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
+            let previous = try Representation.inputPart(of: current.json)
             // A patch that changes nothing is no change: same version, no audit event.
-            guard let input = try Representation.decodePatched(
-                Input.self, schema: "OrganisationInput", patch: patch, onto: try Representation.inputPart(of: current.json))
+            guard var input = try Representation.decodePatched(Input.self, schema: "OrganisationInput", patch: patch, onto: previous)
             else { return current.json }
-            try OrganisationValidation.validate(input, today: today)
+            let merged = MergePatch.apply(patch, to: previous)
+            try OrganisationValidation.validate(input, today: today, dueDiligence: Self.dueDiligenceChange(patch, previous: previous))
+            if principal.role != .admin, input.dueDiligence?.status == .cleared, Self.changesVouchedFields(from: previous, to: merged) {
+                // The clearance was for the record as it was; the audit event shows it reopened (its note stays there).
+                input.dueDiligence = .init(status: .pending)
+            }
             let row = try await OrganisationRepository.update(
                 connection, id: uuid, document: try Representation.json(input), legalName: input.legalName,
                 kind: input.kind.rawValue, nonProfit: input.nonProfit, country: input.country,
-                dueDiligence: input.dueDiligence?.status.rawValue ?? "pending")
+                dueDiligence: input.dueDiligence?.status.rawValue ?? "pending", registration: Self.registration(input))
             try await audit.record(connection, actor: actor, action: "organisation.updated", entity: "organisation",
                              id: uuid.uuidString.lowercased(), changes: .updated(before: current.json, after: row.json))
             return row.json
         }
         return try view(json, for: principal)
+    }
+
+    static func registration(_ input: Input) -> OrganisationRepository.Registration? {
+        input.registration.map { ($0.country, $0.number) }
+    }
+
+    /// What a patch does to due diligence, when it names it (only the secretariat's may).
+    static func dueDiligenceChange(_ patch: JSONValue, previous: JSONValue) -> OrganisationValidation.DueDiligenceChange? {
+        guard case .object(let fields) = patch, let given = fields["dueDiligence"] else { return nil }
+        var change = OrganisationValidation.DueDiligenceChange()
+        if case .object(let before) = previous, case .object(let stored)? = before["dueDiligence"],
+            case .string(let status)? = stored["status"]
+        {
+            change.previous = .init(rawValue: status)
+        }
+        if case .object(let members) = given, case .string(let note)? = members["note"] { change.givenNote = note }
+        return change
+    }
+
+    /// What due diligence checks of an organisation: who it is, and what makes it eligible. A clearance no longer
+    /// holds when one of them changes.
+    static let vouchedFields = ["legalName", "kind", "nonProfit", "registration", "foundedOn", "contractualCapacity", "country"]
+
+    static func changesVouchedFields(from previous: JSONValue, to merged: JSONValue) -> Bool {
+        guard case .object(let before) = previous, case .object(let after) = merged else { return true }
+        return vouchedFields.contains { before[$0] != after[$0] }
     }
 
     /// What this caller may see of an organisation (property-level access).

@@ -3,8 +3,18 @@ import Foundation
 
 /// Values an organisation record must hold beyond the shapes the contract enforces.
 enum OrganisationValidation {
-    static func validate(_ organisation: Components.Schemas.OrganisationInput, today: Date) throws(Problem) {
+    /// The secretariat setting due diligence in a request: the status before it, and the note the request gives.
+    struct DueDiligenceChange {
+        var previous: Components.Schemas.DueDiligenceStatus?
+        var givenNote: String?
+    }
+
+    /// `dueDiligence`: given when the request sets due diligence, whose note rules are checked with the rest.
+    static func validate(
+        _ organisation: Components.Schemas.OrganisationInput, today: Date, dueDiligence: DueDiligenceChange? = nil
+    ) throws(Problem) {
         var v = Validator()
+        if let change = dueDiligence { check(change, organisation.dueDiligence, into: &v) }
         v.text(organisation.legalName, "/legalName", required: true, max: 300)
         if let registration = organisation.registration {
             v.text(registration.number, "/registration/number", required: true, max: 100)
@@ -26,6 +36,16 @@ enum OrganisationValidation {
         }
         ContractConstraints.shared.check(organisation, schema: "OrganisationInput", into: &v)
         try v.throwIfInvalid()
+    }
+
+    /// The secretariat says why it sets due diligence: a non-blank note, and a note of the request's own whenever
+    /// the status changes, so a clearing never carries the note that justified a flag.
+    private static func check(_ change: DueDiligenceChange, _ new: Components.Schemas.DueDiligence?, into v: inout Validator) {
+        if (change.previous ?? .pending) != (new?.status ?? .pending) && change.givenNote == nil {
+            v.fail("/dueDiligence/note", .requiredWhenStatusChanges)
+        } else if let new {
+            v.text(new.note, "/dueDiligence/note", required: true, max: 5000)
+        }
     }
 
     private static func notInFuture(_ v: inout Validator, _ value: String?, _ pointer: String, today: Date) {

@@ -132,7 +132,8 @@ struct ProposalService: Sendable {
     }
 
     func submit(_ id: String, idempotencyKey: String?) async throws -> Proposal {
-        try await transition(id, operation: "submitProposal", action: "submit", idempotencyKey: idempotencyKey) {
+        let submitter = try Principal.current
+        return try await transition(id, operation: "submitProposal", action: "submit", idempotencyKey: idempotencyKey) {
             connection, current, uuid, instant, actor in
             guard current.status == "draft" else {
                 throw Problem(.conflict, detail: .onlyDraftsSubmit(status: current.status))
@@ -148,7 +149,7 @@ struct ProposalService: Sendable {
             // The call's rules are evaluated even when fields are missing: the refusal lists every reason at once.
             let (failedRules, rulesetVersion) = try await SubmissionRules.failures(
                 connection, proposal: try Representation.decode(Proposal.self, from: current.json), call: call, callID: callID,
-                at: instant)
+                at: instant, submitter: submitter)
             guard reasons.isEmpty, failedRules.isEmpty else {
                 if reasons.isEmpty, let rulesetVersion {
                     throw Problem(.unprocessable, detail: .submissionRulesFailed(failedRules.count, rulesetVersion: rulesetVersion),

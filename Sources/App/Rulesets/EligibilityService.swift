@@ -15,14 +15,17 @@ struct EligibilityService: Sendable {
     typealias Proposal = Components.Schemas.Proposal
     typealias Call = Components.Schemas.Call
 
-    /// The facts the rules read about a proposal the caller may see (others answer 404, as for the proposal).
+    /// The facts the rules read about a proposal the caller may see (others answer 404, as for the proposal),
+    /// cut down to what the caller may read (`FactsView`).
     func facts(_ id: String) async throws -> Facts {
         let visibility = try ProposalService.visibility()
-        let reporting = try Principal.current.role == .reporting
+        let principal = try Principal.current
+        let reporting = principal.role == .reporting
         let instant = now()
         var facts = try await pool.withConnection { connection in
             let (proposal, call, _) = try await Self.load(connection, id, visibility: visibility)
-            return try await FactsBuilder.build(connection, proposal: proposal, call: call, at: instant)
+            let facts = try await FactsBuilder.build(connection, proposal: proposal, call: call, at: instant)
+            return FactsView(for: principal, facts: facts).apply(to: facts)
         }
         // Reporting tools see no personal contact data (the rules themselves always read every fact).
         if reporting { facts.proposal.projectLead = nil }
@@ -30,8 +33,10 @@ struct EligibilityService: Sendable {
     }
 
     /// A dry run of the current ruleset's rules of `phases` (the eligibility phases when nil); nothing is stored.
+    /// The rules run on the facts the caller may see, and those that read a withheld fact are left out.
     func eligibility(_ id: String, phases: [String]?) async throws -> Eligibility {
         let visibility = try ProposalService.visibility()
+        let principal = try Principal.current
         let phases = phases.flatMap { $0.isEmpty ? nil : $0 } ?? CompiledRuleset.eligibilityPhases
         var v = Validator()
         for (index, phase) in phases.enumerated() {
@@ -40,14 +45,16 @@ struct EligibilityService: Sendable {
         try v.throwIfInvalid()
         let instant = now()
         let language = RequestScope.language
-        let reporting = try Principal.current.role == .reporting
+        let reporting = principal.role == .reporting
         let eligibility = try await pool.withConnection { connection in
             let (proposal, call, callID) = try await Self.load(connection, id, visibility: visibility)
             guard let ruleset = try await RulesetService.current(connection, callID: callID) else {
                 throw Problem.notFound(.noRulesetYet(call: call.code))
             }
-            let facts = try await FactsBuilder.document(FactsBuilder.build(connection, proposal: proposal, call: call, at: instant))
-            let results = ruleset.evaluate(facts, phases: Set(phases))
+            let whole = try await FactsBuilder.build(connection, proposal: proposal, call: call, at: instant)
+            let view = FactsView(for: principal, facts: whole)
+            let results = ruleset.evaluate(try FactsBuilder.document(view.apply(to: whole)), phases: Set(phases))
+                .filter { view.shows(readPaths: $0.reads.map(\.path)) }
             return Eligibility(
                 proposalId: proposal.id, callId: proposal.callId, rulesetVersion: ruleset.version, evaluatedAt: instant,
                 phases: phases, outcome: results.contains(where: \.blocks) ? .fail : .pass,
@@ -116,6 +123,8 @@ struct EligibilityService: Sendable {
         let answer = try await request.run(pool) { connection in
             guard let row = try await ProposalRepository.find(connection, id: uuid, visibility: .init(organisationIDs: nil), forUpdate: true)
             else { throw Problem.notFound(.noSuch(.proposal, id)) }
+            // As for screening itself: a withdrawn proposal's decision stands as it was.
+            guard row.status == "submitted" else { throw Problem(.conflict, detail: .onlySubmittedOverridden(status: row.status)) }
             guard let previous = try await RulesetRepository.currentScreening(connection, proposalID: uuid) else {
                 throw Problem(.conflict, detail: .screenBeforeOverriding)
             }
@@ -135,17 +144,23 @@ struct EligibilityService: Sendable {
         return try Representation.decode(Screening.self, from: answer.body)
     }
 
-    /// The decision as it stands: the latest evaluation, and the override made after it if any.
+    /// The decision as it stands: the latest evaluation, and the override made after it if any. The evaluation
+    /// lists only the rules that read no fact withheld from the caller; the decision is the one in force.
     func screening(_ id: String) async throws -> Screening {
         guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let language = RequestScope.language
-        let screening = try await pool.withConnection { connection -> Screening? in
+        let principal = try Principal.current
+        let (found, view) = try await pool.withConnection { connection -> (Screening?, FactsView) in
             guard let row = try await ProposalRepository.find(connection, id: uuid, visibility: .init(organisationIDs: nil)) else {
                 throw Problem.notFound(.noSuch(.proposal, id))
             }
-            return try await Self.screening(connection, uuid, callID: row.callID, in: language)
+            let proposal = try Representation.decode(Proposal.self, from: row.json)
+            let view = FactsView(
+                for: principal, lead: proposal.leadOrganisationId, partners: (proposal.partners ?? []).map(\.organisationId))
+            return (try await Self.screening(connection, uuid, callID: row.callID, in: language), view)
         }
-        guard let screening else { throw Problem.notFound(.notScreened(proposal: id)) }
+        guard var screening = found else { throw Problem.notFound(.notScreened(proposal: id)) }
+        screening.evaluation.rules.removeAll { !view.shows(readPaths: $0.facts.map(\.path)) }
         return screening
     }
 

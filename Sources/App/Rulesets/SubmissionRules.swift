@@ -7,13 +7,19 @@ enum SubmissionRules {
     /// Every failed rule (`rules/<id>`, with its messages) and the version of the ruleset evaluated, nil
     /// when the call has no ruleset. A rule that cannot be evaluated fails too: a broken rule must not let
     /// ineligible proposals through.
+    ///
+    /// The rules run on the facts the submitter may see (`FactsView`): a submission is never refused for a fact the
+    /// submitter may not be told. A rule that reads a withheld fact is left to screening, which evaluates the
+    /// `submission` rules again on every fact.
     static func failures(
         _ connection: Connection, proposal: Components.Schemas.Proposal, call: Components.Schemas.Call, callID: UUID,
-        at instant: Date
+        at instant: Date, submitter: Principal
     ) async throws -> (failed: [Problem.FieldError], rulesetVersion: Int?) {
         guard let ruleset = try await RulesetService.current(connection, callID: callID) else { return ([], nil) }
-        let facts = try await FactsBuilder.document(FactsBuilder.build(connection, proposal: proposal, call: call, at: instant))
-        let failed = ruleset.evaluate(facts, phases: ["submission"], blockingOnly: true).filter(\.blocks)
+        let whole = try await FactsBuilder.build(connection, proposal: proposal, call: call, at: instant)
+        let view = FactsView(for: submitter, facts: whole)
+        let failed = ruleset.evaluate(try FactsBuilder.document(view.apply(to: whole)), phases: ["submission"], blockingOnly: true)
+            .filter { $0.blocks && view.shows(readPaths: $0.reads.map(\.path)) }
         let errors = failed.map { result -> Problem.FieldError in
             // The rule's own messages, in every language; the problem is rendered in the request's.
             let texts = Dictionary(uniqueKeysWithValues: Language.allCases.map { language in
