@@ -2,7 +2,9 @@
 import ConvocaAPI
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Rules
 import XCTest
 
@@ -52,6 +54,71 @@ final class RulesetTests: XCTestCase {
             XCTAssertEqual(noRule.errorPointers, ["/rule"])
             XCTAssertProblem(try await client.call(.post, "/v1/rules/evaluate", token: nil, body: ["rule": true]),
                              .unauthorized, "unauthorized")
+        }
+    }
+
+    /// A rule, or the document it reads, nested deeper than rules may nest is refused while the body is
+    /// read, in one pass over its text, before anything decodes it (decoding a free-form value takes
+    /// time that grows with the square of its depth): at any depth, the same 422 `too_deep`.
+    func testDeepRulesAndDataAreRefusedAsTheBodyIsRead() async throws {
+        let limit = RuleLimits.default.maxDepth
+        @Sendable func negations(_ depth: Int) -> String {
+            String(repeating: #"{"!":"#, count: depth) + "true" + String(repeating: "}", count: depth)
+        }
+        @Sendable func arrays(_ depth: Int) -> String { String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+        // The reading itself gives the answer: nothing past it is needed to refuse the body.
+        for depth in [limit + 1, 511, 100_000] {
+            let body = ByteBuffer(string: #"{"rule": "# + negations(depth) + #", "data": "# + arrays(depth) + "}")
+            XCTAssertThrowsError(try RequestLimitsMiddleware<BasicRequestContext>.refuseAmbiguousJSON(in: body, nesting: .ruleEvaluation)) {
+                let problem = $0 as? Problem
+                XCTAssertEqual(problem?.kind, .unprocessable)
+                XCTAssertEqual(problem?.extensions["errorType"], "too_deep")
+                XCTAssertEqual(problem?.errors.map(\.pointer), ["/rule", "/data"])
+            }
+        }
+        XCTAssertNoThrow(try RequestLimitsMiddleware<BasicRequestContext>.refuseAmbiguousJSON(
+            in: ByteBuffer(string: #"{"rule": "# + negations(limit) + #", "data": "# + arrays(limit) + "}"), nesting: .ruleEvaluation))
+
+        try await TestApp.run { app, client in
+            let reviewer = try await Fixtures.token(app, role: "reviewer")
+            func evaluate(rule: String, data: String = "null") async throws -> TestResponse {
+                try await client.call(.post, "/v1/rules/evaluate", token: reviewer, body: Data(#"{"rule": \#(rule), "data": \#(data)}"#.utf8))
+            }
+            // At the limit, rule and data are read and evaluated.
+            let atLimit = try await evaluate(rule: #"{"!!": [{"var": ""}]}"#, data: arrays(limit))
+            XCTAssertEqual(atLimit.text, #"{"result":true}"#)
+            let ruleAtLimit = try await evaluate(rule: negations(limit))
+            XCTAssertEqual(ruleAtLimit.text, #"{"result":true}"#)
+            // One level more, or ever so many, is the same 422 naming what is too deep.
+            for depth in [limit + 1, 511, 100_000] {
+                for (rule, data, pointers) in [
+                    (negations(depth), "null", ["/rule"]), ("true", arrays(depth), ["/data"]),
+                    (negations(depth), arrays(depth), ["/rule", "/data"]),
+                ] {
+                    let refused = try await evaluate(rule: rule, data: data)
+                    XCTAssertProblem(refused, .unprocessableContent, "unprocessable")
+                    XCTAssertEqual(refused["errorType"] as? String, "too_deep", refused.text)
+                    XCTAssertEqual(refused["detail"] as? String, "Nesting is deeper than the limit of \(limit) levels.")
+                    XCTAssertEqual(refused.errorPointers, pointers)
+                }
+            }
+
+            // A ruleset's expressions: the entries publishing gives any rule past a limit.
+            var rule: [String: Any] = [
+                "id": "deep", "phase": "submission", "severity": "blocking", "messages": ["en": "Deep."], "expression": true,
+            ]
+            var shallow = rule
+            shallow["id"] = "shallow"
+            for depth in [limit + 1, 100_000] {
+                rule["expression"] = "EXPRESSION"
+                let text = String(decoding: try JSONSerialization.data(withJSONObject: ["rules": [shallow, rule]]), as: UTF8.self)
+                let body = Data(text.replacingOccurrences(of: #""EXPRESSION""#, with: negations(depth)).utf8)
+                let refused = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: body)
+                XCTAssertProblem(refused, .unprocessableContent, "unprocessable")
+                XCTAssertEqual(refused["errorType"] as? String, "too_deep", refused.text)
+                XCTAssertEqual(refused.errorPointers, ["/rules/1/expression"])
+                XCTAssertTrue(refused.text.contains("rule deep: Nesting is deeper than the limit of \(limit) levels."), refused.text)
+            }
         }
     }
 

@@ -7,7 +7,7 @@ extension Message {
         case mustNotBeInFuture, mustBeInFuture, mustBeAfterOpensAt, isTaken, notACursor, notAPhaseName
         case mustBePlainFileName, documentIsEmpty
         case mustMatchPattern, mustBeAtLeastCharacters, mustHoldAtMostItems, mustHoldAtLeastItems, mustBeAtLeast, mustBeAtMost
-        case notAnInstantValue, notAURI, mustNotContainNUL, repeatedMember, notAParameterHere, givenMoreThanOnce
+        case notAnInstantValue, notAURI, mustNotContainNUL, repeatedMember, nestedTooDeep, notAParameterHere, givenMoreThanOnce
         case repeatsEarlierValue, repeatsEarlierLanguage, repeatsEarlierCountry, repeatsEarlierID, repeatsEarlierRank
         case repeatsEarlierTargetGroup, repeatsEarlierOrganisation
         case notAKnownField, hasInvalidValue, mustBe, mustBeNotNull
@@ -24,7 +24,7 @@ extension Message {
         // Problem details
         case oneFieldNotValid, fieldsNotValid
         case methodNotAllowed, noOperation, unexpectedError, contentTypeNotAccepted, noAcceptableRepresentation
-        case bodyNotJSON, bodyNotJSONBecause, bodyUnreadable, documentUnreadable, bodyTooLarge, bodyOverLimit
+        case bodyNotJSON, bodyNotJSONBecause, bodyNestedTooDeep, bodyUnreadable, documentUnreadable, bodyTooLarge, bodyOverLimit
         case bodyNeedsContentType, missingQueryParameter, missingHeader, missingPathParameter, bodyRequired
         case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
         case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted, requestTookTooLong
@@ -143,6 +143,12 @@ extension Message {
                 Texts(
                     en: "appears more than once in its object", fr: "apparaît plus d'une fois dans son objet",
                     es: "aparece más de una vez en su objeto", pt: "aparece mais de uma vez em seu objeto")
+            case .nestedTooDeep:
+                Texts(
+                    en: "is nested deeper than the body's limit of {0} levels",
+                    fr: "est imbriqué au-delà de la limite de {0} niveaux du corps de la requête",
+                    es: "está anidado más allá del límite de {0} niveles del cuerpo de la solicitud",
+                    pt: "está aninhado além do limite de {0} níveis do corpo da requisição")
             case .notAURI:
                 Texts(en: "is not a URI", fr: "n'est pas une URI", es: "no es un URI", pt: "não é um URI")
             case .mustBePlainFileName:
@@ -399,6 +405,12 @@ extension Message {
                 Texts(
                     en: "The body is not valid JSON: {0}.", fr: "Le corps de la requête n'est pas un JSON valide : {0}.",
                     es: "El cuerpo de la solicitud no es un JSON válido: {0}.", pt: "O corpo da requisição não é um JSON válido: {0}.")
+            case .bodyNestedTooDeep:
+                Texts(
+                    en: "The body nests arrays and objects deeper than the limit of {0} levels.",
+                    fr: "Le corps de la requête imbrique tableaux et objets au-delà de la limite de {0} niveaux.",
+                    es: "El cuerpo de la solicitud anida arreglos y objetos más allá del límite de {0} niveles.",
+                    pt: "O corpo da requisição aninha arrays e objetos além do limite de {0} níveis.")
             case .bodyUnreadable:
                 Texts(
                     en: "The body could not be read.", fr: "Le corps de la requête n'a pas pu être lu.",

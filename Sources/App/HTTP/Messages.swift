@@ -110,6 +110,7 @@ extension Message {
     static let notAURI = Message(.notAURI)
     static let mustNotContainNUL = Message(.mustNotContainNUL)
     static let repeatedMember = Message(.repeatedMember)
+    static func nestedTooDeep(limit: Int) -> Message { Message(.nestedTooDeep, .data(String(limit))) }
     static let notAParameterHere = Message(.notAParameterHere)
     static let givenMoreThanOnce = Message(.givenMoreThanOnce)
     static let notATimeZone = Message(.notATimeZone)
@@ -254,6 +255,7 @@ extension Message {
     static let noAcceptableRepresentation = Message(.noAcceptableRepresentation)
     static let bodyNotJSON = Message(.bodyNotJSON)
     static func bodyNotJSON(reason: String) -> Message { Message(.bodyNotJSONBecause, .data(reason)) }
+    static func bodyNestedTooDeep(limit: Int) -> Message { Message(.bodyNestedTooDeep, .data(String(limit))) }
     static let bodyUnreadable = Message(.bodyUnreadable)
     static let documentUnreadable = Message(.documentUnreadable)
     static func bodyTooLarge(bytes: Int, limit: Int) -> Message {

@@ -65,6 +65,22 @@ enum RulesetValidation {
         }
     }
 
+    /// The 422 for expressions nested deeper than a rule may nest, found while the body was read, before it
+    /// was decoded: the same entries `validate` gives for them.
+    static func expressionsTooDeep(_ pointers: [String], in document: JSONValue) -> Problem {
+        let error = RuleError.tooDeep(limit: RuleLimits.default.maxDepth)
+        var rules: [JSONValue] = []
+        if case .object(let members) = document, case .array(let items)? = members["rules"] { rules = items }
+        let errors = pointers.map { pointer -> Problem.FieldError in
+            // "/rules/3/expression": the rule is named by its id, or by its place when it has none.
+            let place = pointer.split(separator: "/").dropFirst().first.flatMap { Int($0) }
+            var name = "#\(place ?? 0)"
+            if let place, place < rules.count, case .object(let rule) = rules[place], case .string(let id)? = rule["id"] { name = id }
+            return .init(pointer: pointer, detail: .ruleIsInvalid(rule: name, error))
+        }
+        return Problem(.unprocessable, detail: .rulesNotValid(errors.count), errors: errors, extensions: ["errorType": error.errorType])
+    }
+
     /// The first operator json-logic-js would not know (it reads every single-key object as an operation).
     static func nonPortableOperator(in value: JSONValue) -> String? {
         switch value {
