@@ -500,6 +500,17 @@ final class HTTPConventionTests: XCTestCase {
 
             let wrong = try await client.call(.post, "/v1/organisations", body: body, contentType: "text/plain")
             XCTAssertProblem(wrong, .unsupportedMediaType, "unsupported-media-type")
+
+            // What names no one media type is not read as JSON (nor its checks skipped): a wildcard, or a
+            // value that is not `type/subtype`. A body with a repeated member shows which reading happened.
+            let twice = Data(#"{"legalName": "x", "legalName": "y", "kind": "ngo", "nonProfit": true, "country": "PE"}"#.utf8)
+            for contentType in ["*/*", "application/*", "json", "application/json/x", "; charset=utf-8"] {
+                let unnamed = try await client.call(.post, "/v1/organisations", body: twice, contentType: contentType)
+                XCTAssertProblem(unnamed, .unsupportedMediaType, "unsupported-media-type")
+            }
+            let named = try await client.call(.post, "/v1/organisations", body: twice, contentType: "application/json; charset=utf-8")
+            XCTAssertProblem(named, .badRequest, "validation")
+            XCTAssertEqual(named.errorPointers, ["/legalName"])
         }
     }
 

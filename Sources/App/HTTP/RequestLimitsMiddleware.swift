@@ -2,7 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import OpenAPIRuntime
+// `OpenAPIMIMEType` is how the generated server reads `Content-Type`: the same reading is checked here.
+@_spi(Generated) import OpenAPIRuntime
 import Rules
 
 /// Refuses oversized bodies (413) and bodies without a content type (415) before any handler reads
@@ -32,6 +33,11 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             guard let contentType = request.headers[.contentType], !contentType.isEmpty else {
                 throw Problem(.unsupportedMediaType, detail: .bodyNeedsContentType)
+            }
+            // A wildcard (`*/*`, `application/*`) or unreadable value names no media type, and the generated
+            // server reads such a body as the operation's first one (JSON), past the checks made on JSON below.
+            guard let mediaType = OpenAPIMIMEType(contentType), case .concrete = mediaType.kind else {
+                throw Problem(.unsupportedMediaType, detail: .contentTypeNotAccepted)
             }
             do {
                 body = try await request.collectBody(upTo: limit)
