@@ -27,6 +27,14 @@ final class RulesetTests: XCTestCase {
             // Without data, `var` reads null.
             let empty = try await client.call(.post, "/v1/rules/evaluate", body: ["rule": ["var": "a"]])
             XCTAssertEqual(empty.text, #"{"result":null}"#)
+            // NaN and Infinity are values, as in json-logic-js, written as JSON.stringify writes them.
+            for (rule, result) in [
+                (["/": [1, 0]] as [String: Any], "null"), (["if": [["/": [1, 0]], "yes", "no"]], #""yes""#),
+                (["map": [[1, 0], ["/": [1, ["var": ""]]]]], "[1,null]"), (["!": ["+": ["a"]]], "true"),
+            ] {
+                let answer = try await client.call(.post, "/v1/rules/evaluate", body: ["rule": rule])
+                XCTAssertEqual(answer.text, #"{"result":\#(result)}"#)
+            }
         }
     }
 
@@ -40,7 +48,7 @@ final class RulesetTests: XCTestCase {
                 ([">": [1]], [:], "invalid_arguments"),
                 (deep, [:], "too_deep"),
                 (["reduce": [["var": "xs"], ["+": [["var": "current"], ["var": "accumulator"]]], 0]], ["xs": many], "too_many_steps"),
-                (["/": [1, 0]], [:], "NaN"),
+                (["??": [["/": [1, 0]]]], [:], "NaN"),  // the community edition's arithmetic
                 (["throw": "boom"], [:], "thrown"),
             ]
             for (rule, data, errorType) in cases {
