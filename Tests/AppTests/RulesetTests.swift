@@ -233,28 +233,70 @@ final class RulesetTests: XCTestCase {
                 "id": "lead-non-profit", "phase": "submission", "severity": "blocking",
                 "messages": ["en": "Non-profit."], "expression": ["===": [["var": "leadOrganisation.nonProfit"], true]],
             ]
-            var unknown = valid, duplicate = valid, noEnglish = valid, communityOnly = valid, badID = valid
+            var unknown = valid, duplicate = valid, noEnglish = valid, communityOnly = valid, blank = valid
             unknown["id"] = "unknown-operator"
             unknown["expression"] = ["eval": [1]]
             noEnglish["id"] = "no-english"
             noEnglish["messages"] = ["fr": "Sans but lucratif."]
             communityOnly["id"] = "community-only"
             communityOnly["expression"] = ["val": ["leadOrganisation", "nonProfit"]]
-            badID["id"] = "Not An Id"
+            blank["id"] = "blank"
+            blank["messages"] = ["en": "Non-profit.", "es": "  "]
             let refused = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: [
-                "rules": [valid, unknown, duplicate, noEnglish, communityOnly, badID],
+                "rules": [valid, unknown, duplicate, noEnglish, communityOnly, blank],
             ])
             XCTAssertProblem(refused, .unprocessableContent, "unprocessable")
             XCTAssertEqual(refused.errorPointers, [
-                "/rules/1/expression", "/rules/2/id", "/rules/3/messages/en", "/rules/4/expression", "/rules/5/id",
+                "/rules/1/expression", "/rules/2/id", "/rules/3/messages/en", "/rules/4/expression", "/rules/5/messages/es",
             ])
+            XCTAssertEqual(refused["detail"] as? String, "5 problems with the rules.")
             XCTAssertEqual(refused["errorType"] as? String, "unknown_operator")
             XCTAssertTrue(refused.text.contains("unknown-operator"), refused.text)
+            let one = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: ["rules": [valid, duplicate]])
+            XCTAssertProblem(one, .unprocessableContent, "unprocessable")
+            XCTAssertEqual(one["detail"] as? String, "1 problem with the rules.")
+            XCTAssertEqual(one["errorType"] as? String, "invalid_rule")
             let current = try await client.call(.get, "/v1/calls/LAC-2021/rulesets/current")
             XCTAssertEqual(current["version"] as? Int, 1, "nothing was published")
 
             let unknownField = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: ["rules": [], "extra": 1])
             XCTAssertProblem(unknownField, .badRequest, "validation")
+        }
+    }
+
+    /// What the contract's schema says of a ruleset's fields is a 400 like any body's, whichever
+    /// part of the server checks it; only what a ruleset asks of its rules is a 422.
+    func testFieldsTheSchemaConstrainsAre400() async throws {
+        try await TestApp.run { _, client in
+            let valid: [String: Any] = [
+                "id": "lead-non-profit", "phase": "submission", "severity": "blocking",
+                "messages": ["en": "Non-profit."], "expression": ["===": [["var": "leadOrganisation.nonProfit"], true]],
+            ]
+            var badID = valid, badPhase = valid, badSeverity = valid, longMessage = valid
+            badID["id"] = "Not An Id"
+            badPhase["phase"] = "Submission!"
+            badSeverity["severity"] = "fatal"
+            longMessage["messages"] = ["en": String(repeating: "x", count: 20_001)]
+            let cases: [(body: [String: Any], pointers: [String], details: [String])] = [
+                (["rules": [valid, badID, badPhase]], ["/rules/1/id", "/rules/2/phase"], [
+                    "must be 1 to 64 of a-z 0-9 . _ - starting with a letter or digit",
+                    "must be 1 to 40 of a-z 0-9 _ starting with a letter",
+                ]),
+                (["rules": [valid, badSeverity]], ["/rules/1/severity"], []),
+                (["rules": [valid, longMessage]], ["/rules/1/messages/en"], ["must be at most 20000 characters"]),
+                (["rules": [valid], "description": String(repeating: "d", count: 2001)], ["/description"],
+                 ["must be at most 2000 characters"]),
+                (["rules": Array(repeating: valid, count: 501)], ["/rules"], ["must hold at most 500 rules"]),
+            ]
+            for (body, pointers, details) in cases {
+                let refused = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: body)
+                XCTAssertProblem(refused, .badRequest, "validation")
+                XCTAssertEqual(refused.errorPointers, pointers)
+                XCTAssertEqual(refused["detail"] as? String, pointers.count == 1 ? "1 field is not valid." : "\(pointers.count) fields are not valid.")
+                if !details.isEmpty {
+                    XCTAssertEqual((refused["errors"] as? [[String: Any]])?.compactMap { $0["detail"] as? String }, details)
+                }
+            }
         }
     }
 

@@ -37,7 +37,7 @@ extension Message {
         case onlyDraftsChange, onlyDraftsSubmit, cannotWithdraw, documentsOnlyOnDrafts, onlySubmittedScreened
         case cannotSubmitOneReason, cannotSubmit, documentTypes, documentOverLimit
         case noRulesetYet, noRulesetToScreenWith, screenBeforeOverriding, notScreened
-        case oneRuleNotValid, rulesNotValid, submissionRuleFailed, submissionRulesFailed
+        case oneProblemWithRules, problemsWithRules, submissionRuleFailed, submissionRulesFailed
 
         /// The texts; `{0}`, `{1}`… are the arguments. Field errors are said of the field at the pointer.
         var texts: Texts {
@@ -647,9 +647,11 @@ extension Message {
                 Texts(
                     en: "The proposal {0} has not been screened.", fr: "La proposition {0} n'a pas encore été examinée.",
                     es: "La propuesta {0} no ha sido evaluada.", pt: "A proposta {0} não passou pela triagem.")
-            case .oneRuleNotValid:
-                Texts(en: "1 rule is not valid.", fr: "1 règle n'est pas valide.", es: "1 regla no es válida.", pt: "1 regra não é válida.")
-            case .rulesNotValid:
+            case .oneProblemWithRules:
+                Texts(
+                    en: "1 problem with the rules.", fr: "1 problème dans les règles.", es: "1 problema en las reglas.",
+                    pt: "1 problema nas regras.")
+            case .problemsWithRules:
                 Texts(
                     en: "{0} problems with the rules.", fr: "{0} problèmes dans les règles.", es: "{0} problemas en las reglas.",
                     pt: "{0} problemas nas regras.")

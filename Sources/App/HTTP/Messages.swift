@@ -337,8 +337,8 @@ extension Message {
     static func noRulesetToScreenWith(call: String) -> Message { Message(.noRulesetToScreenWith, .data(call)) }
     static let screenBeforeOverriding = Message(.screenBeforeOverriding)
     static func notScreened(proposal id: String) -> Message { Message(.notScreened, .data(id)) }
-    static func rulesNotValid(_ count: Int) -> Message {
-        count == 1 ? Message(.oneRuleNotValid) : Message(.rulesNotValid, .data(String(count)))
+    static func problemsWithRules(_ count: Int) -> Message {
+        count == 1 ? Message(.oneProblemWithRules) : Message(.problemsWithRules, .data(String(count)))
     }
     static func submissionRulesFailed(_ count: Int, rulesetVersion: Int) -> Message {
         count == 1
