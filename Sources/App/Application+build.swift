@@ -121,6 +121,7 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
         maxBodyBytes: dependencies.configuration.maxBodyBytes,
         maxDocumentBytes: dependencies.configuration.maxDocumentBytes))
     router.add(middleware: ProposalFastPaths(access: access, proposals: handlers.proposals))
+    router.add(middleware: RuleEvaluationFastPath(access: access, rulesets: handlers.rulesets))
     try register(router)
     return router
 }

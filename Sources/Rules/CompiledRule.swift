@@ -3,11 +3,16 @@
 ///
 /// Semantics follow json-logic-js (the jsonlogic.com reference) for the standard operators, with
 /// its JavaScript coercions, plus the community edition's `val`, `exists`, `??`, `try`, `throw`
-/// and `preserve`. Where the two disagree, or JavaScript has no JSON answer, this evaluator:
-/// - raises `{"type": "NaN"}` (as the community edition does) when `+ - * / %`, `max` or `min`
-///   has no finite result, including division by zero and `{"+": [null]}`, where json-logic-js
-///   would carry NaN or Infinity on as a value;
-/// - returns `null` for `max`/`min` of nothing (JavaScript's ∓Infinity);
+/// and `preserve`. The two editions disagree on arithmetic without a finite result (`{"/": [1, 0]}`,
+/// `{"+": ["a"]}`); each rule gets the answer of the only edition that can run it (``edition``):
+/// - a rule made of json-logic-js operators only carries NaN and ±Infinity on as values, as
+///   json-logic-js does (NaN is falsy and never equal or ordered; `cat` prints `NaN`, `Infinity`),
+///   and `max`/`min` of nothing are -Infinity/Infinity; in JSON text they are written as `null`,
+///   as `JSON.stringify` writes them;
+/// - a rule that uses a community-edition operator raises `{"type": "NaN"}` instead (which `try`
+///   catches), and `max`/`min` of nothing are `null`.
+///
+/// Elsewhere, where the two disagree or JavaScript has no JSON answer, this evaluator:
 /// - evaluates `reduce`'s initial value (json-logic-js passes a rule there through as data);
 /// - rejects at compile time unknown operators, even in branches that would never run, and
 ///   argument counts that are meaningless or read differently by the two editions
@@ -30,6 +35,9 @@ public struct CompiledRule: Sendable {
     public let limits: RuleLimits
     /// How many JSON values the rule contains (what ``RuleLimits/maxNodes`` bounds).
     public let nodeCount: Int
+    /// Whose arithmetic the rule follows: json-logic-js, unless the rule uses an operator only the
+    /// community edition knows.
+    public let edition: JSONLogicEdition
     let root: Node
 
     /// Compiles a rule. Fails with ``RuleError/unknownOperator(_:)``,
@@ -39,6 +47,7 @@ public struct CompiledRule: Sendable {
         var compiler = RuleCompiler(limits: limits)
         self.root = try compiler.compile(rule, level: 0)
         self.nodeCount = compiler.nodeCount
+        self.edition = compiler.edition
         self.limits = limits
     }
 
@@ -55,7 +64,7 @@ public struct CompiledRule: Sendable {
     /// Evaluates the rule with `data` as the document `var`/`val` read.
     /// Fails with ``RuleError/thrown(_:)`` for evaluation error values, or with a limit error.
     public func evaluate(_ data: JSONValue) throws(RuleError) -> JSONValue {
-        var evaluator = Evaluator(limits: limits)
+        var evaluator = Evaluator(limits: limits, edition: edition)
         let result = try evaluator.evaluate(root, data)
         try Evaluator.checkResultSize(result, limits: limits)
         return result
@@ -64,10 +73,19 @@ public struct CompiledRule: Sendable {
     /// Evaluates the rule and appends to `reads` the facts it read (see ``FactRead``), also
     /// when evaluation fails part way.
     public func evaluate(_ data: JSONValue, reads: inout [FactRead]) throws(RuleError) -> JSONValue {
-        var evaluator = Evaluator(limits: limits, recording: true)
+        var evaluator = Evaluator(limits: limits, edition: edition, recording: true)
         defer { reads.append(contentsOf: evaluator.recorder.reads) }
         let result = try evaluator.evaluate(root, data)
         try Evaluator.checkResultSize(result, limits: limits)
         return result
     }
+}
+
+/// The two JSON Logic implementations whose behaviour a rule follows where they disagree.
+public enum JSONLogicEdition: Sendable, Hashable {
+    /// json-logic-js, the jsonlogic.com reference: arithmetic carries NaN and ±Infinity on as values.
+    case jsonLogicJS
+    /// The community edition (`val`, `exists`, `??`, `try`, `throw`, `preserve`): arithmetic without
+    /// a finite result raises `{"type": "NaN"}`.
+    case community
 }

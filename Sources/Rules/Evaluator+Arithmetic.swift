@@ -1,10 +1,11 @@
 /// Arithmetic with json-logic-js coercions: `+` and `*` read numbers with `parseFloat`, the
-/// others with `Number()`. JSON cannot carry NaN or infinity, so a result that is not a finite
-/// number raises `{"type": "NaN"}` (as the community edition does) instead of leaking out.
+/// others with `Number()`. A result that is not a finite number is a value, as in json-logic-js,
+/// unless the rule follows the community edition, which raises `{"type": "NaN"}` (see
+/// ``JSONLogicEdition``).
 extension Evaluator {
     @inline(__always)
     private func finite(_ number: Double) throws(RuleError) -> JSONValue {
-        guard number.isFinite else { throw RuleError.notANumber }
+        if raisesNonFinite, !number.isFinite { throw RuleError.notANumber }
         return .number(number)
     }
 
@@ -57,15 +58,23 @@ extension Evaluator {
         return try finite(a.truncatingRemainder(dividingBy: b))
     }
 
-    /// `max`/`min` of no arguments is `null` (JavaScript's ∓Infinity has no JSON form).
+    /// `Math.max`/`Math.min`: NaN if any argument is NaN, +0 above -0; of no arguments,
+    /// -Infinity/Infinity (`null` in the community edition, which has no such value).
     @inline(never)
     mutating func extremum(_ kind: Extremum, _ items: ContiguousArray<Node>, _ data: JSONValue) throws(RuleError) -> JSONValue {
-        guard !items.isEmpty else { return .null }
+        if items.isEmpty, raisesNonFinite { return .null }
         var best = kind == .max ? -Double.infinity : Double.infinity
+        // Every argument is evaluated, as json-logic-js evaluates them all before calling `Math`.
         for item in items {
             let number = Self.toNumber(try evaluate(item, data))
-            if number.isNaN { throw RuleError.notANumber }
-            best = kind == .max ? Swift.max(best, number) : Swift.min(best, number)
+            if number.isNaN || best.isNaN {
+                best = .nan
+            } else if number == best {
+                // Only zeros of opposite signs are equal yet differ: max prefers +0, min -0.
+                if (kind == .max) == (number.sign == .plus) { best = number }
+            } else {
+                best = (kind == .max) == (number > best) ? number : best
+            }
         }
         return try finite(best)
     }

@@ -3,6 +3,8 @@
 struct Evaluator {
     let limits: RuleLimits
     let maxDepth: Int
+    /// Whether arithmetic without a finite result raises NaN (the community edition) or is a value.
+    let raisesNonFinite: Bool
     private(set) var steps = 0
     /// Frames for `val` climbing, pushed only by operators whose bodies climb.
     var frames: [ScopeFrame] = []
@@ -12,9 +14,10 @@ struct Evaluator {
     let recording: Bool
     var recorder = FactRecorder()
 
-    init(limits: RuleLimits, recording: Bool = false) {
+    init(limits: RuleLimits, edition: JSONLogicEdition = .jsonLogicJS, recording: Bool = false) {
         self.limits = limits
         self.maxDepth = limits.effectiveMaxDepth
+        self.raisesNonFinite = edition == .community
         self.recording = recording
     }
 

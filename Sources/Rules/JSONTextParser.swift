@@ -26,19 +26,20 @@ extension JSONValue {
         }
     }
 
-    /// Parses like ``init(parsing:limits:)`` and also returns the JSON Pointer (RFC 6901) of every
-    /// object member whose name appeared earlier in the same object: parsers disagree on which of
-    /// the two wins (this one, like `JSON.parse`, keeps the last), so callers may refuse them.
-    public static func parsingNotingDuplicates(
-        _ bytes: some Collection<UInt8>, limits: RuleLimits = .default
-    ) throws(RuleError) -> (value: JSONValue, duplicates: [String]) {
+    /// Reads a document for a service that must refuse what parsers disagree on and what nests too deep,
+    /// listing every such place at once (see ``JSONReading``). Unlike ``init(parsing:limits:)``, nesting
+    /// past `limits.maxDepth` does not stop the reading: each array or object that crosses the limit is
+    /// noted and read as `null`, so no deeper value is ever built, and the whole text is still checked
+    /// in the same single pass. Fails only for text that is not JSON, or that is too long.
+    public static func reading(_ bytes: some Collection<UInt8>, limits: RuleLimits = .default) throws(RuleError) -> JSONReading {
         if bytes.count > limits.maxTextBytes { throw .inputTooLarge(limit: limits.maxTextBytes) }
         let depth = limits.effectiveMaxDepth
-        func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(RuleError) -> (JSONValue, [String]) {
+        func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(RuleError) -> JSONReading {
             var parser = JSONTextParser(bytes: buffer, maxDepth: depth)
             parser.duplicates = []
+            parser.tooDeep = []
             let value = try parser.parseDocument()
-            return (value, parser.duplicates ?? [])
+            return JSONReading(value: value, duplicates: parser.duplicates ?? [], tooDeep: parser.tooDeep ?? [])
         }
         if let parsed = bytes.withContiguousStorageIfAvailable({ buffer in Result { () throws(RuleError) in try parse(buffer) } }) {
             return try parsed.get()
@@ -51,6 +52,21 @@ extension JSONValue {
     public init(parsing text: String, limits: RuleLimits = .default) throws(RuleError) {
         try self.init(parsing: text.utf8, limits: limits)
     }
+}
+
+/// What ``JSONValue/reading(_:limits:)`` found in a document, each place as a JSON Pointer (RFC 6901).
+public struct JSONReading: Sendable {
+    /// The document, with every array or object nested past the limit read as `null`.
+    public var value: JSONValue
+    /// Object members whose name appeared earlier in the same object: parsers disagree on which of
+    /// the two wins (this one, like `JSON.parse`, keeps the last).
+    public var duplicates: [String]
+    /// The arrays and objects that crossed the depth limit (the outermost of each, and at most
+    /// ``JSONReading/maxTooDeep`` of them).
+    public var tooDeep: [String]
+
+    /// How many places nested too deep are noted; the rest of the text is still read and checked.
+    public static let maxTooDeep = 100
 }
 
 /// A non-recursive JSON reader over a byte buffer.
@@ -66,6 +82,9 @@ struct JSONTextParser {
     private var pendingKeys: [String] = []
     /// When not nil, collects the pointer of each repeated object member name.
     var duplicates: [String]?
+    /// When not nil, containers nested past `maxDepth` are noted here (their pointers) and read as
+    /// `null` instead of failing the parse; nothing inside them is kept.
+    var tooDeep: [String]?
 
     init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -84,8 +103,8 @@ struct JSONTextParser {
                 skipWhitespace()
                 if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
                     position += 1
+                    completed = isTooDeep ? .null : .array([])
                     openIsArray.removeLast()
-                    completed = .array([])
                 } else {
                     openIsArray[openIsArray.count - 1] = true
                     openArrays.append([])
@@ -97,8 +116,8 @@ struct JSONTextParser {
                 skipWhitespace()
                 if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
                     position += 1
+                    completed = isTooDeep ? .null : .object([:])
                     openIsArray.removeLast()
-                    completed = .object([:])
                 } else {
                     openIsArray[openIsArray.count - 1] = false
                     openObjects.append([:])
@@ -126,14 +145,17 @@ struct JSONTextParser {
                 guard position < bytes.count else { throw failure("unexpected end of input") }
                 let byte = bytes[position]
                 position += 1
+                // What is nested too deep is read, but not kept.
+                let keeps = !isTooDeep
                 if isArray {
-                    openArrays[openArrays.count - 1].append(completed)
+                    if keeps { openArrays[openArrays.count - 1].append(completed) }
                     if byte == UInt8(ascii: ",") { continue nextValue }
                     guard byte == UInt8(ascii: "]") else { throw failure("expected ',' or ']'", at: position - 1) }
-                    completed = .array(openArrays.removeLast())
+                    let items = openArrays.removeLast()
+                    completed = keeps ? .array(items) : .null
                 } else {
                     let key = pendingKeys.removeLast()
-                    if openObjects[openObjects.count - 1].updateValue(completed, forKey: key) != nil, duplicates != nil {
+                    if keeps, openObjects[openObjects.count - 1].updateValue(completed, forKey: key) != nil, duplicates != nil {
                         let pointer = pointerToOpenMember(named: key)
                         duplicates?.append(pointer)
                     }
@@ -142,7 +164,8 @@ struct JSONTextParser {
                         continue nextValue
                     }
                     guard byte == UInt8(ascii: "}") else { throw failure("expected ',' or '}'", at: position - 1) }
-                    completed = .object(openObjects.removeLast())
+                    let members = openObjects.removeLast()
+                    completed = keeps ? .object(members) : .null
                 }
                 openIsArray.removeLast()
             }
@@ -152,36 +175,52 @@ struct JSONTextParser {
         }
     }
 
+    /// Whether the innermost open container is nested past the limit (only when noting, see `tooDeep`).
+    private var isTooDeep: Bool { openIsArray.count > maxDepth }
+
     /// The pointer of member `key` of the innermost open object, whose own pending key is already taken.
     private func pointerToOpenMember(named key: String) -> String {
-        func escaped(_ name: String) -> String {
-            var result = ""
-            for character in name {
-                switch character {
-                case "~": result += "~0"
-                case "/": result += "~1"
-                default: result.append(character)
-                }
-            }
-            return result
-        }
+        pointerInside(openIsArray.count - 1) + "/" + Self.escaped(key)
+    }
+
+    /// The pointer of the value being read inside the outermost `containers` open containers: in each,
+    /// the element after those read so far, or the member whose key was read last.
+    private func pointerInside(_ containers: Int) -> String {
         var pointer = ""
         var arrayLevel = 0
         var objectLevel = 0
-        for isArray in openIsArray.dropLast() {
+        for isArray in openIsArray.prefix(containers) {
             if isArray {
                 pointer += "/\(openArrays[arrayLevel].count)"
                 arrayLevel += 1
             } else {
-                pointer += "/" + escaped(pendingKeys[objectLevel])
+                pointer += "/" + Self.escaped(pendingKeys[objectLevel])
                 objectLevel += 1
             }
         }
-        return pointer + "/" + escaped(key)
+        return pointer
+    }
+
+    private static func escaped(_ name: String) -> String {
+        var result = ""
+        for character in name {
+            switch character {
+            case "~": result += "~0"
+            case "/": result += "~1"
+            default: result.append(character)
+            }
+        }
+        return result
     }
 
     private mutating func enterContainer() throws(RuleError) {
-        guard openIsArray.count < maxDepth else { throw .tooDeep(limit: maxDepth) }
+        if openIsArray.count >= maxDepth {
+            guard tooDeep != nil else { throw .tooDeep(limit: maxDepth) }
+            // Only the container that crosses the limit is noted, not those inside it.
+            if openIsArray.count == maxDepth, tooDeep!.count < JSONReading.maxTooDeep {
+                tooDeep!.append(pointerInside(openIsArray.count))
+            }
+        }
         openIsArray.append(true)
     }
 

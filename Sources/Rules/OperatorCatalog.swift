@@ -46,6 +46,14 @@ enum OperatorName: String, CaseIterable, Sendable {
     case raise = "throw"
     case preserve
 
+    /// Whether only the community edition knows the operator (json-logic-js does not).
+    var isCommunityEdition: Bool {
+        switch self {
+        case .value, .exists, .coalesce, .attempt, .raise, .preserve: return true
+        default: return false
+        }
+    }
+
     /// Looked up once per operator occurrence at compile time.
     static let byName: [String: OperatorName] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
 

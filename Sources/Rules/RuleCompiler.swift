@@ -8,6 +8,8 @@ struct RuleCompiler {
     let limits: RuleLimits
     let maxDepth: Int
     private(set) var nodeCount = 0
+    /// json-logic-js until an operator only the community edition knows is met.
+    private(set) var edition = JSONLogicEdition.jsonLogicJS
     /// Used for the few JavaScript string conversions a literal path needs at compile time.
     private var converter: Evaluator
 
@@ -36,6 +38,7 @@ struct RuleCompiler {
             let (name, argument) = fields.first!
             try enterContainer(at: level)
             guard let op = OperatorName.byName[name] else { throw .unknownOperator(name) }
+            if op.isCommunityEdition { edition = .community }
             if op == .preserve {
                 try countLiteral(argument, level: level + 1)
                 return .literal(argument)

@@ -22,14 +22,15 @@ public enum RuleError: Error, Sendable, Equatable {
     case valueTooLarge(limit: Int)
     /// Evaluation spent more than ``RuleLimits/maxSteps`` units of work.
     case tooManySteps(limit: Int)
-    /// An evaluation error value: `{"type": "NaN"}` from arithmetic that has no numeric result,
+    /// An evaluation error value: `{"type": "NaN"}` from arithmetic that has no finite result in a
+    /// rule that follows the community edition (``JSONLogicEdition``),
     /// `{"type": "Invalid Arguments"}` from an operator given unusable values at run time,
     /// or whatever a `throw` raised (a string `s` is raised as `{"type": s}`; an object as is).
     case thrown(JSONValue)
 }
 
 extension RuleError {
-    /// The value raised when arithmetic produces no finite number.
+    /// The value raised when arithmetic produces no finite number in a community-edition rule.
     public static let notANumber = RuleError.thrown(["type": "NaN"])
     /// The value raised when an operator receives values it cannot work with at run time.
     public static let invalidArgumentsValue = RuleError.thrown(["type": "Invalid Arguments"])

@@ -134,11 +134,10 @@ final class HTTPConventionTests: XCTestCase {
             XCTAssertProblem(response, .badRequest, "malformed-json")
             XCTAssertTrue((response["detail"] as? String ?? "").contains("JSON"), response.text)
 
-            // Nesting far beyond any schema (a stack-exhaustion attempt) is refused the same way.
+            // JSON that nests however deep is still JSON: see the next test.
             let deep = "{\"legalName\": " + String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000) + "}"
             let nested = try await client.call(.post, "/v1/organisations", body: Data(deep.utf8))
-            XCTAssertProblem(nested, .badRequest, "malformed-json")
-            XCTAssertEqual(nested["detail"] as? String, "The body is not valid JSON: Nesting is deeper than the limit of 512 levels.")
+            XCTAssertProblem(nested, .badRequest, "validation")
 
             // An empty body where a document is required says so.
             for path in ["/v1/organisations", "/v1/calls/LAC-2021/proposals"] {
@@ -155,6 +154,34 @@ final class HTTPConventionTests: XCTestCase {
             }
             let health = try await client.call(.get, "/healthz")
             XCTAssertEqual(health.status, .ok)
+        }
+    }
+
+    /// No field nests more than a few levels: a body nesting arrays or objects deeper than 64 levels
+    /// (a stack-exhaustion attempt, or a slow decode) is refused as it is read, naming each place
+    /// that crosses the limit, and saying the limit.
+    func testNestingDeeperThanTheLimitIs400NamingWhere() async throws {
+        try await TestApp.run { _, client in
+            func arrays(_ depth: Int) -> String { String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+            func objects(_ depth: Int) -> String {
+                String(repeating: #"{"a":"#, count: depth) + "1" + String(repeating: "}", count: depth)
+            }
+            // The body is one level: its members may nest 63 more.
+            // Within the limit, the body is read and each fault named: the array where a name goes, the missing members.
+            let within = try await client.call(.post, "/v1/organisations", body: Data(#"{"legalName": \#(arrays(63))}"#.utf8))
+            XCTAssertProblem(within, .badRequest, "validation")
+            XCTAssertEqual(within.errorPointers, ["/country", "/kind", "/legalName", "/nonProfit"])
+            for depth in [64, 100_000] {
+                let body = #"{"legalName": \#(arrays(depth)), "kind": "ngo", "registration": \#(objects(depth))}"#
+                let nested = try await client.call(.post, "/v1/organisations", body: Data(body.utf8))
+                XCTAssertProblem(nested, .badRequest, "validation")
+                XCTAssertEqual(nested["detail"] as? String, "The body nests arrays and objects deeper than the limit of 64 levels.")
+                XCTAssertEqual(nested.errorPointers, [
+                    "/legalName" + String(repeating: "/0", count: 63), "/registration" + String(repeating: "/a", count: 63),
+                ])
+                let details = (nested["errors"] as? [[String: Any]] ?? []).compactMap { $0["detail"] as? String }
+                XCTAssertEqual(Set(details), ["is nested deeper than the body's limit of 64 levels"])
+            }
         }
     }
 
@@ -596,6 +623,17 @@ final class HTTPConventionTests: XCTestCase {
 
             let wrong = try await client.call(.post, "/v1/organisations", body: body, contentType: "text/plain")
             XCTAssertProblem(wrong, .unsupportedMediaType, "unsupported-media-type")
+
+            // What names no one media type is not read as JSON (nor its checks skipped): a wildcard, or a
+            // value that is not `type/subtype`. A body with a repeated member shows which reading happened.
+            let twice = Data(#"{"legalName": "x", "legalName": "y", "kind": "ngo", "nonProfit": true, "country": "PE"}"#.utf8)
+            for contentType in ["*/*", "application/*", "json", "application/json/x", "; charset=utf-8"] {
+                let unnamed = try await client.call(.post, "/v1/organisations", body: twice, contentType: contentType)
+                XCTAssertProblem(unnamed, .unsupportedMediaType, "unsupported-media-type")
+            }
+            let named = try await client.call(.post, "/v1/organisations", body: twice, contentType: "application/json; charset=utf-8")
+            XCTAssertProblem(named, .badRequest, "validation")
+            XCTAssertEqual(named.errorPointers, ["/legalName"])
         }
     }
 

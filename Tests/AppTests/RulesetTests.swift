@@ -2,7 +2,9 @@
 import ConvocaAPI
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Rules
 import XCTest
 
@@ -25,6 +27,14 @@ final class RulesetTests: XCTestCase {
             // Without data, `var` reads null.
             let empty = try await client.call(.post, "/v1/rules/evaluate", body: ["rule": ["var": "a"]])
             XCTAssertEqual(empty.text, #"{"result":null}"#)
+            // NaN and Infinity are values, as in json-logic-js, written as JSON.stringify writes them.
+            for (rule, result) in [
+                (["/": [1, 0]] as [String: Any], "null"), (["if": [["/": [1, 0]], "yes", "no"]], #""yes""#),
+                (["map": [[1, 0], ["/": [1, ["var": ""]]]]], "[1,null]"), (["!": ["+": ["a"]]], "true"),
+            ] {
+                let answer = try await client.call(.post, "/v1/rules/evaluate", body: ["rule": rule])
+                XCTAssertEqual(answer.text, #"{"result":\#(result)}"#)
+            }
         }
     }
 
@@ -38,7 +48,7 @@ final class RulesetTests: XCTestCase {
                 ([">": [1]], [:], "invalid_arguments"),
                 (deep, [:], "too_deep"),
                 (["reduce": [["var": "xs"], ["+": [["var": "current"], ["var": "accumulator"]]], 0]], ["xs": many], "too_many_steps"),
-                (["/": [1, 0]], [:], "NaN"),
+                (["??": [["/": [1, 0]]]], [:], "NaN"),  // the community edition's arithmetic
                 (["throw": "boom"], [:], "thrown"),
             ]
             for (rule, data, errorType) in cases {
@@ -52,6 +62,112 @@ final class RulesetTests: XCTestCase {
             XCTAssertEqual(noRule.errorPointers, ["/rule"])
             XCTAssertProblem(try await client.call(.post, "/v1/rules/evaluate", token: nil, body: ["rule": true]),
                              .unauthorized, "unauthorized")
+        }
+    }
+
+    /// A rule, or the document it reads, nested deeper than rules may nest is refused while the body is
+    /// read, in one pass over its text, before anything decodes it (decoding a free-form value takes
+    /// time that grows with the square of its depth): at any depth, the same 422 `too_deep`.
+    func testDeepRulesAndDataAreRefusedAsTheBodyIsRead() async throws {
+        let limit = RuleLimits.default.maxDepth
+        @Sendable func negations(_ depth: Int) -> String {
+            String(repeating: #"{"!":"#, count: depth) + "true" + String(repeating: "}", count: depth)
+        }
+        @Sendable func arrays(_ depth: Int) -> String { String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+        // The reading itself gives the answer: nothing past it is needed to refuse the body.
+        for depth in [limit + 1, 511, 100_000] {
+            let body = ByteBuffer(string: #"{"rule": "# + negations(depth) + #", "data": "# + arrays(depth) + "}")
+            XCTAssertThrowsError(try RequestLimitsMiddleware<BasicRequestContext>.refuseAmbiguousJSON(in: body, nesting: .ruleEvaluation)) {
+                let problem = $0 as? Problem
+                XCTAssertEqual(problem?.kind, .unprocessable)
+                XCTAssertEqual(problem?.extensions["errorType"], "too_deep")
+                XCTAssertEqual(problem?.errors.map(\.pointer), ["/rule", "/data"])
+            }
+        }
+        XCTAssertNoThrow(try RequestLimitsMiddleware<BasicRequestContext>.refuseAmbiguousJSON(
+            in: ByteBuffer(string: #"{"rule": "# + negations(limit) + #", "data": "# + arrays(limit) + "}"), nesting: .ruleEvaluation))
+
+        try await TestApp.run { app, client in
+            let reviewer = try await Fixtures.token(app, role: "reviewer")
+            func evaluate(rule: String, data: String = "null") async throws -> TestResponse {
+                try await client.call(.post, "/v1/rules/evaluate", token: reviewer, body: Data(#"{"rule": \#(rule), "data": \#(data)}"#.utf8))
+            }
+            // At the limit, rule and data are read and evaluated.
+            let atLimit = try await evaluate(rule: #"{"!!": [{"var": ""}]}"#, data: arrays(limit))
+            XCTAssertEqual(atLimit.text, #"{"result":true}"#)
+            let ruleAtLimit = try await evaluate(rule: negations(limit))
+            XCTAssertEqual(ruleAtLimit.text, #"{"result":true}"#)
+            // One level more, or ever so many, is the same 422 naming what is too deep.
+            for depth in [limit + 1, 511, 100_000] {
+                for (rule, data, pointers) in [
+                    (negations(depth), "null", ["/rule"]), ("true", arrays(depth), ["/data"]),
+                    (negations(depth), arrays(depth), ["/rule", "/data"]),
+                ] {
+                    let refused = try await evaluate(rule: rule, data: data)
+                    XCTAssertProblem(refused, .unprocessableContent, "unprocessable")
+                    XCTAssertEqual(refused["errorType"] as? String, "too_deep", refused.text)
+                    XCTAssertEqual(refused["detail"] as? String, "Nesting is deeper than the limit of \(limit) levels.")
+                    XCTAssertEqual(refused.errorPointers, pointers)
+                }
+            }
+
+            // A ruleset's expressions: the entries publishing gives any rule past a limit.
+            var rule: [String: Any] = [
+                "id": "deep", "phase": "submission", "severity": "blocking", "messages": ["en": "Deep."], "expression": true,
+            ]
+            var shallow = rule
+            shallow["id"] = "shallow"
+            for depth in [limit + 1, 100_000] {
+                rule["expression"] = "EXPRESSION"
+                let text = String(decoding: try JSONSerialization.data(withJSONObject: ["rules": [shallow, rule]]), as: UTF8.self)
+                let body = Data(text.replacingOccurrences(of: #""EXPRESSION""#, with: negations(depth)).utf8)
+                let refused = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: body)
+                XCTAssertProblem(refused, .unprocessableContent, "unprocessable")
+                XCTAssertEqual(refused["errorType"] as? String, "too_deep", refused.text)
+                XCTAssertEqual(refused.errorPointers, ["/rules/1/expression"])
+                XCTAssertTrue(refused.text.contains("rule deep: Nesting is deeper than the limit of \(limit) levels."), refused.text)
+            }
+        }
+    }
+
+    /// The rules engine reads the body and writes the result, as `JSON.stringify` would: the generated
+    /// decoders took seconds for a megabyte of small values, and printed `1e-07`.
+    func testEvaluationIsReadAndWrittenByTheRulesEngine() async throws {
+        try await TestApp.run { app, client in
+            let reporting = try await Fixtures.token(app, role: "reporting")
+            for contentType in ["application/json", "application/json; charset=utf-8", "Application/JSON", ";application/json"] {
+                let small = try await client.call(
+                    .post, "/v1/rules/evaluate", token: reporting,
+                    body: ["rule": ["merge": [["/": [1, 10_000_000]], ["*": [1e10, 1e10]], ["var": "a"]]], "data": ["a": "x/y"]],
+                    contentType: contentType)
+                XCTAssertEqual(small.text, #"{"result":[1e-7,100000000000000000000,"x/y"]}"#, contentType)
+                XCTAssertEqual(small.headers[.contentType], "application/json; charset=utf-8")
+                XCTAssertEqual(small.headers[.cacheControl], "no-store")
+                XCTAssertNotNil(small.headers[HTTPField.Name("X-Request-Id")!])
+            }
+            // A megabyte of small arrays, read in one pass.
+            let items = (1 << 20) / 3 - 20
+            let many = #"{"rule": {"!!": {"var": "xs"}}, "data": {"xs": ["# + Array(repeating: "[]", count: items).joined(separator: ",") + "]}}"
+            let merged = try await client.call(.post, "/v1/rules/evaluate", token: reporting, body: Data(many.utf8))
+            XCTAssertEqual(merged.text, #"{"result":true}"#)
+
+            // The generated types give the same results (written by their own encoder).
+            let service = RulesetService(pool: app.pool, audit: AuditLog())
+            let cases: [[String: Any]] = [
+                ["rule": [">=": [["var": "age"], 18]], "data": ["age": 21]],
+                ["rule": ["map": [["var": "xs"], ["*": [["var": ""], 1.5]]]], "data": ["xs": [1, 2]]],
+                ["rule": ["if": [["missing": ["a", "b"]], ["cat": ["missing ", ["var": "a"]]], "ok"]], "data": ["b": 1]],
+                ["rule": ["preserve": ["a": [1, ["b": nil]], "c": "d"]]],
+                ["rule": NSNull()],
+            ]
+            for body in cases {
+                let fast = try await client.call(.post, "/v1/rules/evaluate", body: body)
+                let input = try Representation.decoder.decode(
+                    Components.Schemas.RuleEvaluationInput.self, from: try JSONSerialization.data(withJSONObject: body))
+                let result = try service.evaluate(rule: RuleJSON.value(input.rule), data: RuleJSON.value(input.data))
+                let generated = try JSONEncoder().encode(Components.Schemas.RuleEvaluation(result: RuleJSON.container(result)))
+                XCTAssertEqual(try JSONValue(parsing: Array(fast.body)), try JSONValue(parsing: Array(generated)), fast.text)
+            }
         }
     }
 
@@ -117,28 +233,72 @@ final class RulesetTests: XCTestCase {
                 "id": "lead-non-profit", "phase": "submission", "severity": "blocking",
                 "messages": ["en": "Non-profit."], "expression": ["===": [["var": "leadOrganisation.nonProfit"], true]],
             ]
-            var unknown = valid, duplicate = valid, noEnglish = valid, communityOnly = valid, badID = valid
+            var unknown = valid, duplicate = valid, noEnglish = valid, communityOnly = valid, blank = valid
             unknown["id"] = "unknown-operator"
             unknown["expression"] = ["eval": [1]]
             noEnglish["id"] = "no-english"
             noEnglish["messages"] = ["fr": "Sans but lucratif."]
             communityOnly["id"] = "community-only"
             communityOnly["expression"] = ["val": ["leadOrganisation", "nonProfit"]]
-            badID["id"] = "Not An Id"
+            blank["id"] = "blank"
+            blank["messages"] = ["en": "Non-profit.", "es": "  "]
             let refused = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: [
-                "rules": [valid, unknown, duplicate, noEnglish, communityOnly, badID],
+                "rules": [valid, unknown, duplicate, noEnglish, communityOnly],
             ])
             XCTAssertProblem(refused, .unprocessableContent, "unprocessable")
-            XCTAssertEqual(refused.errorPointers, [
-                "/rules/1/expression", "/rules/2/id", "/rules/3/messages/en", "/rules/4/expression", "/rules/5/id",
-            ])
+            XCTAssertEqual(refused.errorPointers, ["/rules/1/expression", "/rules/2/id", "/rules/3/messages/en", "/rules/4/expression"])
+            XCTAssertEqual(refused["detail"] as? String, "4 problems with the rules.")
+            // A blank message breaks the contract's schema (a language map holds texts): a 400, as for any body.
+            let blankMessage = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: ["rules": [blank]])
+            XCTAssertProblem(blankMessage, .badRequest, "validation")
+            XCTAssertEqual(blankMessage.errorPointers, ["/rules/0/messages/es"])
             XCTAssertEqual(refused["errorType"] as? String, "unknown_operator")
             XCTAssertTrue(refused.text.contains("unknown-operator"), refused.text)
+            let one = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: ["rules": [valid, duplicate]])
+            XCTAssertProblem(one, .unprocessableContent, "unprocessable")
+            XCTAssertEqual(one["detail"] as? String, "1 problem with the rules.")
+            XCTAssertEqual(one["errorType"] as? String, "invalid_rule")
             let current = try await client.call(.get, "/v1/calls/LAC-2021/rulesets/current")
             XCTAssertEqual(current["version"] as? Int, 1, "nothing was published")
 
             let unknownField = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: ["rules": [], "extra": 1])
             XCTAssertProblem(unknownField, .badRequest, "validation")
+        }
+    }
+
+    /// What the contract's schema says of a ruleset's fields is a 400 like any body's, whichever
+    /// part of the server checks it; only what a ruleset asks of its rules is a 422.
+    func testFieldsTheSchemaConstrainsAre400() async throws {
+        try await TestApp.run { _, client in
+            let valid: [String: Any] = [
+                "id": "lead-non-profit", "phase": "submission", "severity": "blocking",
+                "messages": ["en": "Non-profit."], "expression": ["===": [["var": "leadOrganisation.nonProfit"], true]],
+            ]
+            var badID = valid, badPhase = valid, badSeverity = valid, longMessage = valid
+            badID["id"] = "Not An Id"
+            badPhase["phase"] = "Submission!"
+            badSeverity["severity"] = "fatal"
+            longMessage["messages"] = ["en": String(repeating: "x", count: 20_001)]
+            let cases: [(body: [String: Any], pointers: [String], details: [String])] = [
+                (["rules": [valid, badID, badPhase]], ["/rules/1/id", "/rules/2/phase"], [
+                    "must be 1 to 64 of a-z 0-9 . _ - starting with a letter or digit",
+                    "must be 1 to 40 of a-z 0-9 _ starting with a letter",
+                ]),
+                (["rules": [valid, badSeverity]], ["/rules/1/severity"], []),
+                (["rules": [valid, longMessage]], ["/rules/1/messages/en"], ["must be at most 20000 characters"]),
+                (["rules": [valid], "description": String(repeating: "d", count: 2001)], ["/description"],
+                 ["must be at most 2000 characters"]),
+                (["rules": Array(repeating: valid, count: 501)], ["/rules"], ["must hold at most 500 rules"]),
+            ]
+            for (body, pointers, details) in cases {
+                let refused = try await client.call(.post, "/v1/calls/LAC-2021/rulesets", body: body)
+                XCTAssertProblem(refused, .badRequest, "validation")
+                XCTAssertEqual(refused.errorPointers, pointers)
+                XCTAssertEqual(refused["detail"] as? String, pointers.count == 1 ? "1 field is not valid." : "\(pointers.count) fields are not valid.")
+                if !details.isEmpty {
+                    XCTAssertEqual((refused["errors"] as? [[String: Any]])?.compactMap { $0["detail"] as? String }, details)
+                }
+            }
         }
     }
 

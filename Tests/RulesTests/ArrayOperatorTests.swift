@@ -35,9 +35,10 @@ final class ArrayOperatorTests: XCTestCase {
     }
 
     func testIterationStopsAtTheFirstDecidingElement() {
-        // The third element would raise NaN if it were visited.
-        assertRule(#"{"some": [[1, 2, "boom"], {"==": [{"/": [6, {"var": ""}]}, 3]}]}"#, gives: "true")
-        assertRule(#"{"all": [[1, 0, "boom"], {"===": [{"var": ""}, 1]}]}"#, gives: "false")
+        // The third element would raise an error if it were visited.
+        let visitingBoomRaises = #"{"if": [{"===": [{"var": ""}, "boom"]}, {"throw": "visited"}, "#
+        assertRule(#"{"some": [[1, 2, "boom"], \#(visitingBoomRaises){"==": [{"/": [6, {"var": ""}]}, 3]}]}]}"#, gives: "true")
+        assertRule(#"{"all": [[1, 0, "boom"], \#(visitingBoomRaises){"===": [{"var": ""}, 1]}]}]}"#, gives: "false")
     }
 
     func testMergeFlattensOneLevel() {

@@ -14,14 +14,46 @@ final class JSONTextTests: XCTestCase {
 
     func testRepeatedMemberNamesAreNotedWithTheirPointers() throws {
         let text = #"{"a": 1, "a": 2, "b": {"c": [{"d": 1}, {"d": 1, "e": 0, "d": 2}], "x/y": {"~": 1, "~": 2, "~": 3}}, "a": 3}"#
-        let (value, duplicates) = try JSONValue.parsingNotingDuplicates(Array(text.utf8))
+        let reading = try JSONValue.reading(Array(text.utf8))
+        let (value, duplicates) = (reading.value, reading.duplicates)
+        XCTAssertEqual(reading.tooDeep, [])
         XCTAssertEqual(duplicates, ["/a", "/b/c/1/d", "/b/x~1y/~0", "/b/x~1y/~0", "/a"])
         // The value is what the plain parser gives: the last one wins.
         XCTAssertEqual(value, try JSONValue(parsing: text))
         guard case .object(let members) = value else { return XCTFail("not an object") }
         XCTAssertEqual(members["a"], .number(3))
-        XCTAssertEqual(try JSONValue.parsingNotingDuplicates(Array(#"{"a": [{"b": 1}], "b": {"a": 1}}"#.utf8)).duplicates, [])
-        XCTAssertThrowsError(try JSONValue.parsingNotingDuplicates(Array(#"{"a": 1,}"#.utf8)))
+        XCTAssertEqual(try JSONValue.reading(Array(#"{"a": [{"b": 1}], "b": {"a": 1}}"#.utf8)).duplicates, [])
+        XCTAssertThrowsError(try JSONValue.reading(Array(#"{"a": 1,}"#.utf8)))
+    }
+
+    /// Reading a document notes every place nested past the limit, all in one pass, and builds
+    /// nothing deeper: the cost of a deep document is that of reading its text once.
+    func testReadingNotesWhatNestsTooDeepAndKeepsNoneOfIt() throws {
+        let limits = RuleLimits(maxDepth: 3)
+        let text = #"{"a": [[1, [2]], [[]]], "b/c": {"d": {"e": [{"f": 1}]}}, "g": [1, {"h": 2}], "i": [[[[[[[[[[]]]]]]]]]]}"#
+        let reading = try JSONValue.reading(Array(text.utf8), limits: limits)
+        XCTAssertEqual(reading.tooDeep, ["/a/0/1", "/a/1/0", "/b~1c/d/e", "/i/0/0"])
+        // What crossed the limit reads as null; what did not is kept.
+        XCTAssertEqual(reading.value, [
+            "a": [[1, nil], [nil]], "b/c": ["d": ["e": nil]], "g": [1, ["h": 2]], "i": [[nil]],
+        ])
+        // Repeats inside what is not kept are not looked for; elsewhere they still are.
+        let repeats = try JSONValue.reading(Array(#"{"a": [[[{"x": 1, "x": 2}]]], "a": 1}"#.utf8), limits: limits)
+        XCTAssertEqual(repeats.tooDeep, ["/a/0/0"])
+        XCTAssertEqual(repeats.duplicates, ["/a"])
+
+        // 100,000 levels: one place noted, a value three levels deep, and broken text still refused.
+        let depth = 100_000
+        let arrays = "[" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + ", 1]"
+        let deep = try JSONValue.reading(Array(arrays.utf8), limits: limits)
+        XCTAssertEqual(deep.tooDeep, ["/0/0/0"])
+        XCTAssertEqual(deep.value, [[[nil]], 1])
+        XCTAssertThrowsError(try JSONValue.reading(Array(arrays.dropLast(2).utf8), limits: limits)) { error in
+            XCTAssertEqual(error as? RuleError, .invalidJSON("unexpected end of input at byte \(arrays.utf8.count - 2)"))
+        }
+        // At most `maxTooDeep` places are noted.
+        let many = "[" + Array(repeating: "[[[[]]]]", count: 500).joined(separator: ",") + "]"
+        XCTAssertEqual(try JSONValue.reading(Array(many.utf8), limits: limits).tooDeep.count, JSONReading.maxTooDeep)
     }
 
     func testNumbersPrintLikeJavaScript() {

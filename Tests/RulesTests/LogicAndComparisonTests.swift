@@ -25,9 +25,9 @@ final class LogicAndComparisonTests: XCTestCase {
     }
 
     func testIfOnlyEvaluatesTheChosenBranch() {
-        // The untaken branch would raise NaN if it ran.
-        assertRule(#"{"if": [true, 1, {"/": [1, 0]}]}"#, gives: "1")
-        assertRule(#"{"if": [false, {"/": [1, 0]}, 2]}"#, gives: "2")
+        // The untaken branch would raise an error if it ran.
+        assertRule(#"{"if": [true, 1, {"throw": "ran"}]}"#, gives: "1")
+        assertRule(#"{"if": [false, {"throw": "ran"}, 2]}"#, gives: "2")
     }
 
     func testAndOrReturnOperandsAndShortCircuit() {

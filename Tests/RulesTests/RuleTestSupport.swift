@@ -35,6 +35,24 @@ func assertRule(
     }
 }
 
+/// Asserts that `rule` evaluated against `data` gives the number `expected`, which may be NaN,
+/// ±Infinity or -0 (which JSON text cannot say).
+func assertRule(
+    _ rule: String, _ data: String = "null", givesNumber expected: Double,
+    file: StaticString = #filePath, line: UInt = #line
+) {
+    do {
+        let actual = try evaluate(rule, data)
+        guard case .number(let number) = actual,
+            number.isNaN ? expected.isNaN : (number == expected && number.sign == expected.sign)
+        else {
+            return XCTFail("\(brief(rule)) with \(brief(data)): expected \(expected), got \(actual)", file: file, line: line)
+        }
+    } catch {
+        XCTFail("\(brief(rule)) with \(brief(data)) raised \(error.errorType): \(error.message)", file: file, line: line)
+    }
+}
+
 /// Asserts that compiling or evaluating `rule` against `data` fails with exactly `expected`.
 func assertRule(
     _ rule: String, _ data: String = "null", fails expected: RuleError, limits: RuleLimits = .default,

@@ -9,7 +9,7 @@ extension Message {
         case mustBePlainFileName, documentIsEmpty
         case mustMatchPattern, mustBeAtLeastCharacters, mustHoldAtMostItems, mustHoldAtLeastItems, mustBeAtLeast, mustBeAtMost
         case mustHaveAtLeastMembers
-        case notAnInstantValue, notAURI, mustNotContainNUL, repeatedMember, notAParameterHere, givenMoreThanOnce
+        case notAnInstantValue, notAURI, mustNotContainNUL, repeatedMember, nestedTooDeep, notAParameterHere, givenMoreThanOnce
         case repeatsEarlierValue, repeatsEarlierLanguage, repeatsEarlierCountry, repeatsEarlierID, repeatsEarlierRank
         case repeatsEarlierTargetGroup, repeatsEarlierOrganisation
         case notAKnownField, hasInvalidValue, mustBeOneOf, mustBe, mustBeNotNull
@@ -30,7 +30,7 @@ extension Message {
         // Problem details
         case oneFieldNotValid, fieldsNotValid
         case methodNotAllowed, noOperation, unexpectedError, contentTypeNotAccepted, noAcceptableRepresentation
-        case bodyNotJSON, bodyNotJSONBecause, bodyUnreadable, documentUnreadable, bodyTooLarge, bodyOverLimit
+        case bodyNotJSON, bodyNotJSONBecause, bodyNestedTooDeep, bodyUnreadable, documentUnreadable, bodyTooLarge, bodyOverLimit
         case bodyNeedsContentType, missingQueryParameter, missingHeader, missingPathParameter, bodyRequired
         case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
         case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted, requestTookTooLong
@@ -44,7 +44,7 @@ extension Message {
         case onlySubmittedOverridden
         case cannotSubmitOneReason, cannotSubmit, documentTypes, documentOverLimit
         case noRulesetYet, noRulesetToScreenWith, screenBeforeOverriding, notScreened
-        case oneRuleNotValid, rulesNotValid, submissionRuleFailed, submissionRulesFailed
+        case oneProblemWithRules, problemsWithRules, submissionRuleFailed, submissionRulesFailed
 
         /// The texts; `{0}`, `{1}`… are the arguments. Field errors are said of the field at the pointer.
         var texts: Texts {
@@ -164,6 +164,12 @@ extension Message {
                 Texts(
                     en: "appears more than once in its object", fr: "apparaît plus d'une fois dans son objet",
                     es: "aparece más de una vez en su objeto", pt: "aparece mais de uma vez em seu objeto")
+            case .nestedTooDeep:
+                Texts(
+                    en: "is nested deeper than the body's limit of {0} levels",
+                    fr: "est imbriqué au-delà de la limite de {0} niveaux du corps de la requête",
+                    es: "está anidado más allá del límite de {0} niveles del cuerpo de la solicitud",
+                    pt: "está aninhado além do limite de {0} níveis do corpo da requisição")
             case .notAURI:
                 Texts(en: "is not a URI", fr: "n'est pas une URI", es: "no es un URI", pt: "não é um URI")
             case .mustBePlainFileName:
@@ -477,6 +483,12 @@ extension Message {
                 Texts(
                     en: "The body is not valid JSON: {0}.", fr: "Le corps de la requête n'est pas un JSON valide : {0}.",
                     es: "El cuerpo de la solicitud no es un JSON válido: {0}.", pt: "O corpo da requisição não é um JSON válido: {0}.")
+            case .bodyNestedTooDeep:
+                Texts(
+                    en: "The body nests arrays and objects deeper than the limit of {0} levels.",
+                    fr: "Le corps de la requête imbrique tableaux et objets au-delà de la limite de {0} niveaux.",
+                    es: "El cuerpo de la solicitud anida arreglos y objetos más allá del límite de {0} niveles.",
+                    pt: "O corpo da requisição aninha arrays e objetos além do limite de {0} níveis.")
             case .bodyUnreadable:
                 Texts(
                     en: "The body could not be read.", fr: "Le corps de la requête n'a pas pu être lu.",
@@ -737,9 +749,11 @@ extension Message {
                 Texts(
                     en: "The proposal {0} has not been screened.", fr: "La proposition {0} n'a pas encore été examinée.",
                     es: "La propuesta {0} no ha sido evaluada.", pt: "A proposta {0} não passou pela triagem.")
-            case .oneRuleNotValid:
-                Texts(en: "1 rule is not valid.", fr: "1 règle n'est pas valide.", es: "1 regla no es válida.", pt: "1 regra não é válida.")
-            case .rulesNotValid:
+            case .oneProblemWithRules:
+                Texts(
+                    en: "1 problem with the rules.", fr: "1 problème dans les règles.", es: "1 problema en las reglas.",
+                    pt: "1 problema nas regras.")
+            case .problemsWithRules:
                 Texts(
                     en: "{0} problems with the rules.", fr: "{0} problèmes dans les règles.", es: "{0} problemas en las reglas.",
                     pt: "{0} problemas nas regras.")

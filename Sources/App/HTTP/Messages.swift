@@ -111,6 +111,7 @@ extension Message {
     static let notAURI = Message(.notAURI)
     static let mustNotContainNUL = Message(.mustNotContainNUL)
     static let repeatedMember = Message(.repeatedMember)
+    static func nestedTooDeep(limit: Int) -> Message { Message(.nestedTooDeep, .data(String(limit))) }
     static let notAParameterHere = Message(.notAParameterHere)
     static let givenMoreThanOnce = Message(.givenMoreThanOnce)
     static let notATimeZone = Message(.notATimeZone)
@@ -269,6 +270,7 @@ extension Message {
     static let noAcceptableRepresentation = Message(.noAcceptableRepresentation)
     static let bodyNotJSON = Message(.bodyNotJSON)
     static func bodyNotJSON(reason: String) -> Message { Message(.bodyNotJSONBecause, .data(reason)) }
+    static func bodyNestedTooDeep(limit: Int) -> Message { Message(.bodyNestedTooDeep, .data(String(limit))) }
     static let bodyUnreadable = Message(.bodyUnreadable)
     static let documentUnreadable = Message(.documentUnreadable)
     static func bodyTooLarge(bytes: Int, limit: Int) -> Message {
@@ -362,8 +364,8 @@ extension Message {
     static func noRulesetToScreenWith(call: String) -> Message { Message(.noRulesetToScreenWith, .data(call)) }
     static let screenBeforeOverriding = Message(.screenBeforeOverriding)
     static func notScreened(proposal id: String) -> Message { Message(.notScreened, .data(id)) }
-    static func rulesNotValid(_ count: Int) -> Message {
-        count == 1 ? Message(.oneRuleNotValid) : Message(.rulesNotValid, .data(String(count)))
+    static func problemsWithRules(_ count: Int) -> Message {
+        count == 1 ? Message(.oneProblemWithRules) : Message(.problemsWithRules, .data(String(count)))
     }
     static func submissionRulesFailed(_ count: Int, rulesetVersion: Int) -> Message {
         count == 1

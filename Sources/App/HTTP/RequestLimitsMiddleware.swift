@@ -2,7 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import OpenAPIRuntime
+// `OpenAPIMIMEType` is how the generated server reads `Content-Type`: the same reading is checked here.
+@_spi(Generated) import OpenAPIRuntime
 import Rules
 
 /// Refuses oversized bodies (413) and bodies without a content type (415) before any handler reads
@@ -33,6 +34,11 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             guard let contentType = request.headers[.contentType], !contentType.isEmpty else {
                 throw Problem(.unsupportedMediaType, detail: .bodyNeedsContentType)
             }
+            // A wildcard (`*/*`, `application/*`) or unreadable value names no media type, and the generated
+            // server reads such a body as the operation's first one (JSON), past the checks made on JSON below.
+            guard let mediaType = OpenAPIMIMEType(contentType), case .concrete = mediaType.kind else {
+                throw Problem(.unsupportedMediaType, detail: .contentTypeNotAccepted)
+            }
             do {
                 body = try await request.collectBody(upTo: limit)
             } catch let error as HTTPError where error.status == .contentTooLarge {
@@ -42,7 +48,7 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
                 throw Problem(.contentTooLarge, detail: .bodyOverLimit(limit))
             }
             isJSON = request.headers[.contentType]?.lowercased().contains("json") == true
-            if isJSON { try Self.refuseAmbiguousJSON(in: body) }
+            if isJSON { try Self.refuseAmbiguousJSON(in: body, nesting: BodyNesting(method: request.method, path: request.uri.path)) }
         } else {
             guard request.method == .post || request.method == .patch || request.method == .put else {
                 return try await next(request, context)
@@ -64,26 +70,36 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    /// Limits for reading request bodies: their size is already bounded by the body limit.
-    static var bodyLimits: RuleLimits { RuleLimits(maxDepth: RuleLimits.hardMaxDepth, maxTextBytes: .max) }
-
     /// What a JSON body may say that the server would read one way and another program another:
     /// - a member name repeated in one object (parsers disagree on which value wins: the generated
     ///   decoders keep the first, `JSON.parse` and PostgreSQL the last);
     /// - U+0000, which PostgreSQL text cannot hold, so such a string could never be stored.
     /// Refused here with the pointer of each such member or string (or member name), all at once.
     /// A body that is not JSON text in UTF-8 is refused as malformed, saying where it breaks.
-    static func refuseAmbiguousJSON(in body: ByteBuffer) throws(Problem) {
-        let document: JSONValue
-        let duplicates: [String]
+    ///
+    /// Nesting is bounded here too, in the same single pass, before any decoder sees the body (the
+    /// generated decoders take time that grows with the square of the depth): see `BodyNesting`.
+    static func refuseAmbiguousJSON(in body: ByteBuffer, nesting: BodyNesting = .fields) throws(Problem) {
+        let reading: JSONReading
         do {
-            (document, duplicates) = try JSONValue.parsingNotingDuplicates(body.readableBytesView, limits: bodyLimits)
+            reading = try JSONValue.reading(
+                body.readableBytesView, limits: RuleLimits(maxDepth: nesting.maxDepth, maxTextBytes: .max))
         } catch {
             // Not JSON as RFC 8259 exchanges it (UTF-8 only): the generated decoders would accept a
             // UTF-16 body, past the checks above, so it is refused here, saying where it breaks.
             throw Problem(.malformedJSON, detail: .bodyNotJSON(reason: reason(error)))
         }
-        var errors = duplicates.map { Problem.FieldError(pointer: $0, detail: .repeatedMember) }
+        let document = reading.value
+        var errors = reading.duplicates.map { Problem.FieldError(pointer: $0, detail: .repeatedMember) }
+        var rulesTooDeep: [String] = []
+        var fieldsTooDeep: [Problem.FieldError] = []
+        for pointer in reading.tooDeep {
+            if let member = nesting.ruleMember(containing: pointer) {
+                if !rulesTooDeep.contains(member) { rulesTooDeep.append(member) }
+            } else {
+                fieldsTooDeep.append(.init(pointer: pointer, detail: .nestedTooDeep(limit: nesting.maxDepth)))
+            }
+        }
         // A JSON body can carry U+0000 only as the escape `\u0000`: the bytes are searched before the values.
         if mayHoldNUL(body) {
             var pointers: [String] = []
@@ -103,8 +119,11 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             visit(document, "")
             errors += pointers.map { .init(pointer: $0, detail: .mustNotContainNUL) }
         }
-        guard !errors.isEmpty else { return }
-        throw Problem.validation(errors)
+        if errors.isEmpty, !fieldsTooDeep.isEmpty {
+            throw Problem(.validation, detail: .bodyNestedTooDeep(limit: nesting.maxDepth), errors: fieldsTooDeep)
+        }
+        if !errors.isEmpty || !fieldsTooDeep.isEmpty { throw Problem.validation(errors + fieldsTooDeep) }
+        if !rulesTooDeep.isEmpty { throw nesting.rulesTooDeep(rulesTooDeep, in: document) }
     }
 
     private static func mayHoldNUL(_ body: ByteBuffer) -> Bool {
@@ -127,9 +146,10 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
         return error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
     }
 
+    /// Where the body stops being JSON text, nil when it is JSON (however deep: nesting is not its concern).
     static func syntaxError(in body: ByteBuffer) -> String? {
         do {
-            _ = try JSONValue(parsing: body.readableBytesView)
+            _ = try JSONValue.reading(body.readableBytesView, limits: RuleLimits(maxTextBytes: .max))
             return nil
         } catch {
             return reason(error)
@@ -141,12 +161,86 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// How deeply a JSON body may nest arrays and objects.
+///
+/// No field of the contract nests more than a few levels, so a body may nest `RuleLimits.default.maxDepth`
+/// (64) levels; deeper is a 400 naming each place. The members that hold JSON Logic rules, or the
+/// documents they read, may themselves nest that deep below their place in the body, and one nested
+/// deeper is answered as the operation answers any rule past a limit: 422, `errorType` `too_deep`.
+enum BodyNesting: Equatable {
+    /// Any other body.
+    case fields
+    /// `POST /v1/rules/evaluate`: `/rule` and `/data`.
+    case ruleEvaluation
+    /// `POST /v1/calls/{callId}/rulesets`: `/rules/{n}/expression`.
+    case ruleset
+
+    init(method: HTTPRequest.Method, path: String) {
+        let segments = RequestLimits.segments(of: path)
+        if method == .post, segments == ["v1", "rules", "evaluate"] {
+            self = .ruleEvaluation
+        } else if method == .post, segments.count == 4, segments[0] == "v1", segments[1] == "calls", segments[3] == "rulesets" {
+            self = .ruleset
+        } else {
+            self = .fields
+        }
+    }
+
+    /// How many levels of the body enclose its rules.
+    private var ruleLevel: Int {
+        switch self {
+        case .fields: 0
+        case .ruleEvaluation: 1
+        case .ruleset: 3
+        }
+    }
+
+    /// The most levels the body may nest.
+    var maxDepth: Int { RuleLimits.default.maxDepth + ruleLevel }
+
+    /// The rule (or document) member that holds the place at `pointer`, nil when it is held by none.
+    func ruleMember(containing pointer: String) -> String? {
+        let tokens = pointer.split(separator: "/", maxSplits: ruleLevel + 1, omittingEmptySubsequences: false).dropFirst().prefix(ruleLevel)
+        guard tokens.count == ruleLevel else { return nil }
+        switch self {
+        case .fields:
+            return nil
+        case .ruleEvaluation:
+            return tokens.first == "rule" || tokens.first == "data" ? "/" + tokens.joined(separator: "/") : nil
+        case .ruleset:
+            let parts = Array(tokens)
+            guard parts[0] == "rules", !parts[1].isEmpty, parts[1].allSatisfy(\.isASCIIDigit), parts[2] == "expression" else {
+                return nil
+            }
+            return "/" + tokens.joined(separator: "/")
+        }
+    }
+
+    /// The operation's answer for the rules (or documents) at `members`, nested too deep.
+    func rulesTooDeep(_ members: [String], in document: JSONValue) -> Problem {
+        switch self {
+        case .fields, .ruleEvaluation:
+            RulesetService.evaluationProblem(.tooDeep(limit: RuleLimits.default.maxDepth), at: members)
+        case .ruleset:
+            RulesetValidation.expressionsTooDeep(members, in: document)
+        }
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}
+
 enum RequestLimits {
+    /// The segments of a request path, without its query.
+    static func segments(of path: String) -> [Substring] {
+        (path.split(separator: "?", maxSplits: 1).first ?? "").split(separator: "/")
+    }
+
     /// Document uploads carry files, so they get their own (larger) limit.
     static func isDocumentUpload(method: HTTPRequest.Method, path: String) -> Bool {
         guard method == .post else { return false }
-        let path = path.split(separator: "?", maxSplits: 1).first ?? ""
-        let segments = path.split(separator: "/")
+        let segments = segments(of: path)
         return segments.count == 4 && segments[0] == "v1" && segments[1] == "proposals" && segments[3] == "documents"
     }
 }

@@ -25,12 +25,14 @@ enum RuleJSON {
         (try? OpenAPIValueContainer(unvalidatedValue: item(value))) ?? nil
     }
 
-    /// Integral numbers become `Int` so they are written as JavaScript writes them (`3`, not `3.0`).
+    /// Integral numbers become `Int` so they are written as JavaScript writes them (`3`, not `3.0`);
+    /// NaN and ±Infinity, which JSON cannot hold, become `null`, as `JSON.stringify` writes them.
     static func item(_ value: JSONValue) -> (any Sendable)? {
         switch value {
         case .null: return nil
         case .bool(let flag): return flag
         case .number(let number):
+            if !number.isFinite { return nil }
             if number.rounded() == number, abs(number) <= 9_007_199_254_740_992 { return Int(number) }
             return number
         case .string(let text): return text

@@ -13,14 +13,21 @@ struct RulesetService: Sendable {
     typealias Input = Components.Schemas.RulesetInput
 
     /// Evaluates one rule; a rule that does not compile or fails to evaluate is a 422 naming the failure.
+    /// (A rule or document nested deeper than rules may nest never gets here: the body is refused as
+    /// it is read, see `BodyNesting`.)
     func evaluate(rule: JSONValue, data: JSONValue) throws(Problem) -> JSONValue {
         do {
             return try CompiledRule(rule).evaluate(data)
         } catch {
-            throw Problem(
-                .unprocessable, detail: .ruleError(error), errors: [.init(pointer: "/rule", detail: .ruleError(error))],
-                extensions: ["errorType": error.errorType])
+            throw Self.evaluationProblem(error, at: ["/rule"])
         }
+    }
+
+    /// The 422 of `POST /v1/rules/evaluate`: what failed, and `errorType` its kind.
+    static func evaluationProblem(_ error: RuleError, at pointers: [String]) -> Problem {
+        Problem(
+            .unprocessable, detail: .ruleError(error), errors: pointers.map { .init(pointer: $0, detail: .ruleError(error)) },
+            extensions: ["errorType": error.errorType])
     }
 
     func create(callReference: String, _ input: Input, idempotencyKey: String?) async throws -> Ruleset {

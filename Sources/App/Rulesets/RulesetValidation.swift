@@ -1,8 +1,12 @@
 import ConvocaAPI
 import Rules
 
-/// Checks a ruleset before it is published: every expression compiles, is portable to json-logic-js, and
-/// every rule has a unique id, a phase, and an English message.
+/// Checks a ruleset before it is published, in two stages, each listing every fault it finds:
+/// - what the contract's schemas say of the fields (`RulesetInput`: id and phase patterns, the
+///   description's length, the number of rules…) is a 400 `validation`, as for every body;
+/// - what only a ruleset asks (every expression compiles and is portable to json-logic-js, ids are
+///   unique, every rule has an English message and no blank or overlong one) is a 422 whose
+///   `errorType` is the first fault's kind.
 enum RulesetValidation {
     typealias Input = Components.Schemas.RulesetInput
 
@@ -14,29 +18,37 @@ enum RulesetValidation {
         "some", "merge", "in", "cat", "substr", "log",
     ]
 
-    /// Every fault at once, as a 422 whose pointers name the rules (`/rules/3/expression`).
+    /// The fields first (400), then the rules (422), each stage with every fault at once.
     static func validate(_ input: Input) throws(Problem) {
+        var v = Validator()
+        if input.rules.count > 500 { v.fail("/rules", .mustHoldAtMost(rules: 500)) }
+        for (index, rule) in input.rules.enumerated() {
+            if !isRuleID(rule.id) { v.fail("/rules/\(index)/id", .ruleIDFormat) }
+            if !isPhase(rule.phase) { v.fail("/rules/\(index)/phase", .phaseFormat) }
+        }
+        // The rest of what the contract declares, in its own words, where nothing above reported. The
+        // document is read with room for expressions that use the whole nesting budget.
+        if let json = try? Representation.json(input),
+            let document = try? JSONValue(parsing: Array(json.utf8), limits: CompiledRuleset.documentLimits)
+        {
+            ContractConstraints.shared.check(document, schema: "RulesetInput", into: &v)
+        }
+        try v.throwIfInvalid()
+
         var errors: [Problem.FieldError] = []
         var errorType: String?
         func fail(_ pointer: String, _ detail: Message, type: String = "invalid_rule") {
             errors.append(.init(pointer: pointer, detail: detail))
             if errorType == nil { errorType = type }
         }
-        if let description = input.description, description.count > 2000 {
-            fail("/description", .mustBeAtMost(characters: 2000), type: "invalid_ruleset")
-        }
-        if input.rules.count > 500 { fail("/rules", .mustHoldAtMost(rules: 500), type: "invalid_ruleset") }
         var firstIndex: [String: Int] = [:]
         for (index, rule) in input.rules.enumerated() {
             let at = "/rules/\(index)"
-            if !isRuleID(rule.id) {
-                fail("\(at)/id", .ruleIDFormat)
-            } else if let first = firstIndex[rule.id] {
+            if let first = firstIndex[rule.id] {
                 fail("\(at)/id", .repeatsRuleID(of: "/rules/\(first)", rule.id))
             } else {
                 firstIndex[rule.id] = index
             }
-            if !isPhase(rule.phase) { fail("\(at)/phase", .phaseFormat) }
             let messages: [(String, String?)] = [
                 ("en", rule.messages.en), ("fr", rule.messages.fr), ("es", rule.messages.es), ("pt", rule.messages.pt),
             ]
@@ -60,9 +72,25 @@ enum RulesetValidation {
         }
         guard errors.isEmpty else {
             throw Problem(
-                .unprocessable, detail: .rulesNotValid(errors.count),
+                .unprocessable, detail: .problemsWithRules(errors.count),
                 errors: errors, extensions: ["errorType": errorType ?? "invalid_rule"])
         }
+    }
+
+    /// The 422 for expressions nested deeper than a rule may nest, found while the body was read, before it
+    /// was decoded: the same entries `validate` gives for them.
+    static func expressionsTooDeep(_ pointers: [String], in document: JSONValue) -> Problem {
+        let error = RuleError.tooDeep(limit: RuleLimits.default.maxDepth)
+        var rules: [JSONValue] = []
+        if case .object(let members) = document, case .array(let items)? = members["rules"] { rules = items }
+        let errors = pointers.map { pointer -> Problem.FieldError in
+            // "/rules/3/expression": the rule is named by its id, or by its place when it has none.
+            let place = pointer.split(separator: "/").dropFirst().first.flatMap { Int($0) }
+            var name = "#\(place ?? 0)"
+            if let place, place < rules.count, case .object(let rule) = rules[place], case .string(let id)? = rule["id"] { name = id }
+            return .init(pointer: pointer, detail: .ruleIsInvalid(rule: name, error))
+        }
+        return Problem(.unprocessable, detail: .problemsWithRules(errors.count), errors: errors, extensions: ["errorType": error.errorType])
     }
 
     /// The first operator json-logic-js would not know (it reads every single-key object as an operation).
