@@ -1,4 +1,6 @@
 @testable import App
+import ConvocaAPI
+import OpenAPIRuntime
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -80,6 +82,19 @@ final class ContractConstraintTests: XCTestCase {
     }
 
     /// Merge patches are checked once merged, as a whole document: the same constraints apply.
+    /// A document too deep to read is refused, never passed as if it had nothing wrong (bodies are
+    /// bounded far below this as they arrive; this holds for any other way a document gets here).
+    func testADocumentTooDeepToReadIsRefusedNotPassed() throws {
+        let json = #"{"rules": [{"id": "deep", "phase": "submission", "severity": "blocking", "messages": {"en": "x"}, "expression": []}]}"#
+        var input = try Representation.decoder.decode(Components.Schemas.RulesetInput.self, from: Data(json.utf8))
+        var deep: [(any Sendable)?] = []
+        for _ in 0..<600 { deep = [deep] }
+        input.rules[0].expression = try OpenAPIValueContainer(unvalidatedValue: deep)
+        var v = Validator()
+        ContractConstraints.shared.check(input, schema: "RulesetInput", into: &v)
+        XCTAssertEqual(v.errors.map(\.pointer), [""])
+    }
+
     func testMergePatchesMeetTheSameConstraints() async throws {
         try await TestApp.run { _, client in
             let lead = try await Fixtures.createOrganisation(client)

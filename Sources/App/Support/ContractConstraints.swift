@@ -222,7 +222,13 @@ final class ContractConstraints: Sendable {
 
     /// `value` encoded as the document the client sent (the generated input types encode back to it).
     func check<Input: Encodable>(_ input: Input, schema name: String, into v: inout Validator) {
-        guard let json = try? Representation.json(input), let value = try? JSONValue(parsing: Array(json.utf8)) else { return }
+        // Read as deep as the rules engine ever reads (bodies are bounded far below that as they arrive);
+        // a document that cannot be read is refused, never let through unchecked.
+        let limits = RuleLimits(maxDepth: RuleLimits.hardMaxDepth, maxTextBytes: .max)
+        guard let json = try? Representation.json(input), let value = try? JSONValue(parsing: Array(json.utf8), limits: limits) else {
+            v.fail("", .nestedTooDeep(limit: RuleLimits.hardMaxDepth))
+            return
+        }
         check(value, schema: name, into: &v)
     }
 
