@@ -336,11 +336,13 @@ final class HTTPConventionTests: XCTestCase {
     func testAChangeWhoseAnswerCannotBeAcceptedIsRefusedBeforeItIsMade() async throws {
         try await TestApp.run { _, client in
             let lead = try await Fixtures.createOrganisation(client)
-            let html = ["Accept": "text/html"]
-            for contentType in ["application/json", "application/json; charset=utf-8"] {
+            for (contentType, accept) in [
+                ("application/json", "text/html"), ("application/json; charset=utf-8", "text/html"),
+                ("application/json", "application/json;q=0, text/html"),  // q=0: "not this one" (RFC 9110)
+            ] {
                 let refused = try await client.call(
                     .post, "/v1/calls/LAC-2021/proposals", body: Fixtures.proposalBody(lead: lead), contentType: contentType,
-                    headers: html)
+                    headers: ["Accept": accept])
                 XCTAssertProblem(refused, .notAcceptable, "not-acceptable")
             }
             let none = try await client.call(.get, "/v1/proposals?leadOrganisationId=\(lead)")

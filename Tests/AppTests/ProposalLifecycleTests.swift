@@ -129,10 +129,11 @@ final class ProposalLifecycleTests: XCTestCase {
                 "code": "LAC-2021-B",
                 "questions": questions.filter { $0["id"] as? String != "Q1" },
                 "eligibleCountries": ["MX"],
+                "stages": ["idea", "advanced"],  // the submitted proposal is at the early stage
                 "deadline": "2021-06-01T11:00:00Z",  // the submission was at 12:00 (the test clock)
             ])
             XCTAssertProblem(refused, .conflict, "conflict")
-            XCTAssertEqual(refused.errorPointers, ["/code", "/questions", "/eligibleCountries", "/deadline"])
+            XCTAssertEqual(refused.errorPointers, ["/code", "/questions", "/eligibleCountries", "/stages", "/deadline"])
             let details = (refused["errors"] as? [[String: Any]] ?? []).compactMap { $0["detail"] as? String }
             XCTAssertEqual(Array(details.dropFirst().prefix(2)), [
                 "would drop Q1, which submitted proposals use", "would drop CO, PE, which submitted proposals use",

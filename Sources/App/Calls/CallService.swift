@@ -70,7 +70,7 @@ struct CallService: Sendable {
     }
 
     /// Proposals submitted to a call were checked against it: a change may not take away what they
-    /// use (question, solution type, target group, country, language), move the window so that they
+    /// use (question, solution type, target group, country, language, stage, the lead's kind), move the window so that they
     /// fall outside it, or change the code their receipts carry. Refused with 409, a pointer for each.
     static func requireSubmissionsStillHold(
         _ connection: Connection, callID: UUID, from old: Components.Schemas.CallInput, to new: Components.Schemas.CallInput
@@ -82,6 +82,11 @@ struct CallService: Sendable {
             ("/targetGroups", "target_groups", removed(old.targetGroups.map(\.id), new.targetGroups.map(\.id))),
             ("/eligibleCountries", "countries", removed(old.eligibleCountries, new.eligibleCountries)),
             ("/languages", "languages", removed(old.languages.map(\.rawValue), new.languages.map(\.rawValue))),
+            // Absent means "any": only a list that was given and loses a value can take one away.
+            ("/stages", "stages", removed((old.stages ?? Components.Schemas.Stage.allCases).map(\.rawValue),
+                                          (new.stages ?? Components.Schemas.Stage.allCases).map(\.rawValue))),
+            ("/organisationKinds", "kinds", removed((old.organisationKinds ?? Components.Schemas.OrganisationKind.allCases).map(\.rawValue),
+                                                    (new.organisationKinds ?? Components.Schemas.OrganisationKind.allCases).map(\.rawValue))),
         ]
         guard old.code != new.code || old.deadline != new.deadline || old.opensAt != new.opensAt
             || dropped.contains(where: { !$0.values.isEmpty })
@@ -94,6 +99,8 @@ struct CallService: Sendable {
                    ARRAY(SELECT DISTINCT unnest(target_groups) FROM submitted) AS target_groups,
                    ARRAY(SELECT DISTINCT unnest(countries) FROM submitted) AS countries,
                    ARRAY(SELECT DISTINCT language FROM submitted WHERE language IS NOT NULL) AS languages,
+                   ARRAY(SELECT DISTINCT document->>'stage' FROM submitted WHERE document->>'stage' IS NOT NULL) AS stages,
+                   ARRAY(SELECT DISTINCT o.kind FROM submitted JOIN organisations o ON o.id = submitted.lead_organisation_id) AS kinds,
                    (SELECT min(submitted_at) FROM submitted) AS earliest, (SELECT max(submitted_at) FROM submitted) AS latest
             """).first!
         var errors: [Problem.FieldError] = []

@@ -25,25 +25,3 @@ struct DocumentAcceptMiddleware: ServerMiddleware {
         return answer
     }
 }
-
-extension AcceptHeader {
-    /// Whether `header` (an `Accept` value) admits `contentType`: a range equal to its type, `type/*`
-    /// or `*/*`, with a quality above zero (RFC 9110 §12.5.1). Parameters of the type are ignored.
-    static func allows(_ contentType: String, _ header: String) -> Bool {
-        let type = (contentType.split(separator: ";").first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        let major = type.split(separator: "/").first.map { "\($0)/*" } ?? ""
-        var sawRange = false
-        for element in header.split(separator: ",") {
-            let parts = element.split(separator: ";", omittingEmptySubsequences: false)
-            let range = (parts.first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-            guard !range.isEmpty else { continue }
-            sawRange = true
-            let refused = parts.dropFirst().contains { parameter in
-                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-                return pair.count == 2 && pair[0] == "q" && (Double(pair[1]) ?? 1) == 0
-            }
-            if !refused, range == type || range == major || range == "*/*" { return true }
-        }
-        return !sawRange
-    }
-}

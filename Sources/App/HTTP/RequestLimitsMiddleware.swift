@@ -245,17 +245,32 @@ enum RequestLimits {
     }
 }
 
-/// `Accept` matched as the generated server matches it (swift-openapi-runtime's
-/// `validateAcceptIfPresent`): media ranges split at commas, parameters (`q` included) ignored,
-/// `*/*` and `application/*` as wildcards; no header, or an empty one, accepts anything.
+/// `Accept` read as RFC 9110 says: media ranges split at commas, `type/*` and `*/*` as wildcards, a
+/// range with `q=0` refused; no header, or an empty one, accepts anything. (The generated server,
+/// which reads it for the answers it encodes, ignores `q`: a change refused here for `q=0` is never made.)
 enum AcceptHeader {
     static func allowsJSON(_ header: String?) -> Bool {
         guard let header else { return true }
-        let ranges = header.split(separator: ",").map { range in
-            (range.split(separator: ";", omittingEmptySubsequences: false).first ?? "")
-                .trimmingCharacters(in: .whitespaces).lowercased()
+        return allows("application/json", header)
+    }
+
+    /// Whether `header` (an `Accept` value) admits `contentType`: a range equal to its type, `type/*`
+    /// or `*/*`, with a quality above zero (RFC 9110 §12.5.1). Parameters of the type are ignored.
+    static func allows(_ contentType: String, _ header: String) -> Bool {
+        let type = (contentType.split(separator: ";").first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let major = type.split(separator: "/").first.map { "\($0)/*" } ?? ""
+        var sawRange = false
+        for element in header.split(separator: ",") {
+            let parts = element.split(separator: ";", omittingEmptySubsequences: false)
+            let range = (parts.first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            guard !range.isEmpty else { continue }
+            sawRange = true
+            let refused = parts.dropFirst().contains { parameter in
+                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                return pair.count == 2 && pair[0] == "q" && (Double(pair[1]) ?? 1) == 0
+            }
+            if !refused, range == type || range == major || range == "*/*" { return true }
         }
-        guard !ranges.isEmpty else { return true }
-        return ranges.contains { $0 == "application/json" || $0 == "application/*" || $0 == "*/*" }
+        return !sawRange
     }
 }

@@ -72,14 +72,17 @@ enum Representation {
     /// would vanish in the merge, and a misspelt deletion would pass for done), together with
     /// anything else the merged document breaks. Nil when the patch changes nothing (and names only
     /// known members): there is no change to make.
-    static func decodePatched<T: Decodable>(
+    static func decodePatched<T: Decodable & Equatable>(
         _ type: T.Type, schema: String, patch: JSONValue, onto current: JSONValue
     ) throws(Problem) -> T? {
         let merged = MergePatch.apply(patch, to: current)
         let unknown = ContractConstraints.shared.unknownMembers(inPatch: patch, schema: schema)
         guard !unknown.isEmpty else {
             if merged == current { return nil }
-            return try decodeInput(type, schema: schema, from: merged)
+            let input = try decodeInput(type, schema: schema, from: merged)
+            // The same values written another way (an instant without its milliseconds) are no change either.
+            if let before = try? decoder.decode(T.self, from: Data(current.jsonText.utf8)), before == input { return nil }
+            return input
         }
         var errors = unknown
         for error in ContractConstraints.shared.problems(in: merged, schema: schema)
