@@ -53,6 +53,20 @@ final class ProposalLifecycleTests: XCTestCase {
         }
     }
 
+    /// Ids are stored as the service writes them, whatever case the client used.
+    func testIdsAreStoredInLowerCase() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let partner = try await Fixtures.createOrganisation(client, name: "Socio")
+            var body = Fixtures.proposalBody(lead: lead.uppercased())
+            body["partners"] = [["organisationId": partner.uppercased(), "role": "Trains"]]
+            let created = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: body)
+            XCTAssertEqual(created.status, .created, created.text)
+            XCTAssertEqual(created["leadOrganisationId"] as? String, lead)
+            XCTAssertEqual((created["partners"] as? [[String: Any]])?.first?["organisationId"] as? String, partner)
+        }
+    }
+
     func testDraftToSubmittedToWithdrawnEndToEnd() async throws {
         try await TestApp.run { app, client in
             let lead = try await Fixtures.createOrganisation(client)

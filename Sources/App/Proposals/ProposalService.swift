@@ -22,6 +22,7 @@ struct ProposalService: Sendable {
     func createAnswer(callReference: String, _ input: Input, idempotencyKey: String?) async throws -> IdempotentRequest.Answer {
         let actor = AuditActor.current
         let principal = try Principal.current
+        let input = Self.canonical(input)
         let document = try Representation.json(input)
         try ProposalValidation.validate(input, document: document)
         // A new draft has no documents yet: any letter of support it names is not one of its own.
@@ -111,10 +112,11 @@ struct ProposalService: Sendable {
             }
             try EntityTag.requireMatch(ifMatch, version: current.version)
             // A patch that changes nothing is no change: same version, no audit event.
-            guard let input = try Representation.decodePatched(
+            guard let patched = try Representation.decodePatched(
                 Input.self, schema: "ProposalInput", patch: patch,
                 onto: try Representation.inputPart(of: current.json, serviceKeys: Self.serviceKeys))
             else { return current.json }
+            let input = Self.canonical(patched)
             try ProposalValidation.validate(input)
             if let lead = UUID(uuidString: input.leadOrganisationId), !principal.actsFor(organisation: lead) {
                 throw Problem(.forbidden, detail: .credentialNotForLead,
@@ -234,6 +236,24 @@ struct ProposalService: Sendable {
     static func requireOrganisationsExist(_ connection: Connection, _ input: Input) async throws {
         let existing = try await OrganisationRepository.existing(connection, ids: organisationIDs(input))
         try requireOrganisationsExist(input, existing: existing)
+    }
+
+    /// Ids as the service writes them (lower case), however the client wrote them: the stored document,
+    /// filters and comparisons then see one spelling.
+    static func canonical(_ input: Input) -> Input {
+        var input = input
+        input.leadOrganisationId = input.leadOrganisationId.lowercased()
+        input.partners = input.partners?.map { partner in
+            var partner = partner
+            partner.organisationId = partner.organisationId.lowercased()
+            return partner
+        }
+        input.stakeholderSupport = input.stakeholderSupport?.map { support in
+            var support = support
+            support.documentId = support.documentId?.lowercased()
+            return support
+        }
+        return input
     }
 
     /// The ids of this proposal's documents, when the input names any (one query only then).
