@@ -196,6 +196,33 @@ extension AbuseTests {
     }
 }
 
+extension AbuseTests {
+    /// A body is never read for a caller without a valid credential: the 401 comes at once, while the
+    /// body is still on its way (an anonymous client could otherwise hold memory or CPU per connection).
+    func testABodyWithoutACredentialIsRefusedBeforeItIsRead() async throws {
+        try await LiveApp.run { port, client in
+            for authorization in ["", "Authorization: Bearer not-a-token-at-all-0123456789abcdef\r\n"] {
+                let connection = try RawConnection(port: port)
+                try connection.send(
+                    "POST /v1/organisations HTTP/1.1\r\nHost: localhost\r\n\(authorization)Content-Type: application/json\r\n"
+                        + "Content-Length: 500000\r\n\r\n{\"legalName\": \"")
+                let head = try connection.readHead(within: .seconds(3))
+                XCTAssertTrue(head.hasPrefix("HTTP/1.1 401"), "\(authorization): \(head)")
+            }
+            // A credential's body that ends before its declared length is the client's fault, not the server's.
+            let truncated = try RawConnection(port: port)
+            try truncated.send(
+                "POST /v1/organisations HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(TestApp.adminToken)\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"legalName\": ")
+            shutdown(truncated.descriptor, Int32(SHUT_WR))
+            let head = try truncated.readHead(within: .seconds(5))
+            XCTAssertFalse(head.hasPrefix("HTTP/1.1 5"), head)
+            let after = try await client.execute(uri: "/healthz", method: .get)
+            XCTAssertEqual(after.status, .ok)
+        }
+    }
+}
+
 /// A plain TCP connection to the live server, for what an HTTP client library will not do.
 final class RawConnection {
     let descriptor: Int32

@@ -625,6 +625,9 @@ final class HTTPConventionTests: XCTestCase {
 
             let wrong = try await client.call(.post, "/v1/organisations", body: body, contentType: "text/plain")
             XCTAssertProblem(wrong, .unsupportedMediaType, "unsupported-media-type")
+            // A type that only mentions JSON in a parameter is not JSON.
+            let mentions = try await client.call(.post, "/v1/organisations", body: body, contentType: "text/plain; format=json")
+            XCTAssertProblem(mentions, .unsupportedMediaType, "unsupported-media-type")
 
             // What names no one media type is not read as JSON (nor its checks skipped): a wildcard, or a
             // value that is not `type/subtype`. A body with a repeated member shows which reading happened.

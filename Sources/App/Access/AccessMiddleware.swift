@@ -22,7 +22,10 @@ struct AccessMiddleware: ServerMiddleware {
     /// nil for public operations.
     func authorize(_ operationID: String, authorization: String?) async throws -> Principal? {
         if policy.isPublic(operationID) { return nil }
-        let principal = try await authenticator.authenticate(authorization)
+        let principal: Principal
+        if let authenticated = RequestScope.authenticated { principal = authenticated } else {
+            principal = try await authenticator.authenticate(authorization)
+        }
         guard policy.allows(principal.role, operationID) else {
             throw Problem(.forbidden, detail: .roleMayNotCall(principal.role.rawValue, operationID))
         }

@@ -11,8 +11,27 @@ import Rules
 struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBodyBytes: Int
     let maxDocumentBytes: Int
+    /// Checks the credential of a request with a body before a byte of the body is read (nil: not checked here).
+    var authenticator: Authenticator? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Every operation that takes a body needs a credential: without a valid one, the body is never read
+        // or parsed (an anonymous client could otherwise hold a connection's worth of memory, or CPU). The
+        // principal travels on to the access check, which then only checks the role and the rate limit.
+        if let authenticator, request.method == .post || request.method == .patch || request.method == .put,
+            Self.declaresBody(request)
+        {
+            let principal = try await authenticator.authenticate(request.headers[.authorization])
+            return try await RequestScope.$authenticated.withValue(principal) { try await limit(request, context: context, next: next) }
+        }
+        return try await limit(request, context: context, next: next)
+    }
+
+    static func declaresBody(_ request: Request) -> Bool {
+        (request.headers[.contentLength].flatMap { Int($0) } ?? 0) > 0 || request.headers[.transferEncoding] != nil
+    }
+
+    private func limit(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // The generated server checks `Accept` only when it encodes the answer, after the handler
         // did the work: a POST with `Accept: text/html` would store a draft, then answer 406. Every
         // change the contract documents answers `application/json` (a test holds it to openapi.yaml).
@@ -22,7 +41,7 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         }
         let declaredLength = request.headers[.contentLength].flatMap { Int($0) }
-        let hasBody = (declaredLength ?? 0) > 0 || request.headers[.transferEncoding] != nil
+        let hasBody = Self.declaresBody(request)
         var request = request
         let body: ByteBuffer
         let isJSON: Bool
@@ -46,8 +65,11 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             } catch is NIOTooManyBytesError {
                 // A chunked body (no length declared) says it is too large only once it is.
                 throw Problem(.contentTooLarge, detail: .bodyOverLimit(limit))
+            } catch {
+                // The body ended before its declared length, or its chunks did not parse: the client's fault.
+                throw Problem(.badRequest, detail: .bodyUnreadable)
             }
-            isJSON = request.headers[.contentType]?.lowercased().contains("json") == true
+            isJSON = Self.isJSON(mediaType)
             if isJSON { try Self.refuseAmbiguousJSON(in: body, nesting: BodyNesting(method: request.method, path: request.uri.path)) }
         } else {
             guard request.method == .post || request.method == .patch || request.method == .put else {
@@ -57,7 +79,7 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             // the generated server may both read it, and a stream can be read once only.
             body = ByteBuffer()
             request.body = .init(buffer: body)
-            isJSON = request.headers[.contentType]?.lowercased().contains("json") == true
+            isJSON = request.headers[.contentType].flatMap(OpenAPIMIMEType.init).map(Self.isJSON) ?? false
         }
         do {
             return try await next(request, context)
@@ -144,6 +166,13 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
         if case .invalidJSON(let reason) = error { return reason }
         // The message is a sentence; the problem's detail adds its own full stop.
         return error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
+    }
+
+    /// `application/json` or a `+json` type (`application/merge-patch+json`); not a type that merely
+    /// mentions JSON in a parameter (`text/plain; format=json`).
+    static func isJSON(_ mediaType: OpenAPIMIMEType) -> Bool {
+        guard case .concrete(let type, let subtype) = mediaType.kind, type.lowercased() == "application" else { return false }
+        return subtype.lowercased() == "json" || subtype.lowercased().hasSuffix("+json")
     }
 
     /// Where the body stops being JSON text, nil when it is JSON (however deep: nesting is not its concern).

@@ -9,6 +9,8 @@ public enum RequestScope {
     @TaskLocal public static var contentType: String?
     /// Headers a handler sets that the generated stubs cannot express (e.g. a stored document's type).
     @TaskLocal static var responseHeaders: ResponseHeaderOverrides?
+    /// The caller, once authenticated before its request's body was read (`RequestLimitsMiddleware`).
+    @TaskLocal static var authenticated: Principal?
 }
 
 /// Written by a handler, applied by `ProblemMiddleware` on the way out.
