@@ -234,7 +234,7 @@ final class TokenTests: XCTestCase {
     }
 
     func testACredentialGainingAnOrganisationIsAuditedOnIt() async throws {
-        try await TestApp.run { _, client in
+        try await TestApp.run { app, client in
             let organisation = try await Fixtures.createOrganisation(client)
             let issued = try await client.call(.post, "/v1/tokens", body: [
                 "name": "Formaliza portal", "role": "applicant", "organisationIds": [organisation], "expiresAt": Self.future,
@@ -254,9 +254,22 @@ final class TokenTests: XCTestCase {
             let events = try XCTUnwrap(audit["items"] as? [[String: Any]])
             XCTAssertEqual(events.compactMap { $0["action"] as? String }, ["token.issued", "token.organisation_added"], "one event, not replayed")
             XCTAssertEqual((events.last?["actor"] as? [String: Any])?["tokenId"] as? String, id)
-            let change = try XCTUnwrap((events.last?["changes"] as? [String: Any])?["organisationIds"] as? [String: Any])
-            XCTAssertEqual(change["old"] as? [String], [organisation])
-            XCTAssertEqual(change["new"] as? [String], [organisation, added])
+            // The organisation gained, not the whole list again (which would grow the trail with the square of it).
+            let change = try XCTUnwrap((events.last?["changes"] as? [String: Any])?["organisationId"] as? [String: Any])
+            XCTAssertTrue(change["old"] is NSNull)
+            XCTAssertEqual(change["new"] as? String, added)
+
+            // A token acts for at most as many organisations as one may be issued for.
+            try await app.pool.withConnection { connection in
+                _ = try await connection.execute("""
+                    UPDATE api_tokens SET organisation_ids = array_fill(\(UUID(uuidString: organisation)!), ARRAY[100])
+                    WHERE id = \(UUID(uuidString: id)!)
+                    """)
+            }
+            let beyond = try await client.call(.post, "/v1/organisations", token: secret, body: Fixtures.organisationBody(name: "Third"))
+            XCTAssertProblem(beyond, .conflict, "conflict")
+            let listed = try await client.call(.get, "/v1/organisations?limit=200")
+            XCTAssertFalse((listed["items"] as? [[String: Any]] ?? []).contains { $0["legalName"] as? String == "Third" }, "nothing stored")
         }
     }
 

@@ -17,7 +17,7 @@ extension Message {
         case mayNotBeSetByThisRole, mayNotBeUsedByThisRole, notAnOrganisationYouActFor, notARegisteredOrganisation
         case applicantTokenNeedsOrganisation, mustBeEmptyForRole
         case notADocumentOfThisProposal
-        case mustNotContainControlCharacters
+        case mustNotContainControlCharacters, credentialActsForTooMany
         case ranksMustRunFromOne, tooManyDecimalsForCurrency, notAMoneyCurrency, mustBeAfterField, mustBeOnOrAfterField
         case codeHasReceipts, stillUsedBySubmissions, mustStayAfterSubmissions, mustStayBeforeSubmissions, callChangeBreaksSubmissions
         case idempotencyKeyFormat, idempotencyKeyUsedElsewhere
@@ -265,6 +265,12 @@ extension Message {
                 Texts(
                     en: "must stay at or before the first submission ({0})", fr: "doit rester au plus tard à la première soumission ({0})",
                     es: "debe seguir siendo anterior o igual al primer envío ({0})", pt: "deve continuar até a primeira submissão ({0})")
+            case .credentialActsForTooMany:
+                Texts(
+                    en: "This credential acts for {0} organisations already; ask the secretariat for another.",
+                    fr: "Ce jeton représente déjà {0} organisations ; demandez-en un autre au secrétariat.",
+                    es: "Este token ya representa {0} organizaciones; pida otro a la secretaría.",
+                    pt: "Esta credencial já representa {0} organizações; peça outra ao secretariado.")
             case .mustNotContainControlCharacters:
                 Texts(
                     en: "must not contain control characters or bidirectional overrides",

@@ -175,6 +175,7 @@ extension Message {
     static let notADocumentOfThisProposal = Message(.notADocumentOfThisProposal)
     static let ranksMustRunFromOne = Message(.ranksMustRunFromOne)
     static let mustNotContainControlCharacters = Message(.mustNotContainControlCharacters)
+    static func credentialActsForTooMany(_ limit: Int) -> Message { Message(.credentialActsForTooMany, .data(String(limit))) }
     static let notAMoneyCurrency = Message(.notAMoneyCurrency)
     static func tooManyDecimals(for currency: String, allowed: Int) -> Message {
         Message(.tooManyDecimalsForCurrency, .data(currency), .data(String(allowed)))

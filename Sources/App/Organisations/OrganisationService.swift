@@ -5,6 +5,9 @@ import Rules
 
 /// Applicant organisations: who may see and change which, and what each role may see of them.
 struct OrganisationService: Sendable {
+    /// As many organisations as an applicant token may act for (`TokenInput.organisationIds`' `maxItems`).
+    static let maxOrganisationsPerToken = 100
+
     let pool: DatabasePool
     let audit: AuditLog
     let now: @Sendable () -> Date
@@ -31,15 +34,19 @@ struct OrganisationService: Sendable {
                 nonProfit: input.nonProfit, country: input.country,
                 dueDiligence: input.dueDiligence?.status.rawValue ?? "pending", registration: Self.registration(input))
             if principal.role == .applicant, let tokenID = principal.tokenID {
-                // An applicant acts for the organisations it registers: a credential gaining reach is audited on it.
+                // An applicant acts for the organisations it registers, up to as many as a token may be issued
+                // for: a credential gaining reach is audited on it, with the one organisation it gained.
                 let grown = try await connection.query("""
-                    UPDATE api_tokens SET organisation_ids = array_append(organisation_ids, \(row.id)) WHERE id = \(tokenID)
-                    RETURNING organisation_ids
-                    """).first?.decode([UUID].self, column: "organisation_ids") ?? []
-                let ids = { (ids: [UUID]) in JSONValue.array(ids.map { .string($0.uuidString.lowercased()) }) }
+                    UPDATE api_tokens SET organisation_ids = array_append(organisation_ids, \(row.id))
+                    WHERE id = \(tokenID) AND cardinality(organisation_ids) < \(Self.maxOrganisationsPerToken)
+                    RETURNING id
+                    """)
+                guard !grown.isEmpty else {
+                    throw Problem(.conflict, detail: .credentialActsForTooMany(Self.maxOrganisationsPerToken))
+                }
                 try await audit.record(
                     connection, actor: actor, action: "token.organisation_added", entity: "token", id: tokenID.uuidString.lowercased(),
-                    changes: .fields(["organisationIds": (old: ids(Array(grown.dropLast())), new: ids(grown))]))
+                    changes: .fields(["organisationId": (old: .null, new: .string(row.id.uuidString.lowercased()))]))
             }
             try await audit.record(connection, actor: actor, action: "organisation.created", entity: "organisation",
                              id: row.id.uuidString.lowercased(), changes: .created(row.json))
