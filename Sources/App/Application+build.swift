@@ -119,7 +119,8 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
     router.add(middleware: DatabaseLoopMiddleware())
     router.add(middleware: RequestLimitsMiddleware(
         maxBodyBytes: dependencies.configuration.maxBodyBytes,
-        maxDocumentBytes: dependencies.configuration.maxDocumentBytes, authenticator: access.authenticator))
+        maxDocumentBytes: dependencies.configuration.maxDocumentBytes, authenticator: access.authenticator,
+        routes: routes))
     router.add(middleware: ProposalFastPaths(access: access, proposals: handlers.proposals))
     router.add(middleware: RuleEvaluationFastPath(access: access, rulesets: handlers.rulesets))
     try register(router)

@@ -80,6 +80,10 @@ final class HTTPConventionTests: XCTestCase {
         try await TestApp.run { _, client in
             let response = try await client.call(.get, "/v1/nothing-here")
             XCTAssertProblem(response, .notFound, "not-found")
+            // A body sent there, however it is (no credential, a type the service never reads), is not read: 404.
+            let posted = try await client.call(.post, "/v1/nothing-here", token: nil, body: Data("x".utf8), contentType: "text/html",
+                                               headers: ["Accept": "text/html"])
+            XCTAssertProblem(posted, .notFound, "not-found")
         }
     }
 
@@ -89,7 +93,8 @@ final class HTTPConventionTests: XCTestCase {
             XCTAssertProblem(response, .methodNotAllowed, "method-not-allowed")
             XCTAssertEqual(response.headers[.allow], "GET, HEAD, POST")
 
-            let templated = try await client.call(.put, "/v1/proposals/00000000-0000-4000-8000-000000000000")
+            let templated = try await client.call(.put, "/v1/proposals/00000000-0000-4000-8000-000000000000", token: nil,
+                                                  body: Data("{}".utf8))
             XCTAssertProblem(templated, .methodNotAllowed, "method-not-allowed")
             XCTAssertEqual(templated.headers[.allow], "GET, HEAD, PATCH")
         }

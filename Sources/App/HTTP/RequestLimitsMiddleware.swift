@@ -13,8 +13,16 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxDocumentBytes: Int
     /// Checks the credential of a request with a body before a byte of the body is read (nil: not checked here).
     var authenticator: Authenticator? = nil
+    /// The documented routes: a change to a path or with a method the contract does not have goes straight
+    /// on to the router's 404 or 405, its body unread (nil: not checked here).
+    var routes: RouteTable? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let routes, request.method == .post || request.method == .patch || request.method == .put,
+            !routes.methods(forPath: request.uri.path).contains(request.method.rawValue)
+        {
+            return try await next(request, context)
+        }
         // Every operation that takes a body needs a credential: without a valid one, the body is never read
         // or parsed (an anonymous client could otherwise hold a connection's worth of memory, or CPU). The
         // principal travels on to the access check, which then only checks the role and the rate limit.
