@@ -53,6 +53,29 @@ final class ProposalLifecycleTests: XCTestCase {
         }
     }
 
+    /// A website is a plain http(s) URL without credentials; an organisation is registered once founded;
+    /// grants and payouts are in money, not in a fund or a metal.
+    func testOrganisationAndPayoutValuesHoldWhatTheyClaim() async throws {
+        try await TestApp.run { _, client in
+            for website in ["https://a.example/<script>", "https://user:pass@example.org", "https://", "ftp://files.example"] {
+                var body = Fixtures.organisationBody(name: "Web")
+                body["website"] = website
+                let refused = try await client.call(.post, "/v1/organisations", body: body)
+                XCTAssertEqual(refused.errorPointers, ["/website"], website)
+            }
+            var early = Fixtures.organisationBody(name: "Early")
+            early["foundedOn"] = "2015-03-01"
+            early["registration"] = ["number": "EARLY-1", "country": "PE", "registeredOn": "1900-01-01"]
+            let registeredEarly = try await client.call(.post, "/v1/organisations", body: early)
+            XCTAssertEqual(registeredEarly.errorPointers, ["/registration/registeredOn"])
+
+            var call = try Fixtures.callBody(code: "FUND-1")
+            call["prizes"] = [["rank": 1, "amount": "100", "currency": "CLF"]]
+            let fund = try await client.call(.post, "/v1/calls", body: call)
+            XCTAssertEqual(fund.errorPointers, ["/prizes/0/currency"])
+        }
+    }
+
     /// Ids are stored as the service writes them, whatever case the client used.
     func testIdsAreStoredInLowerCase() async throws {
         try await TestApp.run { _, client in

@@ -29,7 +29,12 @@ enum CallValidation {
         for (name, value) in [("winnersAnnouncedOn", call.winnersAnnouncedOn), ("labStartsOn", call.labStartsOn), ("pilotEndsOn", call.pilotEndsOn)] {
             v.date(value, "/\(name)")
         }
-        if let payout = call.payout, payout.currency != "local" { v.currency(payout.currency, "/payout/currency") }
+        if let payout = call.payout, payout.currency != "local" {
+            v.currency(payout.currency, "/payout/currency")
+            if ReferenceData.currencyCodes.contains(payout.currency) {
+                v.check(ReferenceData.isMoney(payout.currency), "/payout/currency", .notAMoneyCurrency)
+            }
+        }
         ContractConstraints.shared.check(call, schema: "CallInput", into: &v)
         try v.throwIfInvalid()
     }
@@ -45,7 +50,7 @@ enum CallValidation {
     static func checkPrizes(_ prizes: [Components.Schemas.Prize], into v: inout Validator) {
         if Set(prizes.map(\.rank)) != Set(1...max(prizes.count, 1)), !prizes.isEmpty { v.fail("/prizes", .ranksMustRunFromOne) }
         for (index, prize) in prizes.enumerated() {
-            guard let minor = ReferenceData.moneyMinorUnits[prize.currency] else {
+            guard let minor = ReferenceData.moneyMinorUnits[prize.currency], ReferenceData.isMoney(prize.currency) else {
                 if ReferenceData.currencyCodes.contains(prize.currency) { v.fail("/prizes/\(index)/currency", .notAMoneyCurrency) }
                 continue  // Not a currency code at all: the contract's own check names it.
             }

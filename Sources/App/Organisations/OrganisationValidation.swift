@@ -21,11 +21,13 @@ enum OrganisationValidation {
             notInFuture(&v, registration.registeredOn, "/registration/registeredOn", today: today)
         }
         notInFuture(&v, organisation.foundedOn, "/foundedOn", today: today)
-        if let website = organisation.website {
-            let url = URL(string: website)
-            v.check(["http", "https"].contains(url?.scheme?.lowercased() ?? "") && url?.host != nil,
-                    "/website", .mustBeHTTPURL)
+        // An organisation is registered once it exists (`YYYY-MM-DD` texts order as their days do).
+        if let registeredOn = organisation.registration?.registeredOn, let foundedOn = organisation.foundedOn,
+            Validator.calendarDate(registeredOn) != nil, Validator.calendarDate(foundedOn) != nil
+        {
+            v.check(registeredOn >= foundedOn, "/registration/registeredOn", .mustBeOnOrAfter("foundedOn"))
         }
+        if let website = organisation.website { v.check(Self.isWebsite(website), "/website", .mustBeHTTPURL) }
         for (index, contact) in (organisation.contacts ?? []).enumerated() {
             v.text(contact.name, "/contacts/\(index)/name", required: true, max: 200)
             v.email(contact.email, "/contacts/\(index)/email")
@@ -46,6 +48,17 @@ enum OrganisationValidation {
         } else if let new {
             v.text(new.note, "/dueDiligence/note", required: true, max: 5000)
         }
+    }
+
+    /// An `http`/`https` URL as RFC 3986 writes it (nothing a browser would have to escape), with a host
+    /// and no credentials in it.
+    static func isWebsite(_ text: String) -> Bool {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%")
+        guard text.unicodeScalars.allSatisfy(allowed.contains), let components = URLComponents(string: text),
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = components.host, !host.isEmpty, components.user == nil, components.password == nil
+        else { return false }
+        return true
     }
 
     private static func notInFuture(_ v: inout Validator, _ value: String?, _ pointer: String, today: Date) {

@@ -41,6 +41,12 @@ enum ReferenceData {
         return units
     }()
 
+    /// ISO 4217 fund codes: units of account, not money a grant is paid in.
+    static let fundCodes: Set<String> = ["BOV", "CHE", "CHW", "CLF", "COU", "MXV", "USN", "UYI", "UYW"]
+
+    /// Whether `code` is a currency money is paid in: current, with minor units, not a fund.
+    static func isMoney(_ code: String) -> Bool { moneyMinorUnits[code] != nil && !fundCodes.contains(code) }
+
     /// One CSV line split into fields, honouring double quotes.
     static func csvFields(_ line: Substring) -> [String] {
         var fields: [String] = []
