@@ -14,6 +14,13 @@ enum RulesetFixtures {
     static func organisation(_ client: any TestClientProtocol, changes: [String: Any?] = [:]) async throws -> String {
         var body = Fixtures.organisationBody(name: "Organisation \(UUID().uuidString.prefix(8))")
         for (key, value) in changes { body[key] = value }
+        // Registered the day it was founded, when a test moves the founding (registration follows founding).
+        if let foundedOn = changes["foundedOn"] as? String, changes["registration"] == nil,
+            var registration = body["registration"] as? [String: Any]
+        {
+            registration["registeredOn"] = foundedOn
+            body["registration"] = registration
+        }
         let response = try await client.call(.post, "/v1/organisations", body: body)
         XCTAssertEqual(response.status, .created, response.text)
         return try XCTUnwrap(response["id"] as? String)
