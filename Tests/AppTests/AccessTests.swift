@@ -160,7 +160,8 @@ final class AccessTests: XCTestCase {
             try await Fixtures.flag(client, id, note: "The reference letter is forged.")
             // Clearing needs a note of its own: the flag's must not stand for it.
             for patch: [String: Any] in [["dueDiligence": ["status": "cleared"]], ["dueDiligence": NSNull()],
-                                         ["dueDiligence": ["status": "cleared", "note": ""]]] {
+                                         ["dueDiligence": ["status": "cleared", "note": ""]],
+                                         ["dueDiligence": ["status": "cleared", "note": " The reference letter is forged. "]]] {
                 let refused = try await Fixtures.patchOrganisation(client, id, patch, version: 2)
                 XCTAssertProblem(refused, .badRequest, "validation")
                 XCTAssertEqual(refused.errorPointers, ["/dueDiligence/note"], refused.text)

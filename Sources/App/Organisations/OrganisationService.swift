@@ -135,6 +135,7 @@ struct OrganisationService: Sendable {
             case .string(let status)? = stored["status"]
         {
             change.previous = .init(rawValue: status)
+            if case .string(let note)? = stored["note"] { change.previousNote = note }
         }
         if case .object(let members) = given, case .string(let note)? = members["note"] { change.givenNote = note }
         return change

@@ -6,6 +6,7 @@ enum OrganisationValidation {
     /// The secretariat setting due diligence in a request: the status before it, and the note the request gives.
     struct DueDiligenceChange {
         var previous: Components.Schemas.DueDiligenceStatus?
+        var previousNote: String?
         var givenNote: String?
     }
 
@@ -43,7 +44,13 @@ enum OrganisationValidation {
     /// The secretariat says why it sets due diligence: a non-blank note, and a note of the request's own whenever
     /// the status changes, so a clearing never carries the note that justified a flag.
     private static func check(_ change: DueDiligenceChange, _ new: Components.Schemas.DueDiligence?, into v: inout Validator) {
-        if (change.previous ?? .pending) != (new?.status ?? .pending) && change.givenNote == nil {
+        let statusChanges = (change.previous ?? .pending) != (new?.status ?? .pending)
+        if statusChanges && change.givenNote == nil {
+            v.fail("/dueDiligence/note", .requiredWhenStatusChanges)
+        } else if statusChanges, let given = change.givenNote, let previous = change.previousNote,
+            given.trimmingCharacters(in: .whitespacesAndNewlines) == previous.trimmingCharacters(in: .whitespacesAndNewlines)
+        {
+            // A clearing that repeats the flag's note word for word says nothing of why it changed.
             v.fail("/dueDiligence/note", .requiredWhenStatusChanges)
         } else if let new {
             v.text(new.note, "/dueDiligence/note", required: true, max: 5000)
