@@ -567,7 +567,16 @@ final class EligibilityRulesetTests: XCTestCase {
             XCTAssertFalse(relayed.text.contains("due-diligence"), relayed.text)
             XCTAssertEqual(((relayed["evaluation"] as? [String: Any])?["rules"] as? [Any])?.count, 14)
             let reportedScreening = try await client.call(.get, "/v1/proposals/\(id)/screening", token: reporting)
-            XCTAssertEqual(((reportedScreening["evaluation"] as? [String: Any])?["rules"] as? [Any])?.count, 16)
+            // All 16 but the one reading the project lead's contact, which reporting is not shown.
+            XCTAssertEqual(((reportedScreening["evaluation"] as? [String: Any])?["rules"] as? [Any])?.count, 15)
+            // Reporting's dry run leaves out the rule that reads the project lead's contact it is not shown, so
+            // every rule it does show gives what json-logic-js gives on reporting's own facts.
+            let reportedFacts = try await client.call(.get, "/v1/proposals/\(id)/facts", token: reporting)
+            XCTAssertNil((reportedFacts["proposal"] as? [String: Any])?["projectLead"])
+            let reportedEligibility = try await client.call(.get, "/v1/proposals/\(id)/eligibility", token: reporting)
+            let reportedIDs = (reportedEligibility["rules"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            XCTAssertFalse(reportedIDs.contains("team-names-leads"), "\(reportedIDs)")
+            XCTAssertTrue(reportedIDs.contains("due-diligence-not-flagged"), "\(reportedIDs)")
         }
     }
 
@@ -803,8 +812,11 @@ final class FactsViewTests: XCTestCase {
             XCTAssertFalse(view.withholds(path), path)
         }
         let reporting = FactsView(for: Principal(tokenID: nil, role: .reporting), lead: UUID().uuidString, partners: [UUID().uuidString])
-        XCTAssertTrue(reporting.isWhole)
+        // Reporting sees due diligence and every organisation, not the project lead's contact.
         XCTAssertFalse(reporting.withholds("leadOrganisation"))
+        XCTAssertFalse(reporting.withholds("leadOrganisation.dueDiligence"))
+        XCTAssertTrue(reporting.withholds("proposal.projectLead.email"))
+        XCTAssertTrue(reporting.withholds("proposal.projectLead"))
     }
 
     func testOfOrganisationsTheCallerMayNotReadOnlyTheIdsStay() {

@@ -20,16 +20,12 @@ struct EligibilityService: Sendable {
     func facts(_ id: String) async throws -> Facts {
         let visibility = try ProposalService.visibility()
         let principal = try Principal.current
-        let reporting = principal.role == .reporting
         let instant = now()
-        var facts = try await pool.withConnection { connection in
+        return try await pool.withConnection { connection in
             let (proposal, call, _) = try await Self.load(connection, id, visibility: visibility)
             let facts = try await FactsBuilder.build(connection, proposal: proposal, call: call, at: instant)
             return FactsView(for: principal, facts: facts).apply(to: facts)
         }
-        // Reporting tools see no personal contact data (the rules themselves always read every fact).
-        if reporting { facts.proposal.projectLead = nil }
-        return facts
     }
 
     /// A dry run of the current ruleset's rules of `phases` (the eligibility phases when nil); nothing is stored.
@@ -45,8 +41,7 @@ struct EligibilityService: Sendable {
         try v.throwIfInvalid()
         let instant = now()
         let language = RequestScope.language
-        let reporting = principal.role == .reporting
-        let eligibility = try await pool.withConnection { connection in
+        return try await pool.withConnection { connection in
             let (proposal, call, callID) = try await Self.load(connection, id, visibility: visibility)
             guard let ruleset = try await RulesetService.current(connection, callID: callID) else {
                 throw Problem.notFound(.noRulesetYet(call: call.code))
@@ -60,14 +55,6 @@ struct EligibilityService: Sendable {
                 phases: phases, outcome: results.contains(where: \.blocks) ? .fail : .pass,
                 rules: results.map { Self.representation($0, in: language) })
         }
-        guard reporting else { return eligibility }
-        var redacted = eligibility
-        redacted.rules = eligibility.rules.map { rule in
-            var rule = rule
-            rule.facts = rule.facts.filter { !$0.path.hasPrefix("proposal.projectLead") }
-            return rule
-        }
-        return redacted
     }
 
     /// Screens a submitted proposal against the current ruleset's eligibility rules and records the decision.

@@ -4,7 +4,7 @@ import Foundation
 /// What one caller may see of a proposal's facts, and so which rules' results it may be shown.
 ///
 /// The service decides on every fact; a caller is shown the facts cut down to what it may read directly: no
-/// `dueDiligence` for roles that may not see due diligence, and of an organisation the caller may not read (an
+/// `dueDiligence` for roles that may not see due diligence, no project lead's contact for reporting, and of an organisation the caller may not read (an
 /// applicant's partner or lead its credential does not act for) only the id the proposal already names. A rule that read a withheld fact is left out of
 /// that caller's answers: its outcome or the values it read would tell the fact. Every other rule read the same
 /// values in both documents, so its outcome is the one the service gets, and the one a front end gets running
@@ -35,6 +35,8 @@ struct FactsView: Sendable {
     }
 
     let seesDueDiligence: Bool
+    /// Reporting tools see no personal contact data: not the project lead's either.
+    let seesContacts: Bool
     let readsLead: Bool
     /// Per partner, in the proposal's order: whether the caller may read its organisation.
     let readsPartners: [Bool]
@@ -44,6 +46,7 @@ struct FactsView: Sendable {
     init(for principal: Principal, lead: String, partners: [String]) {
         func reads(_ id: String) -> Bool { UUID(uuidString: id).map(principal.mayRead(organisation:)) ?? false }
         seesDueDiligence = principal.seesDueDiligence
+        seesContacts = principal.role != .reporting
         readsLead = reads(lead)
         readsPartners = partners.map(reads)
         var withheld: [Withheld] = []
@@ -51,6 +54,7 @@ struct FactsView: Sendable {
             withheld.append(Withheld(path: ["leadOrganisation", "dueDiligence"]))
             withheld.append(Withheld(path: ["partners", "*", "dueDiligence"]))
         }
+        if !seesContacts { withheld.append(Withheld(path: ["proposal", "projectLead"])) }
         if !readsLead {
             withheld.append(Withheld(path: ["leadOrganisation"], keeping: ["id"]))
             // Derived from the lead's record: its founding day, its legal name.
@@ -73,6 +77,7 @@ struct FactsView: Sendable {
     /// The facts as this caller may see them.
     func apply(to facts: Facts) -> Facts {
         var facts = facts
+        if !seesContacts { facts.proposal.projectLead = nil }
         if !seesDueDiligence {
             facts.leadOrganisation.dueDiligence = nil
             for index in facts.partners.indices { facts.partners[index].dueDiligence = nil }
