@@ -68,6 +68,11 @@ final class ProposalLifecycleTests: XCTestCase {
             early["registration"] = ["number": "EARLY-1", "country": "PE", "registeredOn": "1900-01-01"]
             let registeredEarly = try await client.call(.post, "/v1/organisations", body: early)
             XCTAssertEqual(registeredEarly.errorPointers, ["/registration/registeredOn"])
+            // A number in other digits (fullwidth here) would slip past the one-registration key: refused.
+            var fullwidth = Fixtures.organisationBody(name: "Fullwidth")
+            fullwidth["registration"] = ["number": "\u{FF12}\u{FF10}\u{FF16}\u{FF10}\u{FF11}", "country": "PE"]
+            let wide = try await client.call(.post, "/v1/organisations", body: fullwidth)
+            XCTAssertEqual(wide.errorPointers, ["/registration/number"])
 
             var call = try Fixtures.callBody(code: "FUND-1")
             call["prizes"] = [["rank": 1, "amount": "100", "currency": "CLF"]]
