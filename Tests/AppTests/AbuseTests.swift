@@ -131,10 +131,11 @@ extension AbuseTests {
     func testExpectContinueIsAnsweredAndOversizedBodiesAreRefusedFirst() async throws {
         try await LiveApp.run(configure: { $0.maxBodyBytes = 64 * 1024 }) { port, _ in
             let body = try JSONSerialization.data(withJSONObject: Fixtures.organisationBody())
-            let head = "POST /v1/organisations HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(TestApp.adminToken)\r\n"
-                + "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+            func head(length: Int) -> String {
+                RawConnection.post("/v1/organisations", "Content-Type: application/json", "Expect: 100-continue", "Content-Length: \(length)")
+            }
             let accepted = try RawConnection(port: port)
-            try accepted.send(head + "Content-Length: \(body.count)\r\n\r\n")
+            try accepted.send(head(length: body.count))
             let interim = try accepted.readHead(within: .seconds(0.5))
             XCTAssertTrue(interim.hasPrefix("HTTP/1.1 100 Continue"), interim)
             try accepted.send(String(decoding: body, as: UTF8.self))
@@ -142,7 +143,7 @@ extension AbuseTests {
             XCTAssertTrue(final.hasPrefix("HTTP/1.1 201"), final)
 
             let oversized = try RawConnection(port: port)
-            try oversized.send(head + "Content-Length: \(1 << 20)\r\n\r\n")
+            try oversized.send(head(length: 1 << 20))
             let refusal = try oversized.readHead(within: .seconds(5))
             XCTAssertTrue(refusal.hasPrefix("HTTP/1.1 413"), refusal)
         }
@@ -156,9 +157,7 @@ extension AbuseTests {
         try await LiveApp.run { port, client in
             for path in ["/v1/organisations", "/v1/calls", "/v1/calls/LAC-2021/proposals", "/v1/tokens"] {
                 let connection = try RawConnection(port: port)
-                try connection.send(
-                    "POST \(path) HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(TestApp.adminToken)\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: 0\r\n\r\n")
+                try connection.send(RawConnection.post(path, "Content-Type: application/json", "Content-Length: 0"))
                 let head = try connection.readHead(within: .seconds(5))
                 XCTAssertTrue(head.hasPrefix("HTTP/1.1 400"), "\(path): \(head)")
             }
@@ -178,8 +177,7 @@ extension AbuseTests {
             ]
             for (path, type, body) in cases {
                 let connection = try RawConnection(port: port)
-                var request = "POST \(path) HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(TestApp.adminToken)\r\n"
-                    + "Content-Type: \(type)\r\nTransfer-Encoding: chunked\r\n\r\n"
+                var request = RawConnection.post(path, "Content-Type: \(type)", "Transfer-Encoding: chunked")
                 var rest = Substring(body)
                 while !rest.isEmpty {
                     let chunk = rest.prefix(1000)
@@ -204,16 +202,15 @@ extension AbuseTests {
             for authorization in ["", "Authorization: Bearer not-a-token-at-all-0123456789abcdef\r\n"] {
                 let connection = try RawConnection(port: port)
                 try connection.send(
-                    "POST /v1/organisations HTTP/1.1\r\nHost: localhost\r\n\(authorization)Content-Type: application/json\r\n"
-                        + "Content-Length: 500000\r\n\r\n{\"legalName\": \"")
+                    RawConnection.post("/v1/organisations", token: nil, authorization + "Content-Type: application/json", "Content-Length: 500000")
+                        + #"{"legalName": ""#)
                 let head = try connection.readHead(within: .seconds(3))
                 XCTAssertTrue(head.hasPrefix("HTTP/1.1 401"), "\(authorization): \(head)")
             }
             // A credential's body that ends before its declared length is the client's fault, not the server's.
             let truncated = try RawConnection(port: port)
             try truncated.send(
-                "POST /v1/organisations HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(TestApp.adminToken)\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"legalName\": ")
+                RawConnection.post("/v1/organisations", "Content-Type: application/json", "Content-Length: 1000") + #"{"legalName": "#)
             shutdown(truncated.descriptor, Int32(SHUT_WR))
             let head = try truncated.readHead(within: .seconds(5))
             XCTAssertFalse(head.hasPrefix("HTTP/1.1 5"), head)
@@ -240,6 +237,12 @@ final class RawConnection {
     }
 
     deinit { close(descriptor) }
+
+    /// The head of a POST to `path` with the admin credential (none when `token` is nil) and `headers`.
+    static func post(_ path: String, token: String? = TestApp.adminToken, _ headers: String...) -> String {
+        "POST \(path) HTTP/1.1\r\nHost: localhost\r\n" + (token.map { "Authorization: Bearer \($0)\r\n" } ?? "")
+            + headers.map { $0.hasSuffix("\r\n") ? $0 : $0 + "\r\n" }.joined() + "\r\n"
+    }
 
     func send(_ text: String) throws {
         let sent = text.utf8CString.withUnsafeBufferPointer { Glibc.send(descriptor, $0.baseAddress, $0.count - 1, 0) }
