@@ -71,9 +71,6 @@ struct FactsView: Sendable {
         self.init(for: principal, lead: facts.leadOrganisation.id, partners: facts.partners.map(\.organisationId))
     }
 
-    /// Nothing is withheld: the caller sees the facts whole.
-    var isWhole: Bool { withheld.isEmpty }
-
     /// The facts as this caller may see them.
     func apply(to facts: Facts) -> Facts {
         var facts = facts
