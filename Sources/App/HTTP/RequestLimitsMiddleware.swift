@@ -53,6 +53,7 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
         var request = request
         let body: ByteBuffer
         let isJSON: Bool
+        var document: JSONValue?
         if hasBody {
             let limit = Self.isDocumentUpload(request) ? maxDocumentBytes : maxBodyBytes
             if let declaredLength, declaredLength > limit {
@@ -78,7 +79,9 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
                 throw Problem(.badRequest, detail: .bodyUnreadable)
             }
             isJSON = Self.isJSON(mediaType)
-            if isJSON { try Self.refuseAmbiguousJSON(in: body, nesting: BodyNesting(method: request.method, path: request.uri.path)) }
+            if isJSON {
+                document = try Self.refuseAmbiguousJSON(in: body, nesting: BodyNesting(method: request.method, path: request.uri.path))
+            }
         } else {
             guard request.method == .post || request.method == .patch || request.method == .put else {
                 return try await next(request, context)
@@ -90,7 +93,8 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             isJSON = request.headers[.contentType].flatMap(OpenAPIMIMEType.init).map(Self.isJSON) ?? false
         }
         do {
-            return try await next(request, context)
+            // The document as read here travels on, so a handler that reads JSON itself need not parse it again.
+            return try await RequestScope.$jsonBody.withValue(document) { try await next(request, context) }
         } catch let error as ServerError where error.underlyingError is DecodingError {
             // The decoder only says "not valid JSON"; say where, from the bytes still at hand.
             if isJSON, let reason = Self.syntaxError(in: body) {
@@ -109,7 +113,9 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
     ///
     /// Nesting is bounded here too, in the same single pass, before any decoder sees the body (the
     /// generated decoders take time that grows with the square of the depth): see `BodyNesting`.
-    static func refuseAmbiguousJSON(in body: ByteBuffer, nesting: BodyNesting = .fields) throws(Problem) {
+    /// Returns the document read, once nothing is refused.
+    @discardableResult
+    static func refuseAmbiguousJSON(in body: ByteBuffer, nesting: BodyNesting = .fields) throws(Problem) -> JSONValue {
         let reading: JSONReading
         do {
             reading = try JSONValue.reading(
@@ -154,6 +160,7 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         if !errors.isEmpty || !fieldsTooDeep.isEmpty { throw Problem.validation(errors + fieldsTooDeep) }
         if !rulesTooDeep.isEmpty { throw nesting.rulesTooDeep(rulesTooDeep, in: document) }
+        return document
     }
 
     private static func mayHoldNUL(_ body: ByteBuffer) -> Bool {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Rules
 
 /// Per-request values that code deep in a request reads without threading them through every call.
 public enum RequestScope {
@@ -11,6 +12,8 @@ public enum RequestScope {
     @TaskLocal static var responseHeaders: ResponseHeaderOverrides?
     /// The caller, once authenticated before its request's body was read (`RequestLimitsMiddleware`).
     @TaskLocal static var authenticated: Principal?
+    /// A JSON request body as `RequestLimitsMiddleware` read it (within the nesting limits), nil for other bodies.
+    @TaskLocal static var jsonBody: JSONValue?
 }
 
 /// Written by a handler, applied by `ProblemMiddleware` on the way out.

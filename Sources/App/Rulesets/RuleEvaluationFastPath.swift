@@ -24,11 +24,8 @@ struct RuleEvaluationFastPath<Context: RequestContext>: RouterMiddleware {
             RequestLimits.segments(of: request.uri.path) == ["v1", "rules", "evaluate"],
             Self.isJSON(request.headers[.contentType]), AcceptHeader.allowsJSON(request.headers[.accept])
         else { return try await next(request, context) }
-        // `RequestLimitsMiddleware` has already read the body (within its limits) into memory.
-        let bytes = try await request.body.collect(upTo: .max)
-        let limits = RuleLimits(maxDepth: BodyNesting.ruleEvaluation.maxDepth, maxTextBytes: .max)
-        guard case .object(let members)? = try? JSONValue(parsing: bytes.readableBytesView, limits: limits),
-            let rule = members["rule"]
+        // `RequestLimitsMiddleware` has already read the body (within its limits), and parsed it.
+        guard case .object(let members)? = try await Self.document(request), let rule = members["rule"]
         else { return try await next(request, context) }
         _ = try await access.authorize("evaluateRule", authorization: request.headers[.authorization])
         let unknown = members.keys.filter { $0 != "rule" && $0 != "data" }
@@ -41,6 +38,14 @@ struct RuleEvaluationFastPath<Context: RequestContext>: RouterMiddleware {
         body.writeString(result.jsonText)
         body.writeString("}")
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+    }
+
+    /// The body as the body check read it; read here only where that check did not run.
+    private static func document(_ request: Request) async throws -> JSONValue? {
+        if let document = RequestScope.jsonBody { return document }
+        let bytes = try await request.body.collect(upTo: .max)
+        let limits = RuleLimits(maxDepth: BodyNesting.ruleEvaluation.maxDepth, maxTextBytes: .max)
+        return try? JSONValue(parsing: bytes.readableBytesView, limits: limits)
     }
 
     /// `application/json`, with or without parameters, read and matched as the generated server does.
