@@ -630,8 +630,10 @@ final class HTTPConventionTests: XCTestCase {
 
             let wrong = try await client.call(.post, "/v1/organisations", body: body, contentType: "text/plain")
             XCTAssertProblem(wrong, .unsupportedMediaType, "unsupported-media-type")
-            // A type that only mentions JSON in a parameter is not JSON.
-            let mentions = try await client.call(.post, "/v1/organisations", body: body, contentType: "text/plain; format=json")
+            // A type that only mentions JSON in a parameter is not JSON: its body is not read as JSON (this
+            // one would be malformed), the type is refused.
+            let mentions = try await client.call(
+                .post, "/v1/organisations", body: Data("legalName=x".utf8), contentType: "text/plain; format=json")
             XCTAssertProblem(mentions, .unsupportedMediaType, "unsupported-media-type")
 
             // What names no one media type is not read as JSON (nor its checks skipped): a wildcard, or a
