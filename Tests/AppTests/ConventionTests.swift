@@ -34,6 +34,54 @@ final class ConventionTests: XCTestCase {
         }
     }
 
+    func testACursorPagesOnlyTheListAndFiltersThatGaveIt() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            for _ in 0..<3 { _ = try await Fixtures.proposalID(client, lead: lead) }
+            let first = try await client.call(.get, "/v1/proposals?limit=1&status=draft&language=es")
+            let cursor = try XCTUnwrap(first["nextCursor"] as? String)
+            let firstID = try XCTUnwrap((first["items"] as? [[String: Any]])?.first?["id"] as? String)
+
+            // The same list and filters: in another order, with another page size, it goes on where it stopped.
+            let same = try await client.call(.get, "/v1/proposals?language=es&status=draft&limit=2&cursor=\(cursor)")
+            XCTAssertEqual(same.status, .ok, same.text)
+            let rest = (same["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            XCTAssertEqual(rest.count, 2)
+            XCTAssertFalse(rest.contains(firstID))
+
+            // Another list, other filters, no filters (the fast path), a position edited by hand, the
+            // earlier unbound format: each is refused rather than paging through something else.
+            let elsewhere = [
+                "/v1/proposals?limit=1&status=submitted&language=es&cursor=\(cursor)",
+                "/v1/proposals?limit=1&status=draft&cursor=\(cursor)",
+                "/v1/proposals?limit=1&cursor=\(cursor)",
+                "/v1/organisations?cursor=\(cursor)",
+                "/v1/calls?cursor=\(cursor)",
+                "/v1/proposals?status=draft&language=es&cursor=\(try Self.cursor(cursor, movedBy: -1))",
+                "/v1/proposals?status=draft&language=es&cursor=" + Data("s1:1".utf8).base64EncodedString(),
+            ]
+            for path in elsewhere {
+                let refused = try await client.call(.get, path)
+                XCTAssertEqual(refused.status, .badRequest, path)
+                XCTAssertProblem(refused, .badRequest, "validation")
+                XCTAssertEqual(refused.errorPointers, ["cursor"], path)
+            }
+        }
+    }
+
+    /// The cursor with its position changed and its check left as it was.
+    private static func cursor(_ cursor: String, movedBy delta: Int64) throws -> String {
+        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        let text = try XCTUnwrap(Data(base64Encoded: base64).flatMap { String(data: $0, encoding: .utf8) })
+        let parts = text.split(separator: ".")
+        XCTAssertEqual(parts.count, 3, text)
+        let seq = try XCTUnwrap(Int64(parts[1]))
+        return Data("\(parts[0]).\(seq + delta).\(parts[2])".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
     func testListFiltersAndBadParameters() async throws {
         try await TestApp.run { _, client in
             let lead = try await Fixtures.createOrganisation(client)

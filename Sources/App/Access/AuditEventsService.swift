@@ -17,7 +17,7 @@ struct AuditEventsService: Sendable {
         var occurredTo: Date?
     }
 
-    func list(filter: Filter, cursor: String?, limit: Int?) async throws -> (items: [Event], next: String?) {
+    func list(filter: Filter, page request: PageRequest) async throws -> (items: [Event], next: String?) {
         var actor: UUID?
         if let text = filter.actorTokenID {
             guard let id = UUID(uuidString: text) else {
@@ -25,12 +25,12 @@ struct AuditEventsService: Sendable {
             }
             actor = id
         }
-        let after = try PageCursor.decode(cursor)
-        let limit = try PageCursor.limit(limit)
+        let after = try request.after()
+        let limit = try request.limit()
         let rows = try await pool.withConnection { [actor] connection in
             try await AuditEventsRepository.list(connection, filter: filter, actor: actor, after: after, limit: limit + 1)
         }
-        let (page, next) = PageCursor.page(rows, limit: limit) { row in row.id }
+        let (page, next) = request.page(rows, limit: limit) { row in row.id }
         return (try page.map { try Representation.decode(Event.self, from: $0.json) }, next)
     }
 }

@@ -13,9 +13,10 @@ extension APIHandlers {
 
     func listTokens(_ input: Operations.ListTokens.Input) async throws -> Operations.ListTokens.Output {
         let q = input.query
-        let page = try await tokens.list(cursor: q.cursor, limit: q.limit)
-        let link = PageCursor.link(
-            path: "/v1/tokens", query: [("limit", q.limit.map(String.init))].compactMap(Self.pair), next: page.next)
+        let request = PageRequest(
+            path: "/v1/tokens", query: [("limit", q.limit.map(String.init))].compactMap(Self.pair), cursor: q.cursor, limit: q.limit)
+        let page = try await tokens.list(page: request)
+        let link = request.link(next: page.next)
         return .ok(.init(
             headers: .init(xRequestId: RequestScope.requestID, link: link),
             body: .json(.init(items: page.items, nextCursor: page.next))))

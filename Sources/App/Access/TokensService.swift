@@ -56,13 +56,13 @@ struct TokensService: Sendable {
             expiresAt: token.expiresAt ?? input.expiresAt, createdAt: token.createdAt, token: secret)
     }
 
-    func list(cursor: String?, limit: Int?) async throws -> (items: [Token], next: String?) {
-        let after = try PageCursor.decode(cursor)
-        let limit = try PageCursor.limit(limit)
+    func list(page request: PageRequest) async throws -> (items: [Token], next: String?) {
+        let after = try request.after()
+        let limit = try request.limit()
         let rows = try await pool.withConnection { connection in
             try await TokensRepository.list(connection, after: after, limit: limit + 1)
         }
-        let (page, next) = PageCursor.page(rows, limit: limit) { row in row.seq }
+        let (page, next) = request.page(rows, limit: limit) { row in row.seq }
         return (try page.map { try Representation.decode(Token.self, from: $0.json) }, next)
     }
 

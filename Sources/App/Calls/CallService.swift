@@ -32,13 +32,13 @@ struct CallService: Sendable {
         return try Representation.decode(Call.self, from: found.row.json)
     }
 
-    func list(cursor: String?, limit: Int?) async throws -> (items: [Call], next: String?) {
-        let after = try PageCursor.decode(cursor)
-        let limit = try PageCursor.limit(limit)
+    func list(page request: PageRequest) async throws -> (items: [Call], next: String?) {
+        let after = try request.after()
+        let limit = try request.limit()
         let rows = try await pool.withConnection { connection in
             try await CallRepository.list(connection, after: after, limit: limit + 1)
         }
-        let (page, next) = PageCursor.page(rows, limit: limit) { row in row.seq }
+        let (page, next) = request.page(rows, limit: limit) { row in row.seq }
         return (try page.map { try Representation.decode(Call.self, from: $0.json) }, next)
     }
 

@@ -5,9 +5,11 @@ import Rules
 
 extension APIHandlers {
     func listCalls(_ input: Operations.ListCalls.Input) async throws -> Operations.ListCalls.Output {
-        let page = try await calls.list(cursor: input.query.cursor, limit: input.query.limit)
-        let link = PageCursor.link(
-            path: "/v1/calls", query: [("limit", input.query.limit.map(String.init))].compactMap(Self.pair), next: page.next)
+        let request = PageRequest(
+            path: "/v1/calls", query: [("limit", input.query.limit.map(String.init))].compactMap(Self.pair),
+            cursor: input.query.cursor, limit: input.query.limit)
+        let page = try await calls.list(page: request)
+        let link = request.link(next: page.next)
         return .ok(.init(
             headers: .init(xRequestId: RequestScope.requestID, link: link),
             body: .json(.init(items: page.items, nextCursor: page.next))))

@@ -65,7 +65,7 @@ struct OrganisationService: Sendable {
         return try view(row.json, for: principal)
     }
 
-    func list(filter: OrganisationRepository.Filter, cursor: String?, limit: Int?) async throws -> (items: [Organisation], next: String?) {
+    func list(filter: OrganisationRepository.Filter, page request: PageRequest) async throws -> (items: [Organisation], next: String?) {
         let principal = try Principal.current
         // Filtering on a field sorts records by it: a role that may not see due diligence may not filter on it.
         if filter.dueDiligence != nil && !principal.seesDueDiligence {
@@ -74,12 +74,12 @@ struct OrganisationService: Sendable {
         }
         var filter = filter
         if !principal.readsAll { filter.onlyIDs = principal.organisationIDs }
-        let after = try PageCursor.decode(cursor)
-        let limit = try PageCursor.limit(limit)
+        let after = try request.after()
+        let limit = try request.limit()
         let rows = try await pool.withConnection { [filter] connection in
             try await OrganisationRepository.list(connection, filter: filter, after: after, limit: limit + 1)
         }
-        let (page, next) = PageCursor.page(rows, limit: limit) { row in row.seq }
+        let (page, next) = request.page(rows, limit: limit) { row in row.seq }
         return (try page.map { try view($0.json, for: principal) }, next)
     }
 

@@ -7,12 +7,13 @@ extension APIHandlers {
         let q = input.query
         let filter = OrganisationRepository.Filter(
             kind: q.kind?.rawValue, country: q.country, dueDiligence: q.dueDiligence?.rawValue, updatedSince: q.updatedSince)
-        let page = try await organisations.list(filter: filter, cursor: q.cursor, limit: q.limit)
         let query: [(String, String?)] = [
             ("limit", q.limit.map(String.init)), ("kind", q.kind?.rawValue), ("country", q.country),
             ("dueDiligence", q.dueDiligence?.rawValue), ("updatedSince", q.updatedSince.map(Representation.instant)),
         ]
-        let link = PageCursor.link(path: "/v1/organisations", query: query.compactMap(Self.pair), next: page.next)
+        let request = PageRequest(path: "/v1/organisations", query: query.compactMap(Self.pair), cursor: q.cursor, limit: q.limit)
+        let page = try await organisations.list(filter: filter, page: request)
+        let link = request.link(next: page.next)
         return .ok(.init(
             headers: .init(xRequestId: RequestScope.requestID, link: link),
             body: .json(.init(items: page.items, nextCursor: page.next))))

@@ -76,17 +76,17 @@ struct DocumentService: Sendable {
             }
     }
 
-    func list(proposalID: String, cursor: String?, limit: Int?) async throws -> (items: [Document], next: String?) {
+    func list(proposalID: String, page request: PageRequest) async throws -> (items: [Document], next: String?) {
         let uuid = try await requireVisible(proposalID)
-        let after = try PageCursor.decode(cursor)
-        let limit = try PageCursor.limit(limit)
+        let after = try request.after()
+        let limit = try request.limit()
         let rows = try await pool.withConnection { connection in
             try await connection.query("""
                 SELECT \(Self.metadata) FROM proposal_documents WHERE proposal_id = \(uuid) AND seq > \(after)
                 ORDER BY seq LIMIT \(limit + 1)
                 """).map { (try Self.document($0), try $0.decode(Int64.self, column: "seq")) }
         }
-        let (page, next) = PageCursor.page(rows, limit: limit) { row in row.1 }
+        let (page, next) = request.page(rows, limit: limit) { row in row.1 }
         return (page.map(\.0), next)
     }
 

@@ -18,10 +18,12 @@ extension APIHandlers {
     }
 
     func listProposalDocuments(_ input: Operations.ListProposalDocuments.Input) async throws -> Operations.ListProposalDocuments.Output {
-        let page = try await documents.list(proposalID: input.path.proposalId, cursor: input.query.cursor, limit: input.query.limit)
-        let link = PageCursor.link(
+        let request = PageRequest(
             path: "/v1/proposals/\(input.path.proposalId)/documents",
-            query: [("limit", input.query.limit.map(String.init))].compactMap(Self.pair), next: page.next)
+            query: [("limit", input.query.limit.map(String.init))].compactMap(Self.pair),
+            cursor: input.query.cursor, limit: input.query.limit)
+        let page = try await documents.list(proposalID: input.path.proposalId, page: request)
+        let link = request.link(next: page.next)
         return .ok(.init(
             headers: .init(xRequestId: RequestScope.requestID, link: link),
             body: .json(.init(items: page.items, nextCursor: page.next))))

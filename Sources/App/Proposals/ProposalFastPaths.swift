@@ -90,8 +90,10 @@ struct ProposalFastPaths<Context: RequestContext>: RouterMiddleware {
 
     private func page(limit: Int?, cursor: String?, _ request: Request) async throws -> Response {
         let principal = try await access.authorize("listProposals", authorization: request.headers[.authorization])
+        let pageRequest = PageRequest(
+            path: "/v1/proposals", query: limit.map { [("limit", String($0))] } ?? [], cursor: cursor, limit: limit)
         let page = try await RequestScope.$principal.withValue(principal) {
-            try await proposals.representations(filter: .init(), cursor: cursor, limit: limit)
+            try await proposals.representations(filter: .init(), page: pageRequest)
         }
         var body = ByteBuffer()
         body.reserveCapacity(page.items.reduce(64) { $0 + $1.utf8.count + 1 })
@@ -105,8 +107,7 @@ struct ProposalFastPaths<Context: RequestContext>: RouterMiddleware {
         body.writeString(page.next.map { "\"\($0)\"" } ?? "null")
         body.writeString("}")
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
-        let query = limit.map { [("limit", String($0))] } ?? []
-        if let link = PageCursor.link(path: "/v1/proposals", query: query, next: page.next) { headers[.link] = link }
+        if let link = pageRequest.link(next: page.next) { headers[.link] = link }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 }

@@ -73,20 +73,20 @@ struct ProposalService: Sendable {
         return (try Self.view(row.json, for: Principal.current), row.version)
     }
 
-    func list(filter: ProposalRepository.Filter, cursor: String?, limit: Int?) async throws -> (items: [Proposal], next: String?) {
-        let page = try await representations(filter: filter, cursor: cursor, limit: limit)
+    func list(filter: ProposalRepository.Filter, page request: PageRequest) async throws -> (items: [Proposal], next: String?) {
+        let page = try await representations(filter: filter, page: request)
         return (try page.items.map { try Representation.decode(Proposal.self, from: $0) }, page.next)
     }
 
     /// A page of stored representations as PostgreSQL renders them.
-    func representations(filter: ProposalRepository.Filter, cursor: String?, limit: Int?) async throws -> (items: [String], next: String?) {
+    func representations(filter: ProposalRepository.Filter, page request: PageRequest) async throws -> (items: [String], next: String?) {
         let visibility = try Self.visibility()
-        let after = try PageCursor.decode(cursor)
-        let limit = try PageCursor.limit(limit)
+        let after = try request.after()
+        let limit = try request.limit()
         let rows = try await pool.withConnection { connection in
             try await ProposalRepository.list(connection, filter: filter, visibility: visibility, after: after, limit: limit + 1)
         }
-        let (page, next) = PageCursor.page(rows, limit: limit) { row in row.seq }
+        let (page, next) = request.page(rows, limit: limit) { row in row.seq }
         let principal = try Principal.current
         return (try page.map { try Self.view($0.json, for: principal) }, next)
     }

@@ -26,14 +26,15 @@ extension APIHandlers {
             callID: callID, status: q.status?.rawValue, country: q.country, language: q.language?.rawValue,
             questionID: q.questionId, solutionTypeID: q.solutionTypeId, targetGroup: q.targetGroup,
             leadOrganisationID: leadID, updatedSince: q.updatedSince)
-        let page = try await proposals.list(filter: filter, cursor: q.cursor, limit: q.limit)
         let query: [(String, String?)] = [
             ("limit", q.limit.map(String.init)), ("callId", q.callId), ("status", q.status?.rawValue),
             ("country", q.country), ("language", q.language?.rawValue), ("questionId", q.questionId),
             ("solutionTypeId", q.solutionTypeId), ("targetGroup", q.targetGroup),
             ("leadOrganisationId", q.leadOrganisationId), ("updatedSince", q.updatedSince.map(Representation.instant)),
         ]
-        let link = PageCursor.link(path: "/v1/proposals", query: query.compactMap(Self.pair), next: page.next)
+        let request = PageRequest(path: "/v1/proposals", query: query.compactMap(Self.pair), cursor: q.cursor, limit: q.limit)
+        let page = try await proposals.list(filter: filter, page: request)
+        let link = request.link(next: page.next)
         return .ok(.init(
             headers: .init(xRequestId: RequestScope.requestID, link: link),
             body: .json(.init(items: page.items, nextCursor: page.next))))

@@ -62,16 +62,16 @@ struct RulesetService: Sendable {
         return try Representation.decode(Ruleset.self, from: row.json)
     }
 
-    func list(callReference: String, cursor: String?, limit: Int?) async throws -> (items: [Ruleset], next: String?) {
-        let after = try PageCursor.decode(cursor)
-        let limit = try PageCursor.limit(limit)
+    func list(callReference: String, page request: PageRequest) async throws -> (items: [Ruleset], next: String?) {
+        let after = try request.after()
+        let limit = try request.limit()
         let rows = try await pool.withConnection { connection in
             guard let callID = try await CallRepository.id(connection, callReference) else {
                 throw Problem.notFound(.noSuch(.call, callReference))
             }
             return try await RulesetRepository.list(connection, callID: callID, afterVersion: after, limit: limit + 1)
         }
-        let (page, next) = PageCursor.page(rows, limit: limit) { row in Int64(row.version) }
+        let (page, next) = request.page(rows, limit: limit) { row in Int64(row.version) }
         return (try page.map { try Representation.decode(Ruleset.self, from: $0.json) }, next)
     }
 

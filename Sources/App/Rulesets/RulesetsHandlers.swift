@@ -12,10 +12,11 @@ extension APIHandlers {
 
     func listRulesets(_ input: Operations.ListRulesets.Input) async throws -> Operations.ListRulesets.Output {
         let callID = input.path.callId
-        let page = try await rulesets.list(callReference: callID, cursor: input.query.cursor, limit: input.query.limit)
-        let link = PageCursor.link(
+        let request = PageRequest(
             path: "/v1/calls/\(callID)/rulesets", query: [("limit", input.query.limit.map(String.init))].compactMap(Self.pair),
-            next: page.next)
+            cursor: input.query.cursor, limit: input.query.limit)
+        let page = try await rulesets.list(callReference: callID, page: request)
+        let link = request.link(next: page.next)
         return .ok(.init(
             headers: .init(xRequestId: RequestScope.requestID, link: link),
             body: .json(.init(items: page.items, nextCursor: page.next))))
