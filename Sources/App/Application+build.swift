@@ -105,7 +105,7 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
         try handlers.registerHandlers(
             on: transport, configuration: runtimeConfiguration,
             middlewares: [
-                access, QueryConstraintsMiddleware(), DocumentFaultsMiddleware(maxBodyBytes: dependencies.configuration.maxBodyBytes),
+                access, QueryConstraintsMiddleware(), DocumentFaultsMiddleware(maxBodyBytes: dependencies.configuration.maxBodyBytes, now: dependencies.now),
                 NullCursorMiddleware(), DocumentAcceptMiddleware(),
             ])
     }

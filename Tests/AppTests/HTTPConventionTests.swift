@@ -296,6 +296,58 @@ final class HTTPConventionTests: XCTestCase {
         }
     }
 
+    /// A shape fault (a wrong type, an unknown member) does not hide what the service's own checks
+    /// find in the rest of the body: the first refusal names both.
+    func testAShapeFaultHidesNoValueFault() async throws {
+        try await TestApp.run { _, client in
+            func pointers(_ method: HTTPRequest.Method, _ path: String, _ body: Any, headers: [String: String] = [:],
+                          contentType: String = "application/json") async throws -> Set<String> {
+                let answer = try await client.call(method, path, body: body, contentType: contentType, headers: headers)
+                XCTAssertProblem(answer, .badRequest, "validation")
+                return Set(answer.errorPointers)
+            }
+            var organisation = Fixtures.organisationBody()
+            organisation["contractualCapacity"] = "yes"
+            organisation["website"] = "ftp://files.formaliza.example"
+            organisation["foundedOn"] = "2999-01-01"
+            let created = try await pointers(.post, "/v1/organisations", organisation)
+            XCTAssertEqual(created, ["/contractualCapacity", "/foundedOn", "/registration/registeredOn", "/website"])
+
+            let lead = try await Fixtures.createOrganisation(client)
+            var proposal = Fixtures.proposalBody(lead: lead)
+            proposal["labAvailability"] = "yes"
+            proposal["countries"] = ["PE", "PE"]
+            proposal["partners"] = [["organisationId": lead, "role": "partner"]]
+            let proposalFaults = try await pointers(.post, "/v1/calls/LAC-2021/proposals", proposal)
+            XCTAssertEqual(proposalFaults, ["/countries/1", "/labAvailability", "/partners/0/organisationId"])
+
+            var call = try Fixtures.callBody(code: "VALUES-2021")
+            call["colour"] = "red"
+            call["timezone"] = "Mars/Olympus_Mons"
+            let callFaults = try await pointers(.post, "/v1/calls", call)
+            XCTAssertEqual(callFaults, ["/colour", "/timezone"])
+
+            let token: [String: Any] = [
+                "name": "Reporting", "role": "reporting", "organisationIds": "all", "expiresAt": "2001-01-01T00:00:00Z",
+            ]
+            let tokenFaults = try await pointers(.post, "/v1/tokens", token)
+            XCTAssertEqual(tokenFaults, ["/expiresAt", "/organisationIds"])
+
+            // A merge patch, checked once merged, the same way; nothing is changed.
+            let patchFaults = try await pointers(
+                .patch, "/v1/organisations/\(lead)", ["contractualCapacity": "yes", "website": "javascript:alert(1)"],
+                headers: ["If-Match": "\"1\""], contentType: "application/merge-patch+json")
+            XCTAssertEqual(patchFaults, ["/contractualCapacity", "/website"])
+            let unchanged = try await client.call(.get, "/v1/organisations/\(lead)")
+            XCTAssertEqual(unchanged.headers[.eTag], "\"1\"")
+
+            // With a required member at fault the rest cannot be read as a record: only the shape is named.
+            organisation["nonProfit"] = "yes"
+            let withoutRecord = try await pointers(.post, "/v1/organisations", organisation)
+            XCTAssertEqual(withoutRecord, ["/contractualCapacity", "/nonProfit"])
+        }
+    }
+
     /// Each JSON body the contract declares, sent with every required member missing and an unknown
     /// one, is refused naming them all.
     func testEveryJSONBodyOfTheContractNamesAllItsFaults() async throws {

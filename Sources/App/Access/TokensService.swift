@@ -17,23 +17,9 @@ struct TokensService: Sendable {
 
     func issue(_ input: Input) async throws -> Components.Schemas.IssuedToken {
         let actor = AuditActor.current
-        var v = Validator()
-        v.text(input.name, "/name", required: true, max: 200)
+        try Self.validate(input, now: now())
         let role = input.role.rawValue
-        let given = input.organisationIds ?? []
-        var ids: [UUID] = []
-        for (index, text) in given.enumerated() {
-            if let id = UUID(uuidString: text) { ids.append(id) } else { v.fail("/organisationIds/\(index)", .notAUUID) }
-        }
-        v.unique(ids, "/organisationIds", what: .organisation)
-        if input.role == .applicant {
-            v.check(!given.isEmpty, "/organisationIds", .applicantTokenNeedsOrganisation)
-        } else {
-            v.check(given.isEmpty, "/organisationIds", .mustBeEmpty(forRole: role))
-        }
-        v.check(input.expiresAt > now(), "/expiresAt", .mustBeInFuture)
-        ContractConstraints.shared.check(input, schema: "TokenInput", into: &v)
-        try v.throwIfInvalid()
+        let ids = (input.organisationIds ?? []).compactMap(UUID.init(uuidString:))
 
         let secret = Self.newSecret()
         let row = try await pool.withTransaction { [ids] connection in
@@ -64,6 +50,26 @@ struct TokensService: Sendable {
         }
         let (page, next) = request.page(rows, limit: limit) { row in row.seq }
         return (try page.map { try Representation.decode(Token.self, from: $0.json) }, next)
+    }
+
+    /// What a token request must hold beyond the contract's shapes.
+    static func validate(_ input: Input, now: Date) throws(Problem) {
+        var v = Validator()
+        v.text(input.name, "/name", required: true, max: 200)
+        let given = input.organisationIds ?? []
+        var ids: [UUID] = []
+        for (index, text) in given.enumerated() {
+            if let id = UUID(uuidString: text) { ids.append(id) } else { v.fail("/organisationIds/\(index)", .notAUUID) }
+        }
+        v.unique(ids, "/organisationIds", what: .organisation)
+        if input.role == .applicant {
+            v.check(!given.isEmpty, "/organisationIds", .applicantTokenNeedsOrganisation)
+        } else {
+            v.check(given.isEmpty, "/organisationIds", .mustBeEmpty(forRole: input.role.rawValue))
+        }
+        v.check(input.expiresAt > now, "/expiresAt", .mustBeInFuture)
+        ContractConstraints.shared.check(input, schema: "TokenInput", into: &v)
+        try v.throwIfInvalid()
     }
 
     /// Revokes a token at once (the next request with it answers 401); revoking it again changes nothing.

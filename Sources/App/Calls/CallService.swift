@@ -53,7 +53,7 @@ struct CallService: Sendable {
             let before = try Representation.inputPart(of: current.json)
             // A patch that changes nothing is no change: same version, no audit event.
             guard let input = try Representation.decodePatched(
-                Components.Schemas.CallInput.self, schema: "CallInput", patch: patch, onto: before)
+                Components.Schemas.CallInput.self, schema: "CallInput", patch: patch, onto: before, now: Date())
             else { return current.json }
             try CallValidation.validate(input)
             try await Self.requireSubmissionsStillHold(

@@ -12,7 +12,8 @@ import Rules
 /// finds all of those and every constraint the document breaks, so the 400 names each bad field.
 enum DocumentFaults {
     /// The problem for `document`, which failed to decode as schema `schema` with `failure`.
-    static func problem(_ document: JSONValue, schema: String, failure: DecodingError) -> Problem {
+    /// `now` is the request's clock reading, for the value checks that compare with it.
+    static func problem(_ document: JSONValue, schema: String, failure: DecodingError, now: Date) -> Problem {
         let own = ProblemMapping.problem(for: failure)
         var errors = ContractConstraints.shared.problems(in: document, schema: schema)
         guard !errors.isEmpty else { return own }
@@ -20,7 +21,61 @@ enum DocumentFaults {
         for error in own.errors where own.kind == .validation && !errors.contains(where: { $0.pointer == error.pointer }) {
             errors.append(error)
         }
-        return .validation(errors)
+        return .validation(withValueChecks(errors, document: document, schema: schema, now: now))
+    }
+
+    /// `errors` (the document's shape faults) and what the service's value checks find in the rest
+    /// of it: the members named by a shape fault are left out and what remains is decoded and checked
+    /// as a write would check it, so one wrong type does not hide a bad e-mail elsewhere. When what
+    /// remains does not decode either (a required member is at fault), only `errors` are known.
+    static func withValueChecks(
+        _ errors: [Problem.FieldError], document: JSONValue, schema: String, now: Date
+    ) -> [Problem.FieldError] {
+        guard let check = valueChecks[schema], case .object(var members) = document else { return errors }
+        let faulty = Set(errors.map { topMember(of: $0.pointer) })
+        guard !faulty.contains(nil) else { return errors }
+        for name in faulty { if let name { members.removeValue(forKey: name) } }
+        var all = errors
+        for error in check(.object(members), now)
+        where !faulty.contains(topMember(of: error.pointer)) && !all.contains(where: { $0.pointer == error.pointer }) {
+            all.append(error)
+        }
+        return all.sorted { $0.pointer < $1.pointer }
+    }
+
+    /// The checks each write applies to a document that has the contract's shape, per schema.
+    static let valueChecks: [String: @Sendable (JSONValue, Date) -> [Problem.FieldError]] = [
+        "CallInput": checking(Components.Schemas.CallInput.self) { call, _ throws(Problem) in try CallValidation.validate(call) },
+        "OrganisationInput": checking(Components.Schemas.OrganisationInput.self) { organisation, now throws(Problem) in
+            try OrganisationValidation.validate(organisation, today: now)
+        },
+        "ProposalInput": checking(Components.Schemas.ProposalInput.self) { proposal, _ throws(Problem) in
+            try ProposalValidation.validate(proposal)
+        },
+        "TokenInput": checking(Components.Schemas.TokenInput.self) { token, now throws(Problem) in
+            try TokensService.validate(token, now: now)
+        },
+    ]
+
+    private static func checking<Input: Decodable>(
+        _ type: Input.Type, _ validate: @escaping @Sendable (Input, Date) throws(Problem) -> Void
+    ) -> @Sendable (JSONValue, Date) -> [Problem.FieldError] {
+        { document, now in
+            guard let input = try? Representation.decoder.decode(Input.self, from: Data(document.jsonText.utf8)) else { return [] }
+            do throws(Problem) {
+                try validate(input, now)
+                return []
+            } catch {
+                return error.kind == .validation ? error.errors : []
+            }
+        }
+    }
+
+    /// The root member a JSON pointer starts with (`/contacts/0/email` → `contacts`); nil for the root itself.
+    private static func topMember(of pointer: String) -> String? {
+        guard pointer.hasPrefix("/") else { return nil }
+        let first = pointer.dropFirst().split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return first.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
     }
 }
 
@@ -60,6 +115,8 @@ struct DocumentFaultsMiddleware: ServerMiddleware {
 
     /// Bodies are limited before they get here (`RequestLimitsMiddleware`); this only bounds the buffer.
     let maxBodyBytes: Int
+    /// The server's clock, for the value checks that compare with it.
+    let now: @Sendable () -> Date
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
@@ -74,7 +131,7 @@ struct DocumentFaultsMiddleware: ServerMiddleware {
             guard error.underlyingError is DecodingError, let failure = known.decodingError(bytes),
                 let document = try? JSONValue(parsing: bytes)
             else { throw error }
-            throw DocumentFaults.problem(document, schema: known.schema, failure: failure)
+            throw DocumentFaults.problem(document, schema: known.schema, failure: failure, now: now())
         }
     }
 }

@@ -104,7 +104,7 @@ struct OrganisationService: Sendable {
             try EntityTag.requireMatch(ifMatch, version: current.version)
             let previous = try Representation.inputPart(of: current.json)
             // A patch that changes nothing is no change: same version, no audit event.
-            guard var input = try Representation.decodePatched(Input.self, schema: "OrganisationInput", patch: patch, onto: previous)
+            guard var input = try Representation.decodePatched(Input.self, schema: "OrganisationInput", patch: patch, onto: previous, now: today)
             else { return current.json }
             let merged = MergePatch.apply(patch, to: previous)
             try OrganisationValidation.validate(input, today: today, dueDiligence: Self.dueDiligenceChange(patch, previous: previous))

@@ -73,13 +73,13 @@ enum Representation {
     /// anything else the merged document breaks. Nil when the patch changes nothing (and names only
     /// known members): there is no change to make.
     static func decodePatched<T: Decodable & Equatable>(
-        _ type: T.Type, schema: String, patch: JSONValue, onto current: JSONValue
+        _ type: T.Type, schema: String, patch: JSONValue, onto current: JSONValue, now: Date
     ) throws(Problem) -> T? {
         let merged = MergePatch.apply(patch, to: current)
         let unknown = ContractConstraints.shared.unknownMembers(inPatch: patch, schema: schema)
         guard !unknown.isEmpty else {
             if merged == current { return nil }
-            let input = try decodeInput(type, schema: schema, from: merged)
+            let input = try decodeInput(type, schema: schema, from: merged, now: now)
             // The same values written another way (an instant without its milliseconds) are no change either.
             if let before = try? decoder.decode(T.self, from: Data(current.jsonText.utf8)), before == input { return nil }
             return input
@@ -89,16 +89,16 @@ enum Representation {
         where !errors.contains(where: { $0.pointer == error.pointer }) {
             errors.append(error)
         }
-        throw Problem.validation(errors.sorted { $0.pointer < $1.pointer })
+        throw Problem.validation(DocumentFaults.withValueChecks(errors, document: merged, schema: schema, now: now))
     }
 
     /// Decodes a client-supplied document of contract schema `schema`: a shape error becomes a 400
     /// naming every bad field (`DocumentFaults`).
-    static func decodeInput<T: Decodable>(_ type: T.Type, schema: String, from value: JSONValue) throws(Problem) -> T {
+    static func decodeInput<T: Decodable>(_ type: T.Type, schema: String, from value: JSONValue, now: Date) throws(Problem) -> T {
         do {
             return try decoder.decode(type, from: Data(value.jsonText.utf8))
         } catch let error as DecodingError {
-            throw DocumentFaults.problem(value, schema: schema, failure: error)
+            throw DocumentFaults.problem(value, schema: schema, failure: error, now: now)
         } catch {
             throw Problem(.badRequest, detail: .documentUnreadable)
         }
