@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: the API under wrk against pgbench on the same cluster, in one run.
 # 100,000 generated proposals; GET by id, list pages, draft creation; pgbench -S -M prepared and a
-# one-row prepared INSERT at the same concurrency over the same Unix socket. Prints medians, ratios,
+# one-row prepared INSERT at the same concurrency over the same Unix socket, and over TCP loopback (the
+# transport wrk reaches the API by). Prints medians, ratios,
 # the CPU time per request (user + system, from /proc) of the server and of PostgreSQL, and the CPU
 # time per request that each throughput target leaves for everything on this machine.
 set -euo pipefail
@@ -19,7 +20,10 @@ dir=$(mktemp -d /tmp/convoca-bench-api.XXXXXX)
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; scripts/pg.sh stop "$dir"; rm -rf "$dir"; }
 trap cleanup EXIT
-scripts/pg.sh start "$dir" shared_buffers=256MB
+# TCP on a free loopback port as well as the socket, for pgbench over the transport wrk uses (PGPORT also
+# names the socket file, for every client below).
+export PGPORT; PGPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+scripts/pg.sh start "$dir" shared_buffers=256MB "port=$PGPORT" listen_addresses=127.0.0.1
 admin=$(scripts/pg.sh url "$dir" postgres)
 psql "$admin" -qc 'CREATE DATABASE convoca'
 export DATABASE_URL; DATABASE_URL=$(scripts/pg.sh url "$dir" convoca)
@@ -29,13 +33,26 @@ export LOG_LEVEL=error CONVOCA_RATE_LIMIT_PER_MINUTE=1000000 PORT DB_POOL_SIZE=$
 .build-release/release/convoca seed >/dev/null 2>&1
 psql "$DATABASE_URL" -q -f bench/seed-proposals.sql
 psql "$DATABASE_URL" -Atc "SELECT id FROM proposals ORDER BY random() LIMIT 10000" > "$dir/ids"
-psql "$DATABASE_URL" -Atc "SELECT rtrim(translate(encode(convert_to('s1:' || seq, 'UTF8'), 'base64'), '+/', '-_'), '=') FROM proposals ORDER BY random() LIMIT 2000" > "$dir/cursors"
 export BENCH_IDS=$dir/ids BENCH_CURSORS=$dir/cursors BENCH_TOKEN=$CONVOCA_ADMIN_TOKEN
 export BENCH_LEAD; BENCH_LEAD=$(psql "$DATABASE_URL" -Atc "SELECT id FROM organisations LIMIT 1")
 
 .build-release/release/convoca serve --no-migrate >"$dir/server.log" 2>&1 &
 server=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+# Cursors as the API hands them out (each is bound to its list and filters): one walk through the whole
+# list with page sizes drawn at random, one cursor per page, about 2,000 of them.
+python3 - "$PORT" "$BENCH_TOKEN" >"$dir/cursors" <<'WALK'
+import http.client, json, random, sys
+connection = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
+cursor = None
+while True:
+    path = "/v1/proposals?limit=%d" % random.randint(1, 99) + ("&cursor=" + cursor if cursor else "")
+    connection.request("GET", path, headers={"Authorization": "Bearer " + sys.argv[2]})
+    cursor = json.loads(connection.getresponse().read())["nextCursor"]
+    if cursor is None:
+        break
+    print(cursor)
+WALK
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 pgbench=$(command -v pgbench || echo "$bindir/pgbench")
@@ -64,8 +81,9 @@ run_wrk() { # script -> "rps p50 p99 server-us-per-request postgres-us-per-reque
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
   echo "$rps $p50 $p99 $(per_request $((after - before)) "$requests") $(per_request $((pg_after - pg_before)) "$requests")"
 }
-run_pgbench() { # extra args -> tps
-  "$pgbench" -h "$host" -U postgres -M prepared -c "$CONNECTIONS" -j 2 -T "$DURATION" -n "$@" 2>/dev/null | awk '/tps =/ {print int($3)}' | tail -1
+run_pgbench() { # host, extra args -> tps
+  local via=$1; shift
+  "$pgbench" -h "$via" -U postgres -M prepared -c "$CONNECTIONS" -j 2 -T "$DURATION" -n "$@" 2>/dev/null | awk '/tps =/ {print int($3)}' | tail -1
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
@@ -75,8 +93,10 @@ for run in $(seq "$RUNS"); do
     read -r r a b c d <<<"$(run_wrk "${scenario#*:}.lua")"; k=${scenario%%:*}
     col[${k}_rps]+="$r "; col[${k}_p50]+="$a "; col[${k}_p99]+="$b "; col[${k}_cpu]+="$c "; col[${k}_pg]+="$d "
   done
-  col[pg_select]+="$(run_pgbench -S postgres) "
-  col[pg_insert]+="$(run_pgbench -f bench/pgbench-insert.sql convoca) "
+  col[pg_select]+="$(run_pgbench "$host" -S postgres) "
+  col[pg_insert]+="$(run_pgbench "$host" -f bench/pgbench-insert.sql convoca) "
+  col[tcp_select]+="$(run_pgbench 127.0.0.1 -S postgres) "
+  col[tcp_insert]+="$(run_pgbench 127.0.0.1 -f bench/pgbench-insert.sql convoca) "
   echo "run $run done" >&2
 done
 m() { echo "${col[$1]}" | tr ' ' '\n' | grep -v '^$' | median; }
@@ -93,6 +113,9 @@ row "GET /v1/proposals/{id}" "$(m get_rps)" "$(m get_p50)" "$(m get_p99)" "$(rat
 row "GET /v1/proposals?limit=50" "$(m list_rps)" "$(m list_p50)" "$(m list_p99)" "$(ratio "$(m list_rps)" "$(m pg_select)")" "$(m list_cpu)" "$(m list_pg)"
 row "POST draft proposal" "$(m create_rps)" "$(m create_p50)" "$(m create_p99)" "$(ratio "$(m create_rps)" "$(m pg_insert)")" "$(m create_cpu)" "$(m create_pg)"
 echo "server peak RSS: ${rss} MB"
+echo "pgbench over TCP loopback (the API's transport): -S $(m tcp_select) tps, INSERT $(m tcp_insert) tps;" \
+  "GET by id $(ratio "$(m get_rps)" "$(m tcp_select)")x, create $(ratio "$(m create_rps)" "$(m tcp_insert)")x of those" \
+  "(the targets are judged against the Unix socket figures above)"
 # What a throughput target leaves per request for the server, PostgreSQL and wrk together, all on these cores.
 budget() { awk -v cores="$(nproc)" -v share="$1" -v base="$2" 'BEGIN {printf "%.0f", cores * 1e6 / (share * base)}'; }
 echo "CPU per request at the targets ($(nproc) cores, everything included): GET by id at 0.3x pgbench -S $(budget 0.3 "$(m pg_select)") µs," \
