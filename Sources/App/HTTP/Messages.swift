@@ -297,6 +297,7 @@ extension Message {
     static let requestConflicted = Message(.requestConflicted)
     static let requestTookTooLong = Message(.requestTookTooLong)
     static let pendingMigrations = Message(.pendingMigrations)
+    static let tooManyConnections = Message(.tooManyConnections)
 
     // Conditional requests and idempotency
 
