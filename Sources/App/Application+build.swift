@@ -53,6 +53,7 @@ public func buildApplication(_ dependencies: AppDependencies, migrateAtStart: Bo
             additionalChannelHandlers: [
                 ConnectionLimitHandler(connections: connections),
                 ExpectContinueHandler(maxBodyBytes: configuration.maxBodyBytes, maxDocumentBytes: configuration.maxDocumentBytes),
+                BodyDeadlineHandler(timeout: configuration.bodyTimeout, logger: dependencies.logger),
             ],
             // Connections idle (or stuck in an unfinished request head) longer than this are closed:
             // a client cannot hold connections open without using them.

@@ -262,6 +262,71 @@ extension AbuseTests {
             XCTAssertTrue(try again.readAnswer(within: .seconds(5)).head.hasPrefix("HTTP/1.1 503"))
         }
     }
+
+    /// A body trickled (each byte restarting the idle timeout) is cut off `CONVOCA_BODY_TIMEOUT_SECONDS`
+    /// after its head: 408 problem+json in the request's language, and the connection is closed.
+    func testABodyTrickledPastTheBodyTimeoutIsAnswered408AndClosed() async throws {
+        try await LiveApp.run(configure: { $0.bodyTimeout = .seconds(1) }) { port, _ in
+            let body = Array(try JSONSerialization.data(withJSONObject: Fixtures.organisationBody(name: "Slow Body")))
+            let connection = try RawConnection(port: port)
+            try connection.send(RawConnection.post(
+                "/v1/organisations", "Content-Type: application/json", "Content-Length: \(body.count)", "Accept-Language: fr",
+                "X-Request-Id: slow-body-1"))
+            let started = ContinuousClock.now
+            var sent = 0
+            // A byte every 100 ms, far quicker than the idle timeout, until the server answers (or 5 s pass).
+            while sent < body.count, ContinuousClock.now - started < .seconds(5), !(try connection.isReadable(within: .milliseconds(100))) {
+                try connection.send(String(decoding: body[sent...sent], as: UTF8.self))
+                sent += 1
+            }
+            let answer = try connection.readAnswer(within: .seconds(5))
+            let elapsed = ContinuousClock.now - started
+            XCTAssertRawProblem(answer, 408, "request-timeout")
+            XCTAssertEqual(answer.headers["x-request-id"], "slow-body-1")
+            XCTAssertEqual(answer.headers["content-language"], "fr")
+            XCTAssertEqual(answer.json["title"] as? String, "Délai de la requête dépassé")
+            XCTAssertTrue(answer.closed, "the connection stays open after the 408")
+            XCTAssertLessThan(sent, body.count, "the whole body was sent")
+            XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(900), "answered before the timeout")
+            XCTAssertLessThan(elapsed, .seconds(4))
+        }
+    }
+
+    /// A body that arrives in time is served as ever, and the deadline ends with it: the connection
+    /// then serves another request after the body timeout has passed.
+    func testABodyInTimeIsServedAndItsConnectionOutlivesTheDeadline() async throws {
+        try await LiveApp.run(configure: { $0.bodyTimeout = .seconds(1) }) { port, _ in
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: Fixtures.organisationBody()), as: UTF8.self)
+            let connection = try RawConnection(port: port)
+            try connection.send(RawConnection.post("/v1/organisations", "Content-Type: application/json", "Content-Length: \(body.utf8.count)"))
+            try await Task.sleep(for: .milliseconds(300))
+            try connection.send(body)
+            let created = try connection.readHead(within: .seconds(5))
+            XCTAssertTrue(created.hasPrefix("HTTP/1.1 201"), created)
+            try await Task.sleep(for: .milliseconds(1500))
+            try connection.send(RawConnection.get("/healthz"))
+            let next = try connection.readHead(within: .seconds(5))
+            XCTAssertTrue(next.contains("HTTP/1.1 200"), "the connection did not outlive the deadline: \(next)")
+        }
+    }
+}
+
+extension AbuseTests {
+    /// A head trickled byte by byte needs no deadline of its own: bytes of an unfinished head do not
+    /// restart the idle timeout, so the connection is closed after it all the same.
+    func testATrickledRequestHeadIsClosedAtTheIdleTimeout() async throws {
+        try await LiveApp.run(configure: { $0.idleTimeout = .seconds(1) }) { port, _ in
+            let connection = try RawConnection(port: port)
+            try connection.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+            let started = ContinuousClock.now
+            // A byte every 100 ms until the server closes (or 5 s pass).
+            while ContinuousClock.now - started < .seconds(5), !(try connection.isReadable(within: .milliseconds(100))) {
+                try connection.send("a")
+            }
+            XCTAssertTrue(try connection.closedByServer(within: .seconds(1)), "a trickled head keeps its connection")
+            XCTAssertLessThan(ContinuousClock.now - started, .seconds(4))
+        }
+    }
 }
 
 /// An answer read from a raw connection: its head as sent, header names in lower case, its body as JSON.
@@ -337,6 +402,12 @@ final class RawConnection {
             if received.suffix(4) == [13, 10, 13, 10] { break }
         }
         return String(decoding: received, as: UTF8.self)
+    }
+
+    /// Whether the server has sent something (or closed) within `limit`.
+    func isReadable(within limit: Duration) throws -> Bool {
+        var descriptorSet = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptorSet, 1, Int32(limit / .milliseconds(1))) > 0
     }
 
     /// One answer the server sends and closes the connection after, read until the close or `limit`.

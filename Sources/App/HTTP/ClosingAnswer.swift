@@ -2,10 +2,10 @@ import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
 
-/// A problem answered by a channel handler, below the router, after which the connection is closed
-/// (a connection over the limit).
+/// A problem answered by a channel handler, below the router, after which the connection is closed:
+/// a connection over the limit, a body that does not arrive in time.
 ///
-/// The client may still be sending (its request), and closing a socket that holds
+/// The client may still be sending (its request, the rest of a body), and closing a socket that holds
 /// unread bytes resets the connection, which can cost the client the answer. So the server ends its
 /// side once the answer is written and closes the whole connection when the client ends its own side,
 /// or after `lingering`; the handler that answered drops what arrives meanwhile.

@@ -298,6 +298,7 @@ extension Message {
     static let requestTookTooLong = Message(.requestTookTooLong)
     static let pendingMigrations = Message(.pendingMigrations)
     static let tooManyConnections = Message(.tooManyConnections)
+    static func bodyTooSlow(seconds: Int) -> Message { Message(.bodyTooSlow, .data(String(seconds))) }
 
     // Conditional requests and idempotency
 
