@@ -44,19 +44,25 @@ public func makeDependencies(configuration: Configuration, logger: Logger) throw
 public func buildApplication(_ dependencies: AppDependencies, migrateAtStart: Bool) throws -> some ApplicationProtocol {
     let authFailures = AuthFailureLog(pool: dependencies.pool, now: dependencies.now, logger: dependencies.logger)
     let router = try buildRouter(dependencies, authFailures: authFailures)
+    let configuration = dependencies.configuration
+    let connections = OpenConnections(limit: configuration.maxConnections, logger: dependencies.logger)
     var app = Application(
         router: router,
         server: .http1(configuration: .init(
-            additionalChannelHandlers: [ExpectContinueHandler(
-                maxBodyBytes: dependencies.configuration.maxBodyBytes, maxDocumentBytes: dependencies.configuration.maxDocumentBytes)],
+            // Made for each connection; the count of open connections is shared.
+            additionalChannelHandlers: [
+                ConnectionLimitHandler(connections: connections),
+                ExpectContinueHandler(maxBodyBytes: configuration.maxBodyBytes, maxDocumentBytes: configuration.maxDocumentBytes),
+                BodyDeadlineHandler(timeout: configuration.bodyTimeout, logger: dependencies.logger),
+            ],
             // Connections idle (or stuck in an unfinished request head) longer than this are closed:
             // a client cannot hold connections open without using them.
-            idleTimeout: TimeAmount(dependencies.configuration.idleTimeout),
+            idleTimeout: TimeAmount(configuration.idleTimeout),
             // Request heads over these limits are refused by the HTTP parser (400, connection closed) before any
             // handler runs: no header needs more than a bearer token and a few short values.
             httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))),
         configuration: .init(
-            address: .hostname(dependencies.configuration.host, port: dependencies.configuration.port),
+            address: .hostname(configuration.host, port: configuration.port),
             serverName: "convoca"),
         // Shut down in reverse order: the failure log writes its last window while the pool still runs.
         services: [dependencies.pool, authFailures, IdempotencyKeyPurge(pool: dependencies.pool, logger: dependencies.logger)],

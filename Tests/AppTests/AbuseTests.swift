@@ -220,6 +220,139 @@ extension AbuseTests {
     }
 }
 
+extension AbuseTests {
+    /// Connections beyond `CONVOCA_MAX_CONNECTIONS` are answered 503 (problem+json, `Retry-After`) and
+    /// closed; once one closes, a new one is served again.
+    func testConnectionsBeyondTheLimitAreRefusedWith503UntilOneCloses() async throws {
+        try await LiveApp.run(configure: { $0.maxConnections = 3 }) { port, client in
+            // The test client's connection is one of the three; each is answered once, so the server has counted it.
+            let status = try await client.execute(uri: "/healthz", method: .get).status
+            XCTAssertEqual(status, .ok)
+            var open: [RawConnection] = []
+            for _ in 0..<2 {
+                let connection = try RawConnection(port: port)
+                try connection.send(RawConnection.get("/healthz"))
+                let head = try connection.readHead(within: .seconds(5))
+                XCTAssertTrue(head.hasPrefix("HTTP/1.1 200"), head)
+                open.append(connection)
+            }
+
+            let refused = try RawConnection(port: port)
+            try refused.send(RawConnection.get("/healthz"))
+            let answer = try refused.readAnswer(within: .seconds(5))
+            XCTAssertTrue(answer.closed, "a refused connection stays open")
+            XCTAssertRawProblem(answer, 503, "service-unavailable")
+            XCTAssertEqual(answer.headers["retry-after"], "1")
+            XCTAssertEqual(answer.headers["content-language"], "en")
+
+            // Closing a counted connection makes room (the server notices the close a moment later).
+            open.removeFirst()
+            let deadline = ContinuousClock.now + .seconds(5)
+            var served = ""
+            while ContinuousClock.now < deadline, !served.hasPrefix("HTTP/1.1 200") {
+                let connection = try RawConnection(port: port)
+                try connection.send(RawConnection.get("/healthz"))
+                served = try connection.readHead(within: .seconds(2))
+                if served.hasPrefix("HTTP/1.1 200") { open.append(connection) } else { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            XCTAssertTrue(served.hasPrefix("HTTP/1.1 200"), "no connection served after one closed: \(served)")
+            // …and the limit holds again.
+            let again = try RawConnection(port: port)
+            try again.send(RawConnection.get("/healthz"))
+            XCTAssertTrue(try again.readAnswer(within: .seconds(5)).head.hasPrefix("HTTP/1.1 503"))
+        }
+    }
+
+    /// A body trickled (each byte restarting the idle timeout) is cut off `CONVOCA_BODY_TIMEOUT_SECONDS`
+    /// after its head: 408 problem+json in the request's language, and the connection is closed.
+    func testABodyTrickledPastTheBodyTimeoutIsAnswered408AndClosed() async throws {
+        try await LiveApp.run(configure: { $0.bodyTimeout = .seconds(1) }) { port, _ in
+            let body = Array(try JSONSerialization.data(withJSONObject: Fixtures.organisationBody(name: "Slow Body")))
+            let connection = try RawConnection(port: port)
+            try connection.send(RawConnection.post(
+                "/v1/organisations", "Content-Type: application/json", "Content-Length: \(body.count)", "Accept-Language: fr",
+                "X-Request-Id: slow-body-1"))
+            let started = ContinuousClock.now
+            var sent = 0
+            // A byte every 100 ms, far quicker than the idle timeout, until the server answers (or 5 s pass).
+            while sent < body.count, ContinuousClock.now - started < .seconds(5), !(try connection.isReadable(within: .milliseconds(100))) {
+                try connection.send(String(decoding: body[sent...sent], as: UTF8.self))
+                sent += 1
+            }
+            let answer = try connection.readAnswer(within: .seconds(5))
+            let elapsed = ContinuousClock.now - started
+            XCTAssertRawProblem(answer, 408, "request-timeout")
+            XCTAssertEqual(answer.headers["x-request-id"], "slow-body-1")
+            XCTAssertEqual(answer.headers["content-language"], "fr")
+            XCTAssertEqual(answer.json["title"] as? String, "Délai de la requête dépassé")
+            XCTAssertTrue(answer.closed, "the connection stays open after the 408")
+            XCTAssertLessThan(sent, body.count, "the whole body was sent")
+            XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(900), "answered before the timeout")
+            XCTAssertLessThan(elapsed, .seconds(4))
+        }
+    }
+
+    /// A body that arrives in time is served as ever, and the deadline ends with it: the connection
+    /// then serves another request after the body timeout has passed.
+    func testABodyInTimeIsServedAndItsConnectionOutlivesTheDeadline() async throws {
+        try await LiveApp.run(configure: { $0.bodyTimeout = .seconds(1) }) { port, _ in
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: Fixtures.organisationBody()), as: UTF8.self)
+            let connection = try RawConnection(port: port)
+            try connection.send(RawConnection.post("/v1/organisations", "Content-Type: application/json", "Content-Length: \(body.utf8.count)"))
+            try await Task.sleep(for: .milliseconds(300))
+            try connection.send(body)
+            let created = try connection.readHead(within: .seconds(5))
+            XCTAssertTrue(created.hasPrefix("HTTP/1.1 201"), created)
+            try await Task.sleep(for: .milliseconds(1500))
+            try connection.send(RawConnection.get("/healthz"))
+            let next = try connection.readHead(within: .seconds(5))
+            XCTAssertTrue(next.contains("HTTP/1.1 200"), "the connection did not outlive the deadline: \(next)")
+        }
+    }
+}
+
+extension AbuseTests {
+    /// A head trickled byte by byte needs no deadline of its own: bytes of an unfinished head do not
+    /// restart the idle timeout, so the connection is closed after it all the same.
+    func testATrickledRequestHeadIsClosedAtTheIdleTimeout() async throws {
+        try await LiveApp.run(configure: { $0.idleTimeout = .seconds(1) }) { port, _ in
+            let connection = try RawConnection(port: port)
+            try connection.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+            let started = ContinuousClock.now
+            // A byte every 100 ms until the server closes (or 5 s pass).
+            while ContinuousClock.now - started < .seconds(5), !(try connection.isReadable(within: .milliseconds(100))) {
+                try connection.send("a")
+            }
+            XCTAssertTrue(try connection.closedByServer(within: .seconds(1)), "a trickled head keeps its connection")
+            XCTAssertLessThan(ContinuousClock.now - started, .seconds(4))
+        }
+    }
+}
+
+/// An answer read from a raw connection: its head as sent, header names in lower case, its body as JSON.
+struct RawAnswer {
+    var head: String
+    var headers: [String: String]
+    var body: Data
+    /// Whether the server closed the connection after it.
+    var closed: Bool
+
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+}
+
+func XCTAssertRawProblem(_ answer: RawAnswer, _ status: Int, _ type: String, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertTrue(answer.head.hasPrefix("HTTP/1.1 \(status) "), answer.head, file: file, line: line)
+    XCTAssertEqual(answer.headers["content-type"], "application/problem+json", file: file, line: line)
+    XCTAssertEqual(answer.headers["connection"], "close", file: file, line: line)
+    XCTAssertEqual(answer.headers["content-length"], String(answer.body.count), file: file, line: line)
+    XCTAssertEqual(answer.json["type"] as? String, "urn:convoca:problem:\(type)", file: file, line: line)
+    XCTAssertEqual(answer.json["status"] as? Int, status, file: file, line: line)
+    XCTAssertNotNil(answer.json["title"] as? String, file: file, line: line)
+    XCTAssertNotNil(answer.json["detail"] as? String, file: file, line: line)
+    XCTAssertNotNil(answer.headers["x-request-id"], file: file, line: line)
+    XCTAssertEqual(answer.json["instance"] as? String, answer.headers["x-request-id"], file: file, line: line)
+}
+
 /// A plain TCP connection to the live server, for what an HTTP client library will not do.
 final class RawConnection {
     let descriptor: Int32
@@ -244,8 +377,14 @@ final class RawConnection {
             + headers.map { $0.hasSuffix("\r\n") ? $0 : $0 + "\r\n" }.joined() + "\r\n"
     }
 
+    /// The head of a GET to `path`, without a credential.
+    static func get(_ path: String) -> String {
+        "GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    }
+
     func send(_ text: String) throws {
-        let sent = text.utf8CString.withUnsafeBufferPointer { Glibc.send(descriptor, $0.baseAddress, $0.count - 1, 0) }
+        // No SIGPIPE for a test that writes to a connection the server has closed: the send fails instead.
+        let sent = text.utf8CString.withUnsafeBufferPointer { Glibc.send(descriptor, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL)) }
         guard sent == text.utf8.count else { throw TestSetupError(message: "send failed") }
     }
 
@@ -263,6 +402,38 @@ final class RawConnection {
             if received.suffix(4) == [13, 10, 13, 10] { break }
         }
         return String(decoding: received, as: UTF8.self)
+    }
+
+    /// Whether the server has sent something (or closed) within `limit`.
+    func isReadable(within limit: Duration) throws -> Bool {
+        var descriptorSet = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptorSet, 1, Int32(limit / .milliseconds(1))) > 0
+    }
+
+    /// One answer the server sends and closes the connection after, read until the close or `limit`.
+    func readAnswer(within limit: Duration) throws -> RawAnswer {
+        let deadline = ContinuousClock.now + limit
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var closed = false
+        while ContinuousClock.now < deadline {
+            var descriptorSet = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptorSet, 1, 50) > 0 else { continue }
+            let read = recv(descriptor, &buffer, buffer.count, 0)
+            if read <= 0 {
+                closed = true
+                break
+            }
+            received += buffer[..<read]
+        }
+        let text = String(decoding: received, as: UTF8.self)
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        var headers: [String: String] = [:]
+        for line in parts[0].split(separator: "\r\n").dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return RawAnswer(head: parts[0], headers: headers, body: Data(parts.dropFirst().joined(separator: "\r\n\r\n").utf8), closed: closed)
     }
 
     /// Whether the server closed the connection (end of file, or a reset) before `limit`; answers it

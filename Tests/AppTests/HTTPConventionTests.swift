@@ -440,8 +440,9 @@ final class HTTPConventionTests: XCTestCase {
         XCTAssertGreaterThan(checked, 10)
     }
 
-    /// Statuses any operation can answer are in each operation's list: 500 everywhere, 406
-    /// wherever a success carries a body (the runtime checks `Accept` against it).
+    /// Statuses any operation can answer are in each operation's list: 500 everywhere, 503 (a
+    /// connection over the limit) and 408 (a body announced, not sent in time) too, 406 wherever a
+    /// success carries a body (the runtime checks `Accept` against it).
     func testEveryOperationDocumentsTheStatusesItCanAlwaysAnswer() throws {
         let document = try XCTUnwrap(try Yams.load(yaml: try ContractOperations.text()) as? [String: Any])
         let paths = try XCTUnwrap(document["paths"] as? [String: Any])
@@ -454,6 +455,8 @@ final class HTTPConventionTests: XCTestCase {
                 else { continue }
                 operations += 1
                 XCTAssertNotNil(responses["500"], "\(method) \(path) lists no 500")
+                XCTAssertNotNil(responses["503"], "\(method) \(path) lists no 503")
+                XCTAssertNotNil(responses["408"], "\(method) \(path) lists no 408")
                 let answersABody = responses.contains { status, response in
                     guard status.hasPrefix("2"), var response = response as? [String: Any] else { return false }
                     if let ref = response["$ref"] as? String {

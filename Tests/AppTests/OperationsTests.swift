@@ -45,6 +45,10 @@ final class OperationsTests: XCTestCase {
         XCTAssertEqual(try Configuration.fromEnvironment(base).host, "127.0.0.1")
         XCTAssertEqual(try Configuration.fromEnvironment(base).idleTimeout, .seconds(60))
         XCTAssertEqual(try Configuration.fromEnvironment(base.merging(["CONVOCA_IDLE_TIMEOUT_SECONDS": "5"]) { $1 }).idleTimeout, .seconds(5))
+        XCTAssertEqual(try Configuration.fromEnvironment(base).maxConnections, 1000)
+        XCTAssertEqual(try Configuration.fromEnvironment(base.merging(["CONVOCA_MAX_CONNECTIONS": "50"]) { $1 }).maxConnections, 50)
+        XCTAssertEqual(try Configuration.fromEnvironment(base).bodyTimeout, .seconds(30))
+        XCTAssertEqual(try Configuration.fromEnvironment(base.merging(["CONVOCA_BODY_TIMEOUT_SECONDS": "5"]) { $1 }).bodyTimeout, .seconds(5))
         let cases: [([String: String], String)] = [
             ([:], "DATABASE_URL"),
             (base.merging(["PORT": "eighty"]) { $1 }, "PORT"),
@@ -53,6 +57,8 @@ final class OperationsTests: XCTestCase {
             (base.merging(["DB_POOL_SIZE": "0"]) { $1 }, "DB_POOL_SIZE"),
             (base.merging(["CONVOCA_ADMIN_TOKEN": "short"]) { $1 }, "CONVOCA_ADMIN_TOKEN"),
             (base.merging(["CONVOCA_IDLE_TIMEOUT_SECONDS": "0"]) { $1 }, "CONVOCA_IDLE_TIMEOUT_SECONDS"),
+            (base.merging(["CONVOCA_MAX_CONNECTIONS": "0"]) { $1 }, "CONVOCA_MAX_CONNECTIONS"),
+            (base.merging(["CONVOCA_BODY_TIMEOUT_SECONDS": "0"]) { $1 }, "CONVOCA_BODY_TIMEOUT_SECONDS"),
             (base.merging(["CONVOCA_CORS_ORIGINS": "https://a.example.org/path"]) { $1 }, "CONVOCA_CORS_ORIGINS"),
         ]
         for (environment, variable) in cases {

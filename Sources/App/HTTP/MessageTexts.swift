@@ -34,7 +34,7 @@ extension Message {
         case bodyNeedsContentType, missingQueryParameter, missingHeader, missingPathParameter, bodyRequired
         case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
         case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted, requestTookTooLong
-        case pendingMigrations
+        case pendingMigrations, tooManyConnections, bodyTooSlow
         case ifMatchRequired, resourceChanged, idempotencyKeyInUse, idempotencyKeyReused
         case bearerTokenRequired, tooManyRequests, roleMayNotCall, roleMayNotChangeOrganisations
         case onlySecretariatSetsDueDiligence, dueDiligenceNotForRole, credentialNotForLead, onlyLeadChangesProposal
@@ -588,6 +588,18 @@ extension Message {
                     fr: "La requête a pris trop de temps et a été interrompue ; veuillez réessayer dans quelques instants.",
                     es: "La solicitud tardó demasiado y se detuvo; vuelva a intentarlo en breve.",
                     pt: "A requisição demorou demais e foi interrompida; tente novamente em instantes.")
+            case .tooManyConnections:
+                Texts(
+                    en: "The server has as many connections open as it allows; try again shortly.",
+                    fr: "Le serveur a autant de connexions ouvertes qu'il en permet ; veuillez réessayer dans quelques instants.",
+                    es: "El servidor tiene abiertas tantas conexiones como permite; vuelva a intentarlo en breve.",
+                    pt: "O servidor tem tantas conexões abertas quanto permite; tente novamente em instantes.")
+            case .bodyTooSlow:
+                Texts(
+                    en: "The request body did not arrive in full within {0} seconds; the connection is closed.",
+                    fr: "Le corps de la requête n'est pas arrivé en entier en {0} secondes ; la connexion est fermée.",
+                    es: "El cuerpo de la solicitud no llegó completo en {0} segundos; la conexión se cierra.",
+                    pt: "O corpo da requisição não chegou completo em {0} segundos; a conexão foi encerrada.")
             case .pendingMigrations:
                 Texts(
                     en: "The database schema has pending migrations.", fr: "Le schéma de la base de données a des migrations en attente.",

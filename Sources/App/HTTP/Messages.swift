@@ -297,6 +297,8 @@ extension Message {
     static let requestConflicted = Message(.requestConflicted)
     static let requestTookTooLong = Message(.requestTookTooLong)
     static let pendingMigrations = Message(.pendingMigrations)
+    static let tooManyConnections = Message(.tooManyConnections)
+    static func bodyTooSlow(seconds: Int) -> Message { Message(.bodyTooSlow, .data(String(seconds))) }
 
     // Conditional requests and idempotency
 

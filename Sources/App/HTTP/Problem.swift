@@ -42,6 +42,7 @@ public struct Problem: Error, Sendable {
         case notFound = "not-found"
         case methodNotAllowed = "method-not-allowed"
         case notAcceptable = "not-acceptable"
+        case requestTimeout = "request-timeout"
         case conflict
         case preconditionFailed = "precondition-failed"
         case preconditionRequired = "precondition-required"
@@ -62,6 +63,7 @@ public struct Problem: Error, Sendable {
             case .notFound: .notFound
             case .methodNotAllowed: .methodNotAllowed
             case .notAcceptable: .notAcceptable
+            case .requestTimeout: .requestTimeout
             case .conflict: .conflict
             case .preconditionFailed: .preconditionFailed
             case .preconditionRequired: .preconditionRequired

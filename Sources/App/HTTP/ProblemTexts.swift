@@ -17,6 +17,10 @@ enum ProblemTexts {
             .en: "Method not allowed", .fr: "Méthode non autorisée", .es: "Método no permitido", .pt: "Método não permitido",
         ],
         .notAcceptable: [.en: "Not acceptable", .fr: "Non acceptable", .es: "No aceptable", .pt: "Não aceitável"],
+        .requestTimeout: [
+            .en: "Request timeout", .fr: "Délai de la requête dépassé", .es: "Tiempo de espera de la solicitud agotado",
+            .pt: "Tempo da requisição esgotado",
+        ],
         .conflict: [.en: "Conflict", .fr: "Conflit", .es: "Conflicto", .pt: "Conflito"],
         .preconditionFailed: [
             .en: "Precondition failed", .fr: "La précondition a échoué", .es: "La condición previa falló",

@@ -36,7 +36,7 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func declaresBody(_ request: Request) -> Bool {
-        (request.headers[.contentLength].flatMap { Int($0) } ?? 0) > 0 || request.headers[.transferEncoding] != nil
+        RequestLimits.declaresBody(request.headers)
     }
 
     private func limit(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -279,6 +279,11 @@ enum RequestLimits {
     /// The segments of a request path, without its query.
     static func segments(of path: String) -> [Substring] {
         (path.split(separator: "?", maxSplits: 1).first ?? "").split(separator: "/")
+    }
+
+    /// Whether a request head announces a body (a length over zero, or chunks).
+    static func declaresBody(_ headers: HTTPFields) -> Bool {
+        (headers[.contentLength].flatMap { Int($0) } ?? 0) > 0 || headers[.transferEncoding] != nil
     }
 
     /// Document uploads carry files, so they get their own (larger) limit.

@@ -24,6 +24,11 @@ public struct Configuration: Sendable {
     /// How long a client connection may stay open without a request in progress (or with a request
     /// head that never completes) before the server closes it.
     public var idleTimeout: Duration = .seconds(60)
+    /// Most client connections open at once; one more is answered 503 and closed.
+    public var maxConnections: Int = 1000
+    /// How long a request's body may take to arrive in full, from the end of its head: the idle timeout
+    /// restarts with every piece of a body, so a body trickled slowly would hold its connection forever.
+    public var bodyTimeout: Duration = .seconds(30)
 
     public init(
         databaseURL: String,
@@ -83,6 +88,8 @@ public struct Configuration: Sendable {
         config.rateLimitPerMinute = try integer(env, "CONVOCA_RATE_LIMIT_PER_MINUTE", default: 1200, in: 1...1_000_000)
         config.crossOrigin = try CrossOrigin(parsing: env["CONVOCA_CORS_ORIGINS"] ?? "")
         config.idleTimeout = .seconds(try integer(env, "CONVOCA_IDLE_TIMEOUT_SECONDS", default: 60, in: 1...3600))
+        config.maxConnections = try integer(env, "CONVOCA_MAX_CONNECTIONS", default: 1000, in: 1...1_000_000)
+        config.bodyTimeout = .seconds(try integer(env, "CONVOCA_BODY_TIMEOUT_SECONDS", default: 30, in: 1...3600))
         return config
     }
 
