@@ -54,12 +54,13 @@ public func buildApplication(_ dependencies: AppDependencies, migrateAtStart: Bo
                 ConnectionLimitHandler(connections: connections),
                 ExpectContinueHandler(maxBodyBytes: configuration.maxBodyBytes, maxDocumentBytes: configuration.maxDocumentBytes),
                 BodyDeadlineHandler(timeout: configuration.bodyTimeout, logger: dependencies.logger),
+                ParserErrorHandler(logger: dependencies.logger),
             ],
             // Connections idle (or stuck in an unfinished request head) longer than this are closed:
             // a client cannot hold connections open without using them.
             idleTimeout: TimeAmount(configuration.idleTimeout),
-            // Request heads over these limits are refused by the HTTP parser (400, connection closed) before any
-            // handler runs: no header needs more than a bearer token and a few short values.
+            // Request heads over these limits are refused by the HTTP parser (400 from `ParserErrorHandler`, connection
+            // closed) before any handler runs: no header needs more than a bearer token and a few short values.
             httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),

@@ -34,7 +34,7 @@ extension Message {
         case bodyNeedsContentType, missingQueryParameter, missingHeader, missingPathParameter, bodyRequired
         case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
         case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted, requestTookTooLong
-        case pendingMigrations, tooManyConnections, bodyTooSlow
+        case pendingMigrations, tooManyConnections, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable
         case ifMatchRequired, resourceChanged, idempotencyKeyInUse, idempotencyKeyReused
         case bearerTokenRequired, tooManyRequests, roleMayNotCall, roleMayNotChangeOrganisations
         case onlySecretariatSetsDueDiligence, dueDiligenceNotForRole, credentialNotForLead, onlyLeadChangesProposal
@@ -600,6 +600,18 @@ extension Message {
                     fr: "Le corps de la requête n'est pas arrivé en entier en {0} secondes ; la connexion est fermée.",
                     es: "El cuerpo de la solicitud no llegó completo en {0} segundos; la conexión se cierra.",
                     pt: "O corpo da requisição não chegou completo em {0} segundos; a conexão foi encerrada.")
+            case .requestHeadTooLarge:
+                Texts(
+                    en: "The request head is larger than the server reads (16 KiB per header, 64 KiB in all, 100 headers); the connection is closed.",
+                    fr: "L'en-tête de la requête dépasse ce que le serveur lit (16 Kio par champ, 64 Kio en tout, 100 champs) ; la connexion est fermée.",
+                    es: "La cabecera de la solicitud supera lo que el servidor lee (16 KiB por campo, 64 KiB en total, 100 campos); la conexión se cierra.",
+                    pt: "O cabeçalho da requisição excede o que o servidor lê (16 KiB por campo, 64 KiB no total, 100 campos); a conexão foi encerrada.")
+            case .requestHeadUnreadable:
+                Texts(
+                    en: "The request could not be read as HTTP/1.1; the connection is closed.",
+                    fr: "La requête n'a pas pu être lue comme du HTTP/1.1 ; la connexion est fermée.",
+                    es: "La solicitud no se pudo leer como HTTP/1.1; la conexión se cierra.",
+                    pt: "A requisição não pôde ser lida como HTTP/1.1; a conexão foi encerrada.")
             case .pendingMigrations:
                 Texts(
                     en: "The database schema has pending migrations.", fr: "Le schéma de la base de données a des migrations en attente.",

@@ -298,6 +298,8 @@ extension Message {
     static let requestTookTooLong = Message(.requestTookTooLong)
     static let pendingMigrations = Message(.pendingMigrations)
     static let tooManyConnections = Message(.tooManyConnections)
+    static let requestHeadTooLarge = Message(.requestHeadTooLarge)
+    static let requestHeadUnreadable = Message(.requestHeadUnreadable)
     static func bodyTooSlow(seconds: Int) -> Message { Message(.bodyTooSlow, .data(String(seconds))) }
 
     // Conditional requests and idempotency
