@@ -87,6 +87,50 @@ final class HTTPConventionTests: XCTestCase {
         }
     }
 
+    /// A path is read one way only: an id followed by an encoded NUL names no record (a parser of ids
+    /// would stop at it), empty segments are no documented path, broken percent-encoding is refused.
+    func testAPathIsReadOneWayOnly() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let proposal = try await Fixtures.proposalID(client, lead: lead)
+            let nul = try await client.call(.get, "/v1/proposals/\(proposal)%00garbage")
+            XCTAssertProblem(nul, .badRequest, "bad-request")
+            XCTAssertEqual(nul["detail"] as? String, "A path segment, parameter or header contains the NUL character (U+0000).")
+            let withdrawn = try await client.call(.post, "/v1/proposals/\(proposal)%00x/withdraw")
+            XCTAssertProblem(withdrawn, .badRequest, "bad-request")
+            let still = try await client.call(.get, "/v1/proposals/\(proposal)")
+            XCTAssertEqual(still["status"] as? String, "draft", "nothing was withdrawn")
+
+            // The same in a body: an id followed by a NUL is no id.
+            var body = Fixtures.proposalBody(lead: lead)
+            body["leadOrganisationId"] = lead + "\u{0}x"
+            let created = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: body)
+            XCTAssertProblem(created, .badRequest, "validation")
+            XCTAssertEqual(created.errorPointers, ["/leadOrganisationId"])
+
+            let secret = try await Fixtures.token(app, role: "reporting")
+            let me = try await client.call(.get, "/v1/me", token: secret)
+            let tokenID = try XCTUnwrap(me["tokenId"] as? String)
+            XCTAssertProblem(try await client.call(.delete, "/v1/tokens/\(tokenID)%00ignored"), .badRequest, "bad-request")
+            let stillWorks = try await client.call(.get, "/v1/me", token: secret)
+            XCTAssertEqual(stillWorks.status, .ok, "the token was not revoked")
+
+            for path in ["/v1/calls/", "//v1/calls", "/v1//calls", "/v1/proposals/\(proposal)/", "/healthz/"] {
+                let answer = try await client.call(.get, path)
+                XCTAssertEqual(answer.status, .notFound, path)
+                XCTAssertEqual(answer.problemType, "urn:convoca:problem:not-found", path)
+            }
+            let doubled = try await client.call(.post, "//v1//calls//LAC-2021//proposals//", body: Fixtures.proposalBody(lead: lead))
+            XCTAssertEqual(doubled.status, .notFound)
+            for path in ["/v1/calls/%ZZ", "/v1/calls/%", "/v1/calls/%C3"] {
+                XCTAssertProblem(try await client.call(.get, path), .badRequest, "bad-request")
+            }
+            let accented = try await client.call(.get, "/v1/calls/%C3%A9t%C3%A9")
+            XCTAssertProblem(accented, .notFound, "not-found")
+            XCTAssertEqual(accented["detail"] as? String, "No call été.")
+        }
+    }
+
     func testUndocumentedMethodIs405WithAllow() async throws {
         try await TestApp.run { _, client in
             let response = try await client.call(.delete, "/v1/calls")

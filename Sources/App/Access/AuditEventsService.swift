@@ -20,7 +20,7 @@ struct AuditEventsService: Sendable {
     func list(filter: Filter, page request: PageRequest) async throws -> (items: [Event], next: String?) {
         var actor: UUID?
         if let text = filter.actorTokenID {
-            guard let id = UUID(uuidString: text) else {
+            guard let id = UUID(exactly: text) else {
                 throw Problem.validation([.init(pointer: "actorTokenId", detail: .notAUUID)])
             }
             actor = id

@@ -19,7 +19,7 @@ struct TokensService: Sendable {
         let actor = AuditActor.current
         try Self.validate(input, now: now())
         let role = input.role.rawValue
-        let ids = (input.organisationIds ?? []).compactMap(UUID.init(uuidString:))
+        let ids = (input.organisationIds ?? []).compactMap(UUID.init(exactly:))
 
         let secret = Self.newSecret()
         let row = try await pool.withTransaction { [ids] connection in
@@ -59,7 +59,7 @@ struct TokensService: Sendable {
         let given = input.organisationIds ?? []
         var ids: [UUID] = []
         for (index, text) in given.enumerated() {
-            if let id = UUID(uuidString: text) { ids.append(id) } else { v.fail("/organisationIds/\(index)", .notAUUID) }
+            if let id = UUID(exactly: text) { ids.append(id) } else { v.fail("/organisationIds/\(index)", .notAUUID) }
         }
         v.unique(ids, "/organisationIds", what: .organisation)
         if input.role == .applicant {
@@ -75,7 +75,7 @@ struct TokensService: Sendable {
     /// Revokes a token at once (the next request with it answers 401); revoking it again changes nothing.
     func revoke(_ id: String) async throws {
         let actor = AuditActor.current
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.token, id)) }
+        guard let uuid = UUID(exactly: id) else { throw Problem.notFound(.noSuch(.token, id)) }
         try await pool.withTransaction { connection in
             guard let row = try await TokensRepository.revoke(connection, id: uuid) else {
                 if try await TokensRepository.exists(connection, id: uuid) { return }

@@ -41,7 +41,7 @@ enum CallRepository {
     /// By id or by code; `forUpdate` locks the row for the rest of the transaction.
     static func find(_ connection: Connection, _ reference: String, forUpdate: Bool = false) async throws -> (id: UUID, row: Row)? {
         let lock = SQL(unsafeRaw: forUpdate ? "FOR UPDATE" : "")
-        let filter: SQL = UUID(uuidString: reference).map { "id = \($0)" } ?? "code = \(reference)"
+        let filter: SQL = UUID(exactly: reference).map { "id = \($0)" } ?? "code = \(reference)"
         let rows = try await connection.query("SELECT id, \(representation) FROM calls WHERE \(filter) \(lock)")
         guard let row = rows.first else { return nil }
         return (try row.decode(UUID.self, column: "id"), try decodeRow(row))
@@ -50,7 +50,7 @@ enum CallRepository {
     /// Only the id, by id or by code (for callers that do not need the definition; it is large).
     static func id(_ connection: Connection, _ reference: String, forUpdate: Bool = false) async throws -> UUID? {
         let lock = SQL(unsafeRaw: forUpdate ? "FOR UPDATE" : "")
-        let filter: SQL = UUID(uuidString: reference).map { "id = \($0)" } ?? "code = \(reference)"
+        let filter: SQL = UUID(exactly: reference).map { "id = \($0)" } ?? "code = \(reference)"
         return try await connection.query("SELECT id FROM calls WHERE \(filter) \(lock)").first?.decode(UUID.self, column: "id")
     }
 

@@ -34,7 +34,7 @@ extension Message {
         case bodyNeedsContentType, missingQueryParameter, missingHeader, missingPathParameter, bodyRequired
         case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
         case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted, requestTookTooLong
-        case pendingMigrations, tooManyConnections, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable
+        case pendingMigrations, tooManyConnections, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable, pathUnreadable
         case ifMatchRequired, resourceChanged, idempotencyKeyInUse, idempotencyKeyReused
         case bearerTokenRequired, tooManyRequests, roleMayNotCall, roleMayNotChangeOrganisations
         case onlySecretariatSetsDueDiligence, dueDiligenceNotForRole, credentialNotForLead, onlyLeadChangesProposal
@@ -606,6 +606,12 @@ extension Message {
                     fr: "L'en-tête de la requête dépasse ce que le serveur lit (16 Kio par champ, 64 Kio en tout, 100 champs) ; la connexion est fermée.",
                     es: "La cabecera de la solicitud supera lo que el servidor lee (16 KiB por campo, 64 KiB en total, 100 campos); la conexión se cierra.",
                     pt: "O cabeçalho da requisição excede o que o servidor lê (16 KiB por campo, 64 KiB no total, 100 campos); a conexão foi encerrada.")
+            case .pathUnreadable:
+                Texts(
+                    en: "The path is not valid percent-encoded UTF-8 (RFC 3986).",
+                    fr: "Le chemin n'est pas de l'UTF-8 encodé en pourcentage valide (RFC 3986).",
+                    es: "La ruta no es UTF-8 válido codificado con porcentajes (RFC 3986).",
+                    pt: "O caminho não é UTF-8 válido codificado com porcentagem (RFC 3986).")
             case .requestHeadUnreadable:
                 Texts(
                     en: "The request could not be read as HTTP/1.1; the connection is closed.",

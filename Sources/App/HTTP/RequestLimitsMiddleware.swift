@@ -18,6 +18,7 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
     var routes: RouteTable? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        try Self.checkPath(request.uri.path)
         if let routes, request.method == .post || request.method == .patch || request.method == .put,
             !routes.methods(forPath: request.uri.path).contains(request.method.rawValue)
         {
@@ -33,6 +34,22 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await RequestScope.$authenticated.withValue(principal) { try await limit(request, context: context, next: next) }
         }
         return try await limit(request, context: context, next: next)
+    }
+
+    /// A path is read one way only: the router would serve `/v1/calls/` and `//v1//calls` as
+    /// `/v1/calls`, and a parser of ids stops at an encoded NUL (`{id}%00anything` would name the same
+    /// record as `{id}`). So an empty segment is no documented path (404), and a segment whose
+    /// percent-encoding is broken, is not UTF-8 or holds a NUL is refused (400) before any routing.
+    static func checkPath(_ path: String) throws(Problem) {
+        guard path != "/" else { return }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard path.hasPrefix("/"), !segments.contains(where: \.isEmpty) else {
+            throw Problem(.notFound, detail: .noOperation(at: path))
+        }
+        for segment in segments where segment.contains("%") {
+            guard let decoded = segment.removingPercentEncoding else { throw Problem(.badRequest, detail: .pathUnreadable) }
+            if decoded.unicodeScalars.contains("\u{0}") { throw Problem(.badRequest, detail: .requestValueHasNUL) }
+        }
     }
 
     static func declaresBody(_ request: Request) -> Bool {

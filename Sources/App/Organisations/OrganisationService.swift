@@ -57,7 +57,7 @@ struct OrganisationService: Sendable {
 
     func get(_ id: String) async throws -> Organisation {
         let principal = try Principal.current
-        guard let uuid = UUID(uuidString: id), principal.mayRead(organisation: uuid) else {
+        guard let uuid = UUID(exactly: id), principal.mayRead(organisation: uuid) else {
             throw Problem.notFound(.noSuch(.organisation, id))
         }
         let row = try await pool.withConnection { connection in try await OrganisationRepository.find(connection, id: uuid) }
@@ -86,8 +86,8 @@ struct OrganisationService: Sendable {
     func update(_ id: String, patch: JSONValue, ifMatch: String?) async throws -> Organisation {
         let actor = AuditActor.current
         let principal = try Principal.current
-        guard let uuid = UUID(uuidString: id), principal.actsFor(organisation: uuid) else {
-            if let uuid = UUID(uuidString: id), principal.readsAll || principal.organisationIDs.contains(uuid) {
+        guard let uuid = UUID(exactly: id), principal.actsFor(organisation: uuid) else {
+            if let uuid = UUID(exactly: id), principal.readsAll || principal.organisationIDs.contains(uuid) {
                 throw Problem(.forbidden, detail: .roleMayNotChangeOrganisations(principal.role.rawValue))
             }
             throw Problem.notFound(.noSuch(.organisation, id))

@@ -41,7 +41,7 @@ struct DocumentService: Sendable {
             throw Problem(.contentTooLarge, detail: .documentOverLimit(maxBytes))
         }
         let visibility = try ProposalService.visibility()
-        guard let uuid = UUID(uuidString: proposalID) else { throw Problem.notFound(.noSuch(.proposal, proposalID)) }
+        guard let uuid = UUID(exactly: proposalID) else { throw Problem.notFound(.noSuch(.proposal, proposalID)) }
         // The same key, name, type and bytes replay the first answer: a retried upload attaches nothing more.
         let request = try IdempotentRequest(
             key: idempotencyKey, principal: principal, operation: "uploadProposalDocument",
@@ -92,7 +92,7 @@ struct DocumentService: Sendable {
 
     func content(proposalID: String, documentID: String) async throws -> (document: Document, bytes: Data) {
         let uuid = try await requireVisible(proposalID)
-        guard let documentUUID = UUID(uuidString: documentID) else { throw Problem.notFound(.noSuch(.document, documentID)) }
+        guard let documentUUID = UUID(exactly: documentID) else { throw Problem.notFound(.noSuch(.document, documentID)) }
         let found = try await pool.withConnection { connection in
             try await connection.query("""
                 SELECT \(Self.metadata), content FROM proposal_documents WHERE proposal_id = \(uuid) AND id = \(documentUUID)
@@ -104,7 +104,7 @@ struct DocumentService: Sendable {
 
     private func requireVisible(_ proposalID: String) async throws -> UUID {
         let visibility = try ProposalService.visibility()
-        guard let uuid = UUID(uuidString: proposalID) else { throw Problem.notFound(.noSuch(.proposal, proposalID)) }
+        guard let uuid = UUID(exactly: proposalID) else { throw Problem.notFound(.noSuch(.proposal, proposalID)) }
         let visible = try await pool.withConnection { connection in
             try await ProposalRepository.find(connection, id: uuid, visibility: visibility) != nil
         }

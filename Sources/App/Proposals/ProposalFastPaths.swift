@@ -26,7 +26,7 @@ struct ProposalFastPaths<Context: RequestContext>: RouterMiddleware {
         else { return try await next(request, context) }
         if segments.count == 4 {
             // Any query (an undeclared parameter) is the generated path's to refuse.
-            guard request.uri.query == nil, UUID(uuidString: String(segments[3])) != nil else { return try await next(request, context) }
+            guard request.uri.query == nil, UUID(exactly: String(segments[3])) != nil else { return try await next(request, context) }
             return try await one(String(segments[3]), request)
         }
         let query = request.uri.queryParameters

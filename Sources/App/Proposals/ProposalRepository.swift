@@ -60,7 +60,7 @@ enum ProposalRepository {
     static func insertIfReferencesExist(
         _ connection: Connection, callReference: String, organisationIDs: [UUID], _ c: Columns
     ) async throws -> Creation {
-        let callFilter: SQL = UUID(uuidString: callReference).map { "id = \($0)" } ?? "code = \(callReference)"
+        let callFilter: SQL = UUID(exactly: callReference).map { "id = \($0)" } ?? "code = \(callReference)"
         let expected = Set(organisationIDs).count
         let row = try await connection.query("""
             WITH target AS (SELECT id FROM calls WHERE \(callFilter)),

@@ -27,7 +27,7 @@ struct ProposalService: Sendable {
         try ProposalValidation.validate(input, document: document)
         // A new draft has no documents yet: any letter of support it names is not one of its own.
         try Self.requireDocumentsAttached(input, attached: [])
-        let lead = UUID(uuidString: input.leadOrganisationId)!
+        let lead = UUID(exactly: input.leadOrganisationId)!
         guard principal.actsFor(organisation: lead) else {
             throw Problem(.forbidden, detail: .credentialNotForLead,
                           errors: [.init(pointer: "/leadOrganisationId", detail: .notAnOrganisationYouActFor)])
@@ -65,7 +65,7 @@ struct ProposalService: Sendable {
     /// The stored representation as PostgreSQL renders it (the fast read path sends it as is).
     func representation(_ id: String) async throws -> (json: String, version: Int) {
         let visibility = try Self.visibility()
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
+        guard let uuid = UUID(exactly: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let row = try await pool.withConnection { connection in
             try await ProposalRepository.find(connection, id: uuid, visibility: visibility)
         }
@@ -104,7 +104,7 @@ struct ProposalService: Sendable {
         let actor = AuditActor.current
         let principal = try Principal.current
         let visibility = try Self.visibility()
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
+        guard let uuid = UUID(exactly: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let json = try await pool.withTransaction { connection in
             let current = try await Self.lockForChange(connection, uuid, visibility: visibility, principal: principal)
             guard current.status == "draft" else {
@@ -118,7 +118,7 @@ struct ProposalService: Sendable {
             else { return current.json }
             let input = Self.canonical(patched)
             try ProposalValidation.validate(input)
-            if let lead = UUID(uuidString: input.leadOrganisationId), !principal.actsFor(organisation: lead) {
+            if let lead = UUID(exactly: input.leadOrganisationId), !principal.actsFor(organisation: lead) {
                 throw Problem(.forbidden, detail: .credentialNotForLead,
                               errors: [.init(pointer: "/leadOrganisationId", detail: .notAnOrganisationYouActFor)])
             }
@@ -194,7 +194,7 @@ struct ProposalService: Sendable {
         let actor = AuditActor.current
         let principal = try Principal.current
         let visibility = try Self.visibility()
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
+        guard let uuid = UUID(exactly: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let request = try IdempotentRequest(
             key: idempotencyKey, principal: principal, operation: operation, target: "/v1/proposals/\(id)/\(action)", body: "")
         let now = self.now
@@ -266,7 +266,7 @@ struct ProposalService: Sendable {
     /// A letter of support names a document of this proposal, never another's (nor one that does not exist).
     static func unattachedDocuments(_ input: Input, attached: Set<UUID>) -> [Problem.FieldError] {
         (input.stakeholderSupport ?? []).enumerated().compactMap { index, support in
-            guard let documentID = support.documentId, !(UUID(uuidString: documentID).map(attached.contains) ?? false) else { return nil }
+            guard let documentID = support.documentId, !(UUID(exactly: documentID).map(attached.contains) ?? false) else { return nil }
             return .init(pointer: "/stakeholderSupport/\(index)/documentId", detail: .notADocumentOfThisProposal)
         }
     }
@@ -278,15 +278,15 @@ struct ProposalService: Sendable {
 
     /// The lead's and partners' ids (validated as UUIDs before this is called).
     static func organisationIDs(_ input: Input) -> [UUID] {
-        ([input.leadOrganisationId] + (input.partners ?? []).map(\.organisationId)).compactMap(UUID.init(uuidString:))
+        ([input.leadOrganisationId] + (input.partners ?? []).map(\.organisationId)).compactMap(UUID.init(exactly:))
     }
 
     /// Refuses a proposal naming organisations that are not registered, with a pointer to each.
     static func requireOrganisationsExist(_ input: Input, existing: Set<UUID>) throws {
         var v = Validator()
-        v.check(existing.contains(UUID(uuidString: input.leadOrganisationId)!), "/leadOrganisationId", .notARegisteredOrganisation)
+        v.check(existing.contains(UUID(exactly: input.leadOrganisationId)!), "/leadOrganisationId", .notARegisteredOrganisation)
         for (index, partner) in (input.partners ?? []).enumerated() {
-            v.check(UUID(uuidString: partner.organisationId).map(existing.contains) ?? false,
+            v.check(UUID(exactly: partner.organisationId).map(existing.contains) ?? false,
                     "/partners/\(index)/organisationId", .notARegisteredOrganisation)
         }
         try v.throwIfInvalid()
@@ -294,10 +294,10 @@ struct ProposalService: Sendable {
 
     static func columns(_ input: Input, document: String) -> ProposalRepository.Columns {
         .init(
-            document: document, leadOrganisationID: UUID(uuidString: input.leadOrganisationId)!,
+            document: document, leadOrganisationID: UUID(exactly: input.leadOrganisationId)!,
             language: input.language?.rawValue, countries: input.countries ?? [], questionIDs: input.questionIds ?? [],
             solutionTypeIDs: input.solutionTypeIds ?? [], targetGroups: input.targetGroups ?? [],
-            partnerIDs: (input.partners ?? []).compactMap { UUID(uuidString: $0.organisationId) })
+            partnerIDs: (input.partners ?? []).compactMap { UUID(exactly: $0.organisationId) })
     }
 
     /// What a stored proposal adds to its input document.

@@ -21,9 +21,9 @@ enum ProposalValidation {
         v.unique(proposal.questionIds ?? [], "/questionIds", what: .id)
         v.unique(proposal.solutionTypeIds ?? [], "/solutionTypeIds", what: .id)
         v.unique(proposal.targetGroups ?? [], "/targetGroups", what: .targetGroup)
-        v.check(UUID(uuidString: proposal.leadOrganisationId) != nil, "/leadOrganisationId", .notAUUID)
+        v.check(UUID(exactly: proposal.leadOrganisationId) != nil, "/leadOrganisationId", .notAUUID)
         for (index, partner) in (proposal.partners ?? []).enumerated() {
-            v.check(UUID(uuidString: partner.organisationId) != nil, "/partners/\(index)/organisationId", .notAUUID)
+            v.check(UUID(exactly: partner.organisationId) != nil, "/partners/\(index)/organisationId", .notAUUID)
             v.check(partner.organisationId.lowercased() != proposal.leadOrganisationId.lowercased(),
                     "/partners/\(index)/organisationId", .isTheLeadOrganisation)
             v.text(partner.role, "/partners/\(index)/role", required: true, max: 200)

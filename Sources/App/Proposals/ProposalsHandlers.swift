@@ -17,9 +17,9 @@ extension APIHandlers {
     func listProposals(_ input: Operations.ListProposals.Input) async throws -> Operations.ListProposals.Output {
         let q = input.query
         var v = Validator()
-        let callID = q.callId.flatMap(UUID.init(uuidString:))
+        let callID = q.callId.flatMap(UUID.init(exactly:))
         v.check(q.callId == nil || callID != nil, "callId", .notAUUID)
-        let leadID = q.leadOrganisationId.flatMap(UUID.init(uuidString:))
+        let leadID = q.leadOrganisationId.flatMap(UUID.init(exactly:))
         v.check(q.leadOrganisationId == nil || leadID != nil, "leadOrganisationId", .notAUUID)
         try v.throwIfInvalid()
         let filter = ProposalRepository.Filter(

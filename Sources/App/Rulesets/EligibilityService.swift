@@ -61,7 +61,7 @@ struct EligibilityService: Sendable {
     func screen(_ id: String, idempotencyKey: String?) async throws -> Screening {
         let principal = try Principal.current
         let actor = AuditActor.current
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
+        guard let uuid = UUID(exactly: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let instant = now()
         let language = RequestScope.language
         let request = try IdempotentRequest(
@@ -97,7 +97,7 @@ struct EligibilityService: Sendable {
     func override(_ id: String, _ input: Components.Schemas.ScreeningOverrideInput, idempotencyKey: String?) async throws -> Screening {
         let principal = try Principal.current
         let actor = AuditActor.current
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
+        guard let uuid = UUID(exactly: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         var v = Validator()
         v.text(input.justification, "/justification", required: true, max: 5000)
         ContractConstraints.shared.check(input, schema: "ScreeningOverrideInput", into: &v)
@@ -134,7 +134,7 @@ struct EligibilityService: Sendable {
     /// The decision as it stands: the latest evaluation, and the override made after it if any. The evaluation
     /// lists only the rules that read no fact withheld from the caller; the decision is the one in force.
     func screening(_ id: String) async throws -> Screening {
-        guard let uuid = UUID(uuidString: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
+        guard let uuid = UUID(exactly: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let language = RequestScope.language
         let principal = try Principal.current
         let (found, view) = try await pool.withConnection { connection -> (Screening?, FactsView) in
@@ -157,7 +157,7 @@ struct EligibilityService: Sendable {
     static func load(_ connection: Connection, _ id: String, visibility: ProposalRepository.Visibility) async throws
         -> (Proposal, Call, UUID)
     {
-        guard let uuid = UUID(uuidString: id),
+        guard let uuid = UUID(exactly: id),
             let row = try await ProposalRepository.find(connection, id: uuid, visibility: visibility)
         else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let proposal = try Representation.decode(Proposal.self, from: row.json)

@@ -15,7 +15,7 @@ enum FactsBuilder {
 
     static func build(_ connection: Connection, proposal: Proposal, call: Call, at now: Date) async throws -> Facts {
         let links = proposal.partners ?? []
-        let ids = ([proposal.leadOrganisationId] + links.map(\.organisationId)).compactMap(UUID.init(uuidString:))
+        let ids = ([proposal.leadOrganisationId] + links.map(\.organisationId)).compactMap(UUID.init(exactly:))
         var organisations: [String: Organisation] = [:]
         if !ids.isEmpty {
             let rows = try await connection.query(

@@ -44,7 +44,7 @@ struct FactsView: Sendable {
 
     /// What `principal` may see of the facts of a proposal with this lead and these partners (organisation ids).
     init(for principal: Principal, lead: String, partners: [String]) {
-        func reads(_ id: String) -> Bool { UUID(uuidString: id).map(principal.mayRead(organisation:)) ?? false }
+        func reads(_ id: String) -> Bool { UUID(exactly: id).map(principal.mayRead(organisation:)) ?? false }
         seesDueDiligence = principal.seesDueDiligence
         seesContacts = principal.role != .reporting
         readsLead = reads(lead)

@@ -334,7 +334,7 @@ final class ContractConstraints: Sendable {
 
     private static func formatError(_ text: String, _ format: String) -> Message? {
         switch format {
-        case "uuid": UUID(uuidString: text) == nil ? .notAUUID : nil
+        case "uuid": UUID(exactly: text) == nil ? .notAUUID : nil
         case "date": Validator.calendarDate(text) == nil ? .notADate : nil
         case "date-time": Representation.parseInstant(text) == nil ? .notAnInstantValue : nil
         case "email": Validator.isEmailAddress(text) ? nil : .notAnEmail
