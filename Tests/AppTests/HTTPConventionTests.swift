@@ -434,6 +434,45 @@ final class HTTPConventionTests: XCTestCase {
         XCTAssertEqual(DocumentFaultsMiddleware.bodies.mapValues(\.schema), withJSONBodies)
     }
 
+    /// `Accept` is read one way on every operation, the fast paths included: the most specific range
+    /// decides, `q=0` rules a type out, and a header that cannot be read is a 400.
+    func testAcceptIsReadAsRFC9110SaysOnEveryOperation() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let proposal = try await Fixtures.proposalID(client, lead: lead)
+            let reads = [
+                "/healthz", "/v1/me", "/v1/calls", "/v1/calls/LAC-2021", "/v1/organisations/\(lead)",
+                "/v1/proposals/\(proposal)", "/v1/proposals?limit=5", "/v1/proposals?status=draft",
+            ]
+            for path in reads {
+                for accept in ["application/json;q=0", "*/*;q=0", "application/json;q=0, */*", "application/*;q=0, text/html"] {
+                    let answer = try await client.call(.get, path, headers: ["Accept": accept])
+                    XCTAssertEqual(answer.status, .notAcceptable, "\(path) with \(accept)")
+                    XCTAssertEqual(answer.problemType, "urn:convoca:problem:not-acceptable", "\(path) with \(accept)")
+                }
+                for accept in ["application/json;q=0.5, text/html", "text/html, */*;q=0.1", "application/*", "APPLICATION/JSON", ""] {
+                    let answer = try await client.call(.get, path, headers: ["Accept": accept])
+                    XCTAssertEqual(answer.status, .ok, "\(path) with \(accept): \(answer.text)")
+                }
+                for accept in [";;;", "application/json;q=-1", "application/json;q=1.0001", "application/json;q=NaN", "*/json", "/", "json"] {
+                    let answer = try await client.call(.get, path, headers: ["Accept": accept])
+                    XCTAssertEqual(answer.status, .badRequest, "\(path) with \(accept)")
+                    XCTAssertEqual(answer.problemType, "urn:convoca:problem:bad-request", "\(path) with \(accept)")
+                }
+            }
+            let contract = try await client.call(.get, "/openapi.yaml", headers: ["Accept": "application/yaml;q=0, */*"])
+            XCTAssertEqual(contract.status, .notAcceptable)
+            let yaml = try await client.call(.get, "/openapi.yaml", headers: ["Accept": "application/json, application/*;q=0.2"])
+            XCTAssertEqual(yaml.status, .ok)
+
+            // A change the client would not accept the answer of is not made, however the header rules JSON out.
+            let withdraw = try await client.call(.post, "/v1/proposals/\(proposal)/withdraw", headers: ["Accept": "application/json;q=0, */*"])
+            XCTAssertProblem(withdraw, .notAcceptable, "not-acceptable")
+            let still = try await client.call(.get, "/v1/proposals/\(proposal)")
+            XCTAssertEqual(still["status"] as? String, "draft")
+        }
+    }
+
     func testAChangeWhoseAnswerCannotBeAcceptedIsRefusedBeforeItIsMade() async throws {
         try await TestApp.run { _, client in
             let lead = try await Fixtures.createOrganisation(client)

@@ -34,7 +34,7 @@ extension Message {
         case bodyNeedsContentType, missingQueryParameter, missingHeader, missingPathParameter, bodyRequired
         case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
         case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted, requestTookTooLong
-        case pendingMigrations, tooManyConnections, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable, pathUnreadable
+        case pendingMigrations, tooManyConnections, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable, pathUnreadable, acceptUnreadable
         case ifMatchRequired, resourceChanged, idempotencyKeyInUse, idempotencyKeyReused
         case bearerTokenRequired, tooManyRequests, roleMayNotCall, roleMayNotChangeOrganisations
         case onlySecretariatSetsDueDiligence, dueDiligenceNotForRole, credentialNotForLead, onlyLeadChangesProposal
@@ -606,6 +606,12 @@ extension Message {
                     fr: "L'en-tête de la requête dépasse ce que le serveur lit (16 Kio par champ, 64 Kio en tout, 100 champs) ; la connexion est fermée.",
                     es: "La cabecera de la solicitud supera lo que el servidor lee (16 KiB por campo, 64 KiB en total, 100 campos); la conexión se cierra.",
                     pt: "O cabeçalho da requisição excede o que o servidor lê (16 KiB por campo, 64 KiB no total, 100 campos); a conexão foi encerrada.")
+            case .acceptUnreadable:
+                Texts(
+                    en: "The Accept header cannot be read (RFC 9110, section 12.5.1).",
+                    fr: "L'en-tête Accept ne peut pas être lu (RFC 9110, section 12.5.1).",
+                    es: "El encabezado Accept no se puede leer (RFC 9110, sección 12.5.1).",
+                    pt: "O cabeçalho Accept não pode ser lido (RFC 9110, seção 12.5.1).")
             case .pathUnreadable:
                 Texts(
                     en: "The path is not valid percent-encoded UTF-8 (RFC 3986).",

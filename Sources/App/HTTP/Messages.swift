@@ -301,6 +301,7 @@ extension Message {
     static let requestHeadTooLarge = Message(.requestHeadTooLarge)
     static let requestHeadUnreadable = Message(.requestHeadUnreadable)
     static let pathUnreadable = Message(.pathUnreadable)
+    static let acceptUnreadable = Message(.acceptUnreadable)
     static func bodyTooSlow(seconds: Int) -> Message { Message(.bodyTooSlow, .data(String(seconds))) }
 
     // Conditional requests and idempotency
