@@ -473,6 +473,28 @@ final class HTTPConventionTests: XCTestCase {
         }
     }
 
+    /// A `+` in a query is a space (form encoding), as the generated server reads it: every reader of
+    /// the query agrees, and the parameter it spoils is named.
+    func testAPlusInAQueryIsASpaceToEveryReader() async throws {
+        try await TestApp.run { _, client in
+            for path in ["/v1/calls?limit=+5", "/v1/proposals?limit=+1", "/v1/proposals?limit=1%2B"] {
+                let answer = try await client.call(.get, path)
+                XCTAssertProblem(answer, .badRequest, "validation")
+                XCTAssertEqual(answer.errorPointers, ["limit"], path)
+            }
+            for path in ["/v1/proposals?updatedSince=2021-06-01T00:00:00+00:00", "/v1/audit-events?occurredFrom=2021-06-01T00:00:00+00:00"] {
+                let answer = try await client.call(.get, path)
+                XCTAssertProblem(answer, .badRequest, "validation")
+                XCTAssertEqual(answer.errorPointers.count, 1, path)
+            }
+            let encoded = try await client.call(.get, "/v1/proposals?updatedSince=2021-06-01T00:00:00%2B00:00")
+            XCTAssertEqual(encoded.status, .ok, encoded.text)
+            let broken = try await client.call(.get, "/v1/proposals?country=%ZZ")
+            XCTAssertProblem(broken, .badRequest, "validation")
+            XCTAssertEqual(broken.errorPointers, ["country"])
+        }
+    }
+
     func testAChangeWhoseAnswerCannotBeAcceptedIsRefusedBeforeItIsMade() async throws {
         try await TestApp.run { _, client in
             let lead = try await Fixtures.createOrganisation(client)

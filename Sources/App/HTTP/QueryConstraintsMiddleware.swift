@@ -10,14 +10,31 @@ struct QueryConstraintsMiddleware: ServerMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
-        if let path = request.path, let start = path.firstIndex(of: "?"),
-            let items = URLComponents(string: String(path[start...]))?.queryItems, !items.isEmpty
-        {
+        if let path = request.path, let start = path.firstIndex(of: "?") {
+            let items = Self.items(path[path.index(after: start)...])
             var v = Validator()
-            for item in items where item.value?.unicodeScalars.contains("\u{0}") == true { v.fail(item.name, .mustNotContainNUL) }
+            for item in items {
+                if let value = item.value {
+                    if value.unicodeScalars.contains("\u{0}") { v.fail(item.name, .mustNotContainNUL) }
+                } else {
+                    v.fail(item.name, .hasInvalidValue)
+                }
+            }
             ContractConstraints.shared.checkQuery(items.map { ($0.name, $0.value ?? "") }, operation: operationID, into: &v)
             try v.throwIfInvalid()
         }
         return try await next(request, body, metadata)
+    }
+
+    /// The query's parameters as the generated server reads them (form encoding: `+` is a space), so
+    /// a value is checked as it will be used: `limit=+5` is ` 5`, not 5. A value whose
+    /// percent-encoding is broken is nil.
+    static func items(_ query: Substring) -> [(name: String, value: String?)] {
+        query.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (text: Substring) in text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
+            let name = decode(parts[0]) ?? String(parts[0])
+            return (name, parts.count == 2 ? decode(parts[1]) : "")
+        }
     }
 }
