@@ -191,7 +191,8 @@ final class HTTPConventionTests: XCTestCase {
             // An empty body where a document is required says so.
             for path in ["/v1/organisations", "/v1/calls/LAC-2021/proposals"] {
                 let empty = try await client.call(.post, path, body: Data())
-                XCTAssertProblem(empty, .badRequest, "malformed-json")
+                XCTAssertProblem(empty, .badRequest, "validation")
+                XCTAssertEqual(empty.errorPointers, [""])
             }
 
             // JSON is exchanged in UTF-8 (RFC 8259): a UTF-16 body is not read another way, past the
@@ -492,6 +493,49 @@ final class HTTPConventionTests: XCTestCase {
             let broken = try await client.call(.get, "/v1/proposals?country=%ZZ")
             XCTAssertProblem(broken, .badRequest, "validation")
             XCTAssertEqual(broken.errorPointers, ["country"])
+        }
+    }
+
+    /// An operation whose JSON body is required, called without one, says so in the caller's language.
+    func testAMissingRequiredBodyIsNamedAsSuch() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let cases: [(HTTPRequest.Method, String, [String: String])] = [
+                (.post, "/v1/calls", [:]), (.post, "/v1/organisations", [:]), (.post, "/v1/calls/LAC-2021/proposals", [:]),
+                (.patch, "/v1/organisations/\(lead)", ["If-Match": "\"1\""]),
+            ]
+            for (method, path, headers) in cases {
+                let answer = try await client.call(method, path, headers: headers.merging(["Accept-Language": "fr"]) { a, _ in a })
+                XCTAssertProblem(answer, .badRequest, "validation")
+                let errors = answer["errors"] as? [[String: Any]] ?? []
+                XCTAssertEqual(errors.first?["pointer"] as? String, "", path)
+                XCTAssertEqual(errors.first?["detail"] as? String, "est obligatoire", path)
+            }
+            let unchanged = try await client.call(.get, "/v1/organisations/\(lead)")
+            XCTAssertEqual(unchanged.headers[.eTag], "\"1\"")
+        }
+    }
+
+    /// A body is read as sent: one with a content coding would be stored as its compressed bytes.
+    func testABodyWithAContentCodingIsRefused() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let proposal = try await Fixtures.proposalID(client, lead: lead)
+            for coding in ["gzip", "identity, gzip", "br"] {
+                let upload = try await client.call(
+                    .post, "/v1/proposals/\(proposal)/documents?filename=notes.txt", body: Data("plain words".utf8),
+                    contentType: "text/plain", headers: ["Content-Encoding": coding])
+                XCTAssertProblem(upload, .unsupportedMediaType, "unsupported-media-type")
+                XCTAssertEqual(upload.headers[HTTPField.Name("Accept-Encoding")!], "identity")
+                let json = try await client.call(.post, "/v1/organisations", body: Fixtures.organisationBody(), headers: ["Content-Encoding": coding])
+                XCTAssertProblem(json, .unsupportedMediaType, "unsupported-media-type")
+            }
+            let listed = try await client.call(.get, "/v1/proposals/\(proposal)/documents")
+            XCTAssertEqual((listed["items"] as? [Any])?.count, 0, "nothing was stored")
+            let identity = try await client.call(
+                .post, "/v1/proposals/\(proposal)/documents?filename=notes.txt", body: Data("plain words".utf8),
+                contentType: "text/plain", headers: ["Content-Encoding": "identity"])
+            XCTAssertEqual(identity.status, .created, identity.text)
         }
     }
 

@@ -122,6 +122,10 @@ struct DocumentFaultsMiddleware: ServerMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
+        // No body where the contract requires one: said as such, not as JSON that does not parse.
+        if body == nil || body?.length == .known(0), ContractConstraints.shared.requiresBody(operationID) {
+            throw Problem.validation([.init(pointer: "", detail: .required)])
+        }
         guard let known = Self.bodies[operationID], let body else { return try await next(request, body, metadata) }
         let bytes = try await [UInt8](collecting: body, upTo: maxBodyBytes)
         do {

@@ -34,7 +34,7 @@ extension Message {
         case bodyNeedsContentType, missingQueryParameter, missingHeader, missingPathParameter, bodyRequired
         case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
         case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted, requestTookTooLong
-        case pendingMigrations, tooManyConnections, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable, pathUnreadable, acceptUnreadable
+        case pendingMigrations, tooManyConnections, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable, pathUnreadable, acceptUnreadable, contentCodingNotAccepted
         case ifMatchRequired, resourceChanged, idempotencyKeyInUse, idempotencyKeyReused
         case bearerTokenRequired, tooManyRequests, roleMayNotCall, roleMayNotChangeOrganisations
         case onlySecretariatSetsDueDiligence, dueDiligenceNotForRole, credentialNotForLead, onlyLeadChangesProposal
@@ -606,6 +606,12 @@ extension Message {
                     fr: "L'en-tête de la requête dépasse ce que le serveur lit (16 Kio par champ, 64 Kio en tout, 100 champs) ; la connexion est fermée.",
                     es: "La cabecera de la solicitud supera lo que el servidor lee (16 KiB por campo, 64 KiB en total, 100 campos); la conexión se cierra.",
                     pt: "O cabeçalho da requisição excede o que o servidor lê (16 KiB por campo, 64 KiB no total, 100 campos); a conexão foi encerrada.")
+            case .contentCodingNotAccepted:
+                Texts(
+                    en: "Request bodies are read as sent: send it without a Content-Encoding.",
+                    fr: "Les corps de requête sont lus tels qu'envoyés : envoyez-le sans Content-Encoding.",
+                    es: "Los cuerpos de las solicitudes se leen tal como se envían: envíelo sin Content-Encoding.",
+                    pt: "Os corpos das requisições são lidos como enviados: envie-o sem Content-Encoding.")
             case .acceptUnreadable:
                 Texts(
                     en: "The Accept header cannot be read (RFC 9110, section 12.5.1).",

@@ -302,6 +302,7 @@ extension Message {
     static let requestHeadUnreadable = Message(.requestHeadUnreadable)
     static let pathUnreadable = Message(.pathUnreadable)
     static let acceptUnreadable = Message(.acceptUnreadable)
+    static let contentCodingNotAccepted = Message(.contentCodingNotAccepted)
     static func bodyTooSlow(seconds: Int) -> Message { Message(.bodyTooSlow, .data(String(seconds))) }
 
     // Conditional requests and idempotency

@@ -87,6 +87,12 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             guard let contentType = request.headers[.contentType], !contentType.isEmpty else {
                 throw Problem(.unsupportedMediaType, detail: .bodyNeedsContentType)
             }
+            // A compressed body would be read (and a document stored and hashed) as its compressed bytes.
+            if let coding = request.headers[.contentEncoding],
+                coding.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() != "identity" })
+            {
+                throw Problem(.unsupportedMediaType, detail: .contentCodingNotAccepted, headers: [.acceptEncoding: "identity"])
+            }
             // A wildcard (`*/*`, `application/*`) or unreadable value names no media type, and the generated
             // server reads such a body as the operation's first one (JSON), past the checks made on JSON below.
             guard let mediaType = OpenAPIMIMEType(contentType), case .concrete = mediaType.kind else {
@@ -114,7 +120,10 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             // An empty body is handed on as a buffer, not as the connection's stream: the fast paths and
             // the generated server may both read it, and a stream can be read once only.
             body = ByteBuffer()
-            request.body = .init(buffer: body)
+            // Its length is said outright, so that the operation's own checks know the body is empty without reading it.
+            var head = request.head
+            head.headerFields[.contentLength] = "0"
+            request = Request(head: head, body: .init(buffer: body))
             isJSON = request.headers[.contentType].flatMap(OpenAPIMIMEType.init).map(Self.isJSON) ?? false
         }
         do {

@@ -96,6 +96,8 @@ final class ContractConstraints: Sendable {
     private let queryParameters: [String: [String: Node]]
     /// Per operation id, every query parameter it declares, and whether it may repeat (an array).
     private let declaredQuery: [String: [String: Bool]]
+    /// The operations whose request body is a JSON document the contract marks required.
+    private let requiredBodies: Set<String>
 
     init(contract: String) throws {
         let document = try Yams.load(yaml: contract) as? [String: Any] ?? [:]
@@ -115,6 +117,7 @@ final class ContractConstraints: Sendable {
         }
         var queryParameters: [String: [String: Node]] = [:]
         var declaredQuery: [String: [String: Bool]] = [:]
+        var requiredBodies: Set<String> = []
         for (_, item) in document["paths"] as? [String: Any] ?? [:] {
             guard let item = item as? [String: Any] else { continue }
             let common = (item["parameters"] as? [Any] ?? []).compactMap(resolve)
@@ -131,10 +134,22 @@ final class ContractConstraints: Sendable {
                 }
                 if !nodes.isEmpty { queryParameters[id] = nodes }
                 declaredQuery[id] = declared
+                if let body = operation["requestBody"] as? [String: Any], body["required"] as? Bool == true,
+                    let content = body["content"] as? [String: Any], content.keys.contains(where: { $0.hasSuffix("json") })
+                {
+                    requiredBodies.insert(id)
+                }
             }
         }
         self.queryParameters = queryParameters
         self.declaredQuery = declaredQuery
+        self.requiredBodies = requiredBodies
+    }
+
+    /// Whether the operation requires a JSON document as its body (an upload's empty file is the
+    /// upload's own to name).
+    func requiresBody(_ operation: String) -> Bool {
+        requiredBodies.contains(operation)
     }
 
     /// Adds to `v` what the query's parameters (strings, and arrays of repeated parameters) break
