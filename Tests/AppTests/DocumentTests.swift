@@ -198,7 +198,10 @@ final class DocumentTests: XCTestCase {
         XCTAssertEqual(
             ContentDisposition.attachment(filename: "報告.pdf"),
             "attachment; filename=\"__.pdf\"; filename*=UTF-8''%E5%A0%B1%E5%91%8A.pdf")
-        for name in ["Ñandú's \"plan\".csv", "100% año.txt", "emoji 📄.zip"] {
+        // A `%` is not left in `filename`, where some clients would decode it (`%41` as `A`).
+        XCTAssertEqual(
+            ContentDisposition.attachment(filename: "%41.pdf"), "attachment; filename=\"_41.pdf\"; filename*=UTF-8''%2541.pdf")
+        for name in ["Ñandú's \"plan\".csv", "100% año.txt", "100%.pdf", "emoji 📄.zip"] {
             let value = ContentDisposition.attachment(filename: name)
             XCTAssertTrue(value.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 }, value)
             let encoded = String(value.split(separator: "''", maxSplits: 1).last ?? "")

@@ -14,13 +14,14 @@ enum ContentDisposition {
     }
 
     /// Accents dropped (ó → o), then anything that is not printable ASCII or that the quoted string
-    /// would need to escape (`"` and `\`) replaced.
+    /// would need to escape (`"` and `\`) replaced, and `%`, which some clients decode in `filename`
+    /// (`%41.pdf` shown as `A.pdf`; RFC 6266, appendix D), so the exact name goes in `filename*`.
     static func asciiFallback(_ filename: String) -> String {
         let folded = filename.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
         return String(String.UnicodeScalarView(folded.unicodeScalars.map { scalar in
             switch scalar {
             case "\"": "'"
-            case "\\": "_"
+            case "\\", "%": "_"
             case " "..."~": scalar
             default: "_"
             }
