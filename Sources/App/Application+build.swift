@@ -113,7 +113,7 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
             on: transport, configuration: runtimeConfiguration,
             middlewares: [
                 access, QueryConstraintsMiddleware(), DocumentFaultsMiddleware(maxBodyBytes: dependencies.configuration.maxBodyBytes, now: dependencies.now),
-                NullCursorMiddleware(), DocumentAcceptMiddleware(),
+                NullCursorMiddleware(), DocumentAcceptMiddleware(), StoredRepresentationMiddleware(),
             ])
     }
     let routes = try RouteTable.documented { try register($0) }

@@ -148,6 +148,77 @@ final class ConventionTests: XCTestCase {
         }
     }
 
+    /// If-Match is evaluated wherever it is declared (RFC 9110 §13.1.1): on reads, on PATCH, and on the
+    /// state changes of a proposal, which it stops (412, nothing changed) unless it names the current tag.
+    /// If-None-Match that names the current tag stops a change too; `*` must stand alone.
+    func testIfMatchAndIfNoneMatchAreEvaluatedBeforeEveryOperationThatDeclaresThem() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let id = try await Fixtures.proposalID(client, lead: lead)
+            let path = "/v1/proposals/\(id)"
+            func unchanged(_ context: String) async throws {
+                let current = try await client.call(.get, path)
+                XCTAssertEqual(current.headers[.eTag], "\"1\"", context)
+                XCTAssertEqual(current["status"] as? String, "draft", context)
+            }
+
+            // State changes: a tag that is not the current one stops them, under the proposal's lock.
+            for action in ["withdraw", "submit"] {
+                for tag in ["\"999\"", "W/\"1\"", "*, \"1\"", "1"] {
+                    let refused = try await client.call(.post, "\(path)/\(action)", headers: ["If-Match": tag])
+                    XCTAssertProblem(refused, .preconditionFailed, "precondition-failed")
+                    try await unchanged("\(action) with If-Match \(tag)")
+                }
+            }
+
+            // Reads: the fast path and the generated one, calls, organisations.
+            for read in [path, "\(path)?", "/v1/calls/LAC-2021", "/v1/organisations/\(lead)"] {
+                let refused = try await client.call(.get, read, headers: ["If-Match": "\"zz\""])
+                XCTAssertProblem(refused, .preconditionFailed, "precondition-failed")
+                let malformed = try await client.call(.get, read, headers: ["If-Match": "*, \"1\""])
+                XCTAssertProblem(malformed, .preconditionFailed, "precondition-failed")
+                let plain = try await client.call(.get, read)
+                let tag = try XCTUnwrap(plain.headers[.eTag], read)
+                let matching = try await client.call(.get, read, headers: ["If-Match": "\"zz\", \(tag)"])
+                XCTAssertEqual(matching.status, .ok, "\(read): \(matching.text)")
+                let any = try await client.call(.get, read, headers: ["If-Match": "*"])
+                XCTAssertEqual(any.status, .ok, "\(read): \(any.text)")
+                // If-Match is evaluated first: a failing one is a 412 even when If-None-Match would give 304.
+                let both = try await client.call(.get, read, headers: ["If-Match": "\"zz\"", "If-None-Match": tag])
+                XCTAssertProblem(both, .preconditionFailed, "precondition-failed")
+            }
+
+            // PATCH: If-None-Match naming the current tag (or `*`) is a 412, whatever If-Match says; `*` stands alone.
+            let patch: [String: Any] = ["title": "Otro título"]
+            for headers in [["If-Match": "\"1\"", "If-None-Match": "\"1\""], ["If-Match": "\"1\"", "If-None-Match": "*"],
+                            ["If-Match": "\"1\"", "If-None-Match": "W/\"1\""], ["If-Match": "*, \"1\""]] {
+                let refused = try await client.call(.patch, path, body: patch, contentType: "application/merge-patch+json", headers: headers)
+                XCTAssertProblem(refused, .preconditionFailed, "precondition-failed")
+                try await unchanged("PATCH with \(headers)")
+            }
+            let organisation = try await client.call(
+                .patch, "/v1/organisations/\(lead)", body: ["website": "https://other.example"],
+                contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\"", "If-None-Match": "\"1\""])
+            XCTAssertProblem(organisation, .preconditionFailed, "precondition-failed")
+            let call = try await client.call(
+                .patch, "/v1/calls/LAC-2021", body: ["summary": ["en": "Another summary"]],
+                contentType: "application/merge-patch+json", headers: ["If-Match": "*", "If-None-Match": "*"])
+            XCTAssertProblem(call, .preconditionFailed, "precondition-failed")
+            let organisationAfter = try await client.call(.get, "/v1/organisations/\(lead)")
+            XCTAssertEqual(organisationAfter.headers[.eTag], "\"1\"")
+            let changed = try await client.call(
+                .patch, path, body: patch, contentType: "application/merge-patch+json",
+                headers: ["If-Match": "\"1\"", "If-None-Match": "\"7\""])
+            XCTAssertEqual(changed.status, .ok, changed.text)
+            XCTAssertEqual(changed.headers[.eTag], "\"2\"")
+
+            // The current tag lets the change through.
+            let withdrawn = try await client.call(.post, "\(path)/withdraw", headers: ["If-Match": "\"1\", \"2\""])
+            XCTAssertEqual(withdrawn.status, .ok, withdrawn.text)
+            XCTAssertEqual(withdrawn["status"] as? String, "withdrawn")
+        }
+    }
+
     /// A merge patch naming a member its schema does not know is refused even when the value is
     /// `null` (which merging alone would drop), at any depth, and nothing changes.
     func testUnknownMembersOfAMergePatchAreRefusedEvenAsNull() async throws {

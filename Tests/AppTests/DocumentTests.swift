@@ -63,6 +63,37 @@ final class DocumentTests: XCTestCase {
         }
     }
 
+    /// A download's ETag is the strong tag of its bytes: If-None-Match naming it (weakly) or `*` answers 304
+    /// with the tag and no body; If-Match naming another is a 412.
+    func testADownloadHonoursItsOwnETag() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let id = try await Fixtures.proposalID(client, lead: lead)
+            let bytes = Data("Carta de apoyo".utf8)
+            let uploaded = try await client.call(
+                .post, "/v1/proposals/\(id)/documents?filename=carta.txt", body: bytes, contentType: "text/plain")
+            XCTAssertEqual(uploaded.status, .created, uploaded.text)
+            let path = "/v1/proposals/\(id)/documents/\(try XCTUnwrap(uploaded["id"] as? String))"
+            let tag = "\"\(try XCTUnwrap(uploaded["sha256"] as? String))\""
+
+            for held in [tag, "*", "W/\(tag)", "\"other\", \(tag)"] {
+                let notModified = try await client.call(.get, path, headers: ["If-None-Match": held])
+                XCTAssertEqual(notModified.status, .notModified, "\(held): \(notModified.text)")
+                XCTAssertTrue(notModified.body.isEmpty, held)
+                XCTAssertEqual(notModified.headers[.eTag], tag, held)
+            }
+            let other = try await client.call(.get, path, headers: ["If-None-Match": "\"other\""])
+            XCTAssertEqual(other.status, .ok)
+            XCTAssertEqual(other.body, bytes)
+            XCTAssertEqual(other.headers[.eTag], tag)
+
+            XCTAssertProblem(try await client.call(.get, path, headers: ["If-Match": "\"other\""]), .preconditionFailed, "precondition-failed")
+            let matching = try await client.call(.get, path, headers: ["If-Match": tag])
+            XCTAssertEqual(matching.status, .ok)
+            XCTAssertEqual(matching.body, bytes)
+        }
+    }
+
     func testRefusedTypesSizesAndFrozenProposals() async throws {
         try await TestApp.run(configure: { $0.maxDocumentBytes = 2048 }) { _, client in
             let lead = try await Fixtures.createOrganisation(client)

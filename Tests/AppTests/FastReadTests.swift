@@ -37,6 +37,69 @@ final class FastReadTests: XCTestCase {
         }
     }
 
+    /// A strong ETag names bytes (RFC 9110 §8.8.1): every way of asking for a proposal gets the same bytes under
+    /// the same tag, and a role that gets a record cut down gets another tag, which its own writes accept.
+    func testEveryAnswerUnderATagCarriesTheSameBytes() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let id = try await Fixtures.proposalID(client, lead: lead)
+            let path = "/v1/proposals/\(id)"
+            let fast = try await client.call(.get, path)
+            XCTAssertEqual(fast.headers[.eTag], "\"1\"")
+            for (uri, headers) in [("\(path)?", [:]), ("\(path)/", [:]), (path, ["Accept": "application/json;q=0"])] {
+                let other = try await client.call(.get, uri, headers: headers)
+                XCTAssertEqual(other.status, .ok, "\(uri) \(headers): \(other.text)")
+                XCTAssertEqual(other.headers[.eTag], fast.headers[.eTag], "\(uri) \(headers)")
+                XCTAssertEqual(other.text, fast.text, "\(uri) \(headers)")
+                let notModified = try await client.call(.get, uri, headers: headers.merging(["If-None-Match": "\"1\""]) { a, _ in a })
+                XCTAssertEqual(notModified.status, .notModified, "\(uri) \(headers)")
+            }
+            // The answers to changes carry the bytes a read then gets under their tag.
+            let patched = try await client.call(
+                .patch, path, body: ["title": "Otro título"], contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""])
+            XCTAssertEqual(patched.status, .ok, patched.text)
+            let read = try await client.call(.get, path)
+            XCTAssertEqual(patched.headers[.eTag], read.headers[.eTag])
+            XCTAssertEqual(patched.text, read.text)
+
+            // Reporting gets the proposal without its project lead: another representation, another tag, on both paths.
+            let reporting = try await Fixtures.token(app, role: "reporting")
+            let reduced = try await client.call(.get, path, token: reporting)
+            XCTAssertNil(reduced["projectLead"])
+            XCTAssertEqual(reduced.headers[.eTag], "\"2-no-lead\"")
+            let reducedGenerated = try await client.call(.get, "\(path)?", token: reporting)
+            XCTAssertEqual(reducedGenerated.headers[.eTag], "\"2-no-lead\"")
+            XCTAssertEqual(reducedGenerated.text, reduced.text)
+            let reportingWithAdminsTag = try await client.call(.get, path, token: reporting, headers: ["If-None-Match": "\"2\""])
+            XCTAssertEqual(reportingWithAdminsTag.status, .ok)
+            let reportingWithItsTag = try await client.call(.get, path, token: reporting, headers: ["If-None-Match": "\"2-no-lead\""])
+            XCTAssertEqual(reportingWithItsTag.status, .notModified)
+
+            // Organisations: the secretariat's whole record, reporting's without contacts, others' without due diligence.
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [lead])
+            let organisation = "/v1/organisations/\(lead)"
+            let organisationForAdmin = try await client.call(.get, organisation)
+            XCTAssertEqual(organisationForAdmin.headers[.eTag], "\"1\"")
+            let organisationForReporting = try await client.call(.get, organisation, token: reporting)
+            XCTAssertEqual(organisationForReporting.headers[.eTag], "\"1-no-contacts\"")
+            let own = try await client.call(.get, organisation, token: applicant)
+            XCTAssertEqual(own.headers[.eTag], "\"1-no-due-diligence\"")
+            XCTAssertNil(own["dueDiligence"])
+            let applicantWithAdminsTag = try await client.call(.get, organisation, token: applicant, headers: ["If-None-Match": "\"1\""])
+            XCTAssertEqual(applicantWithAdminsTag.status, .ok)
+            // The applicant changes the record with the tag it got; the secretariat's tag names another representation.
+            let changed = try await client.call(
+                .patch, organisation, token: applicant, body: ["website": "https://formaliza.example"],
+                contentType: "application/merge-patch+json", headers: ["If-Match": "\"1-no-due-diligence\""])
+            XCTAssertEqual(changed.status, .ok, changed.text)
+            XCTAssertEqual(changed.headers[.eTag], "\"2-no-due-diligence\"")
+            let foreignTag = try await client.call(
+                .patch, organisation, token: applicant, body: ["website": "https://other.example"],
+                contentType: "application/merge-patch+json", headers: ["If-Match": "\"2\""])
+            XCTAssertProblem(foreignTag, .preconditionFailed, "precondition-failed")
+        }
+    }
+
     func testFastReadsKeepEveryAccessRule() async throws {
         try await TestApp.run { app, client in
             let mine = try await Fixtures.createOrganisation(client, name: "Mine")
@@ -72,9 +135,9 @@ final class FastReadTests: XCTestCase {
                 XCTAssertEqual(response.headers[.cacheControl], "no-store")
                 XCTAssertNotNil(response.headers[.requestID])
             }
-            // Each answer came the way it should: PostgreSQL's text, and the generated encoder's.
+            // Both send PostgreSQL's text, which their ETag names (the generated path decoded its value from it).
             XCTAssertTrue(fast.text.contains(#""title": "Formalisation"#), fast.text)
-            XCTAssertTrue(generated.text.contains(#""title":"Formalisation"#), generated.text)
+            XCTAssertTrue(generated.text.contains(#""title": "Formalisation"#), generated.text)
             var a = try Representation.decoder.decode(Components.Schemas.Proposal.self, from: fast.body)
             let b = try Representation.decoder.decode(Components.Schemas.Proposal.self, from: generated.body)
             XCTAssertNotEqual(a.id, b.id)

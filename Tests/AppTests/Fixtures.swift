@@ -60,11 +60,13 @@ enum Fixtures {
         return try XCTUnwrap(response.json["id"] as? String)
     }
 
-    /// A merge patch of an organisation at `version` (the secretariat's by default).
+    /// A merge patch of an organisation at `version` (the secretariat's by default), with the tag of the `view`
+    /// the token's role gets (`no-due-diligence` for applicants and the platform).
     static func patchOrganisation(_ client: any TestClientProtocol, _ id: String, _ patch: [String: Any], version: Int,
-                                  token: String = TestApp.adminToken) async throws -> TestResponse {
-        try await client.call(.patch, "/v1/organisations/\(id)", token: token, body: patch,
-                              contentType: "application/merge-patch+json", headers: ["If-Match": "\"\(version)\""])
+                                  token: String = TestApp.adminToken, view: String? = nil) async throws -> TestResponse {
+        let tag = view.map { "\"\(version)-\($0)\"" } ?? "\"\(version)\""
+        return try await client.call(.patch, "/v1/organisations/\(id)", token: token, body: patch,
+                                     contentType: "application/merge-patch+json", headers: ["If-Match": tag])
     }
 
     /// The secretariat flags an organisation still at version 1.

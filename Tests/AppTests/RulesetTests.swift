@@ -763,6 +763,37 @@ final class ScreeningRulesetTests: XCTestCase {
         }
     }
 
+    /// Answers whose rule messages are in the negotiated language say which (`Content-Language`) and that they
+    /// depend on `Accept-Language` (`Vary`), as problems do; a replayed screening is in the language it was written in.
+    func testLocalisedAnswersSayTheirLanguage() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let id = try await RulesetFixtures.submitted(client, lead: lead)
+            func assertLanguage(_ answer: TestResponse, _ language: String, _ context: String,
+                                file: StaticString = #filePath, line: UInt = #line) {
+                XCTAssertEqual(answer.status, .ok, answer.text, file: file, line: line)
+                XCTAssertEqual(answer.headers[.contentLanguage], language, context, file: file, line: line)
+                XCTAssertTrue(answer.headers[values: .vary].contains { $0.contains("Accept-Language") }, context, file: file, line: line)
+            }
+            assertLanguage(try await client.call(.get, "/v1/proposals/\(id)/eligibility", headers: ["Accept-Language": "fr"]), "fr", "eligibility")
+            assertLanguage(try await client.call(.get, "/v1/proposals/\(id)/eligibility"), "en", "eligibility without Accept-Language")
+
+            let key = ["Idempotency-Key": "screen-in-french"]
+            let screened = try await client.call(
+                .post, "/v1/proposals/\(id)/screening", headers: key.merging(["Accept-Language": "fr"]) { a, _ in a })
+            assertLanguage(screened, "fr", "screening")
+            let replayed = try await client.call(
+                .post, "/v1/proposals/\(id)/screening", headers: key.merging(["Accept-Language": "es"]) { a, _ in a })
+            assertLanguage(replayed, "fr", "a replay is the first answer, in its language")
+            XCTAssertEqual(replayed.body, screened.body)
+            assertLanguage(try await client.call(.get, "/v1/proposals/\(id)/screening", headers: ["Accept-Language": "es"]), "es", "screening read")
+            let overridden = try await client.call(
+                .post, "/v1/proposals/\(id)/screening/override", body: ["decision": "eligible", "justification": "Checked by phone."],
+                headers: ["Accept-Language": "pt"])
+            assertLanguage(overridden, "pt", "override")
+        }
+    }
+
     func testAWithdrawnProposalIsNeitherScreenedNorOverridden() async throws {
         try await TestApp.run { _, client in
             let lead = try await Fixtures.createOrganisation(client)

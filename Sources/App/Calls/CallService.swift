@@ -42,14 +42,14 @@ struct CallService: Sendable {
         return (try page.map { try Representation.decode(Call.self, from: $0.json) }, next)
     }
 
-    func update(_ reference: String, patch: JSONValue, ifMatch: String?) async throws -> Call {
+    func update(_ reference: String, patch: JSONValue, preconditions: EntityTag.Preconditions) async throws -> Call {
         let actor = AuditActor.current
         _ = try Principal.current
         let json = try await pool.withTransaction { connection in
             guard let (id, current) = try await CallRepository.find(connection, reference, forUpdate: true) else {
                 throw Problem.notFound(.noSuch(.call, reference))
             }
-            try EntityTag.requireMatch(ifMatch, version: current.version)
+            try preconditions.requireForChange(current: EntityTag.of(version: current.version), ifMatchRequired: true)
             let before = try Representation.inputPart(of: current.json)
             // A patch that changes nothing is no change: same version, no audit event.
             guard let input = try Representation.decodePatched(

@@ -26,17 +26,19 @@ extension APIHandlers {
 
     func getCall(_ input: Operations.GetCall.Input) async throws -> Operations.GetCall.Output {
         let call = try await calls.get(input.path.callId)
-        if EntityTag.noneMatchHolds(input.headers.ifNoneMatch, version: call.version) {
-            return .notModified(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: call.version))))
+        let tag = EntityTag.of(version: call.version)
+        let preconditions = EntityTag.Preconditions(ifMatch: input.headers.ifMatch, ifNoneMatch: input.headers.ifNoneMatch)
+        if try preconditions.notModified(current: tag) {
+            return .notModified(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: tag)))
         }
-        return .ok(.init(
-            headers: .init(xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: call.version)), body: .json(call)))
+        return .ok(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: tag), body: .json(call)))
     }
 
     func updateCall(_ input: Operations.UpdateCall.Input) async throws -> Operations.UpdateCall.Output {
         guard case .applicationMergePatchJson(let patch) = input.body else { throw Problem(.unsupportedMediaType) }
         let call = try await calls.update(
-            input.path.callId, patch: try Self.jsonValue(patch), ifMatch: input.headers.ifMatch)
+            input.path.callId, patch: try Self.jsonValue(patch),
+            preconditions: .init(ifMatch: input.headers.ifMatch, ifNoneMatch: input.headers.ifNoneMatch))
         return .ok(.init(
             headers: .init(xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: call.version)), body: .json(call)))
     }

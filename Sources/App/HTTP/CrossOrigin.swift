@@ -63,7 +63,7 @@ public enum CrossOrigin: Sendable, Equatable {
     /// Request headers the contract reads, beyond those browsers always allow.
     static let allowedHeaders = "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id"
     /// Response headers the contract documents, beyond those browsers always expose.
-    static let exposedHeaders = "ETag, Location, Link, Retry-After, WWW-Authenticate, X-Request-Id, Content-Disposition, Accept-Encoding"
+    static let exposedHeaders = "ETag, Location, Link, Retry-After, WWW-Authenticate, X-Request-Id, Content-Disposition, Accept-Encoding, Vary"
     /// How long a browser may reuse a preflight's answer, in seconds.
     static let preflightMaxAge = "600"
 

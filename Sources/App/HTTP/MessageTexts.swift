@@ -34,8 +34,9 @@ extension Message {
         case bodyNeedsContentType, missingQueryParameter, missingHeader, missingPathParameter, bodyRequired
         case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
         case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted, requestTookTooLong
-        case pendingMigrations, tooManyConnections, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable, pathUnreadable, acceptUnreadable, contentCodingNotAccepted
-        case ifMatchRequired, resourceChanged, idempotencyKeyInUse, idempotencyKeyReused
+        case pendingMigrations, tooManyConnections, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable, pathUnreadable, acceptUnreadable
+        case contentCodingNotAccepted
+        case ifMatchRequired, resourceChanged, preconditionMalformed, currentVersionNamed, idempotencyKeyInUse, idempotencyKeyReused
         case bearerTokenRequired, tooManyRequests, roleMayNotCall, roleMayNotChangeOrganisations
         case onlySecretariatSetsDueDiligence, dueDiligenceNotForRole, credentialNotForLead, onlyLeadChangesProposal
         case noSuchCall, noSuchOrganisation, noSuchProposal, noSuchToken, noSuchDocument, noCallForProposal
@@ -645,6 +646,18 @@ extension Message {
                 Texts(
                     en: "The resource has changed; its current ETag is {0}.", fr: "La ressource a changé ; son ETag actuel est {0}.",
                     es: "El recurso ha cambiado; su ETag actual es {0}.", pt: "O recurso foi alterado; seu ETag atual é {0}.")
+            case .preconditionMalformed:
+                Texts(
+                    en: "If-Match must be * alone or a list of quoted entity tags; the current ETag is {0}.",
+                    fr: "If-Match doit être * seul ou une liste d'ETag entre guillemets ; l'ETag actuel est {0}.",
+                    es: "If-Match debe ser * solo o una lista de ETag entre comillas; el ETag actual es {0}.",
+                    pt: "If-Match deve ser * sozinho ou uma lista de ETags entre aspas; o ETag atual é {0}.")
+            case .currentVersionNamed:
+                Texts(
+                    en: "If-None-Match names the current version ({0}); nothing was changed.",
+                    fr: "If-None-Match désigne la version actuelle ({0}) ; rien n'a été modifié.",
+                    es: "If-None-Match designa la versión actual ({0}); no se ha cambiado nada.",
+                    pt: "If-None-Match designa a versão atual ({0}); nada foi alterado.")
             case .idempotencyKeyInUse:
                 Texts(
                     en: "The Idempotency-Key is in use; try again.", fr: "L'Idempotency-Key est en cours d'utilisation ; veuillez réessayer.",

@@ -309,6 +309,8 @@ extension Message {
 
     static let ifMatchRequired = Message(.ifMatchRequired)
     static func resourceChanged(currentETag: String) -> Message { Message(.resourceChanged, .data(currentETag)) }
+    static func preconditionMalformed(currentETag: String) -> Message { Message(.preconditionMalformed, .data(currentETag)) }
+    static func currentVersionNamed(currentETag: String) -> Message { Message(.currentVersionNamed, .data(currentETag)) }
     static let idempotencyKeyInUse = Message(.idempotencyKeyInUse)
     static let idempotencyKeyReused = Message(.idempotencyKeyReused)
 

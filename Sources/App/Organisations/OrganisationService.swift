@@ -83,7 +83,7 @@ struct OrganisationService: Sendable {
         return (try page.map { try view($0.json, for: principal) }, next)
     }
 
-    func update(_ id: String, patch: JSONValue, ifMatch: String?) async throws -> Organisation {
+    func update(_ id: String, patch: JSONValue, preconditions: EntityTag.Preconditions) async throws -> Organisation {
         let actor = AuditActor.current
         let principal = try Principal.current
         guard let uuid = UUID(exactly: id), principal.actsFor(organisation: uuid) else {
@@ -101,7 +101,8 @@ struct OrganisationService: Sendable {
             guard let current = try await OrganisationRepository.find(connection, id: uuid, forUpdate: true) else {
                 throw Problem.notFound(.noSuch(.organisation, id))
             }
-            try EntityTag.requireMatch(ifMatch, version: current.version)
+            try preconditions.requireForChange(
+                current: Self.entityTag(version: current.version, for: principal), ifMatchRequired: true)
             let previous = try Representation.inputPart(of: current.json)
             // A patch that changes nothing is no change: same version, no audit event.
             guard var input = try Representation.decodePatched(Input.self, schema: "OrganisationInput", patch: patch, onto: previous, now: today)
@@ -150,14 +151,33 @@ struct OrganisationService: Sendable {
         return vouchedFields.contains { before[$0] != after[$0] }
     }
 
+    /// The name of the cut-down view this caller gets (`view`), nil for the whole record.
+    static func viewName(for principal: Principal) -> String? {
+        switch principal.role {
+        case .admin: nil
+        case .reporting: "no-contacts"
+        default: "no-due-diligence"
+        }
+    }
+
+    /// The strong tag of the representation this caller gets of a version: another view, another tag.
+    static func entityTag(version: Int, for principal: Principal) -> String {
+        EntityTag.of(version: version, view: viewName(for: principal))
+    }
+
+    static func entityTag(of organisation: Organisation) throws -> String {
+        entityTag(version: organisation.version, for: try Principal.current)
+    }
+
     /// What this caller may see of an organisation (property-level access).
     func view(_ json: String, for principal: Principal) throws -> Organisation {
         var value = try JSONValue(parsing: Array(json.utf8))
         if case .object(var fields) = value {
-            switch principal.role {
-            case .admin:
+            // The cut follows the view's name, so that each view has its own tag.
+            switch Self.viewName(for: principal) {
+            case nil:
                 break
-            case .reporting:
+            case "no-contacts":
                 // Reporting tools see due-diligence outcomes but no personal contact data.
                 fields.removeValue(forKey: "contacts")
                 fields.removeValue(forKey: "references")

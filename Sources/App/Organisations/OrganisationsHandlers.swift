@@ -24,15 +24,16 @@ extension APIHandlers {
         let organisation = try await organisations.create(body, idempotencyKey: input.headers.idempotencyKey)
         return .created(.init(
             headers: .init(
-                xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: organisation.version),
+                xRequestId: RequestScope.requestID, eTag: try OrganisationService.entityTag(of: organisation),
                 location: "/v1/organisations/\(organisation.id)"),
             body: .json(organisation)))
     }
 
     func getOrganisation(_ input: Operations.GetOrganisation.Input) async throws -> Operations.GetOrganisation.Output {
         let organisation = try await organisations.get(input.path.organisationId)
-        let tag = EntityTag.of(version: organisation.version)
-        if EntityTag.noneMatchHolds(input.headers.ifNoneMatch, version: organisation.version) {
+        let tag = try OrganisationService.entityTag(of: organisation)
+        let preconditions = EntityTag.Preconditions(ifMatch: input.headers.ifMatch, ifNoneMatch: input.headers.ifNoneMatch)
+        if try preconditions.notModified(current: tag) {
             return .notModified(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: tag)))
         }
         return .ok(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: tag), body: .json(organisation)))
@@ -41,9 +42,10 @@ extension APIHandlers {
     func updateOrganisation(_ input: Operations.UpdateOrganisation.Input) async throws -> Operations.UpdateOrganisation.Output {
         guard case .applicationMergePatchJson(let patch) = input.body else { throw Problem(.unsupportedMediaType) }
         let organisation = try await organisations.update(
-            input.path.organisationId, patch: try Self.jsonValue(patch), ifMatch: input.headers.ifMatch)
+            input.path.organisationId, patch: try Self.jsonValue(patch),
+            preconditions: .init(ifMatch: input.headers.ifMatch, ifNoneMatch: input.headers.ifNoneMatch))
         return .ok(.init(
-            headers: .init(xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: organisation.version)),
+            headers: .init(xRequestId: RequestScope.requestID, eTag: try OrganisationService.entityTag(of: organisation)),
             body: .json(organisation)))
     }
 }

@@ -31,10 +31,15 @@ extension APIHandlers {
 
     func getProposalDocument(_ input: Operations.GetProposalDocument.Input) async throws -> Operations.GetProposalDocument.Output {
         let (document, bytes) = try await documents.content(proposalID: input.path.proposalId, documentID: input.path.documentId)
+        let tag = "\"\(document.sha256)\""
+        let preconditions = EntityTag.Preconditions(ifMatch: input.headers.ifMatch, ifNoneMatch: input.headers.ifNoneMatch)
+        if try preconditions.notModified(current: tag) {
+            return .notModified(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: tag)))
+        }
         // The stubs label a wildcard body `*/*`; the stored type is the true one.
         RequestScope.responseHeaders?[.contentType] = document.contentType
         RequestScope.responseHeaders?[.contentDisposition] = ContentDisposition.attachment(filename: document.filename)
-        RequestScope.responseHeaders?[.eTag] = "\"\(document.sha256)\""
+        RequestScope.responseHeaders?[.eTag] = tag
         return .ok(.init(headers: .init(xRequestId: RequestScope.requestID), body: .any(HTTPBody(bytes))))
     }
 }

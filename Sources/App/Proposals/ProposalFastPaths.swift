@@ -81,9 +81,10 @@ struct ProposalFastPaths<Context: RequestContext>: RouterMiddleware {
 
     private func one(_ id: String, _ request: Request) async throws -> Response {
         let principal = try await access.authorize("getProposal", authorization: request.headers[.authorization])
-        let (json, version) = try await RequestScope.$principal.withValue(principal) { try await proposals.representation(id) }
-        var headers: HTTPFields = [.eTag: EntityTag.of(version: version)]
-        if EntityTag.noneMatchHolds(request.headers[.ifNoneMatch], version: version) {
+        let (json, tag) = try await RequestScope.$principal.withValue(principal) { try await proposals.representation(id) }
+        var headers: HTTPFields = [.eTag: tag]
+        let preconditions = EntityTag.Preconditions(ifMatch: request.headers[.ifMatch], ifNoneMatch: request.headers[.ifNoneMatch])
+        if try preconditions.notModified(current: tag) {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentType] = "application/json; charset=utf-8"

@@ -12,9 +12,23 @@ struct ProposalService: Sendable {
     typealias Proposal = Components.Schemas.Proposal
     typealias Input = Components.Schemas.ProposalInput
 
-    func create(callReference: String, _ input: Input, idempotencyKey: String?) async throws -> Proposal {
+    /// A proposal as answered: the text PostgreSQL rendered (cut to the caller's view), the value it decodes to,
+    /// and the entity tag of that text.
+    struct Rendered: Sendable {
+        let json: String
+        let proposal: Proposal
+        let tag: String
+
+        init(json: String, for principal: Principal) throws {
+            self.json = try ProposalService.view(json, for: principal)
+            proposal = try Representation.decode(Proposal.self, from: self.json)
+            tag = ProposalService.entityTag(version: proposal.version, for: principal)
+        }
+    }
+
+    func create(callReference: String, _ input: Input, idempotencyKey: String?) async throws -> Rendered {
         let answer = try await createAnswer(callReference: callReference, input, idempotencyKey: idempotencyKey)
-        return try Representation.decode(Proposal.self, from: answer.body)
+        return try Rendered(json: answer.body, for: Principal.current)
     }
 
     /// Creates a draft (or replays the answer to the same idempotent request): the status and the
@@ -58,19 +72,26 @@ struct ProposalService: Sendable {
         }
     }
 
-    func get(_ id: String) async throws -> Proposal {
-        try Representation.decode(Proposal.self, from: try await representation(id).json)
+    func get(_ id: String) async throws -> Rendered {
+        try Rendered(json: try await stored(id).json, for: Principal.current)
     }
 
-    /// The stored representation as PostgreSQL renders it (the fast read path sends it as is).
-    func representation(_ id: String) async throws -> (json: String, version: Int) {
+    /// The stored representation as PostgreSQL renders it, cut to the caller's view, and its entity tag
+    /// (the fast read path sends it as is).
+    func representation(_ id: String) async throws -> (json: String, tag: String) {
+        let principal = try Principal.current
+        let row = try await stored(id)
+        return (try Self.view(row.json, for: principal), Self.entityTag(version: row.version, for: principal))
+    }
+
+    private func stored(_ id: String) async throws -> ProposalRepository.Row {
         let visibility = try Self.visibility()
         guard let uuid = UUID(exactly: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
         let row = try await pool.withConnection { connection in
             try await ProposalRepository.find(connection, id: uuid, visibility: visibility)
         }
         guard let row else { throw Problem.notFound(.noSuch(.proposal, id)) }
-        return (try Self.view(row.json, for: Principal.current), row.version)
+        return row
     }
 
     func list(filter: ProposalRepository.Filter, page request: PageRequest) async throws -> (items: [Proposal], next: String?) {
@@ -94,13 +115,21 @@ struct ProposalService: Sendable {
     /// What this caller may see of a proposal: reporting tools get no personal contact data, so the
     /// project lead (a person with an e-mail the contract requires) is left out for them.
     static func view(_ json: String, for principal: Principal) throws -> String {
-        guard principal.role == .reporting else { return json }
+        guard viewName(for: principal) != nil else { return json }
         guard case .object(var fields) = try JSONValue(parsing: Array(json.utf8)) else { return json }
         fields.removeValue(forKey: "projectLead")
         return JSONValue.object(fields).jsonText
     }
 
-    func update(_ id: String, patch: JSONValue, ifMatch: String?) async throws -> Proposal {
+    /// The name of the cut-down view this caller gets, nil for the whole record.
+    static func viewName(for principal: Principal) -> String? { principal.role == .reporting ? "no-lead" : nil }
+
+    /// The strong tag of the representation this caller gets of a version: another view, another tag.
+    static func entityTag(version: Int, for principal: Principal) -> String {
+        EntityTag.of(version: version, view: viewName(for: principal))
+    }
+
+    func update(_ id: String, patch: JSONValue, preconditions: EntityTag.Preconditions) async throws -> Rendered {
         let actor = AuditActor.current
         let principal = try Principal.current
         let visibility = try Self.visibility()
@@ -110,7 +139,8 @@ struct ProposalService: Sendable {
             guard current.status == "draft" else {
                 throw Problem(.conflict, detail: .onlyDraftsChange(status: current.status))
             }
-            try EntityTag.requireMatch(ifMatch, version: current.version)
+            try preconditions.requireForChange(
+                current: Self.entityTag(version: current.version, for: principal), ifMatchRequired: true)
             // A patch that changes nothing is no change: same version, no audit event.
             guard let patched = try Representation.decodePatched(
                 Input.self, schema: "ProposalInput", patch: patch,
@@ -130,16 +160,17 @@ struct ProposalService: Sendable {
                              id: uuid.uuidString.lowercased(), changes: .updated(before: current.json, after: row.json))
             return row.json
         }
-        return try Representation.decode(Proposal.self, from: json)
+        return try Rendered(json: json, for: principal)
     }
 
-    func submit(_ id: String, idempotencyKey: String?) async throws -> Proposal {
+    func submit(_ id: String, idempotencyKey: String?, preconditions: EntityTag.Preconditions) async throws -> Rendered {
         let submitter = try Principal.current
-        return try await transition(id, operation: "submitProposal", action: "submit", idempotencyKey: idempotencyKey) {
-            connection, current, uuid, instant, actor in
-            guard current.status == "draft" else {
-                throw Problem(.conflict, detail: .onlyDraftsSubmit(status: current.status))
+        return try await transition(
+            id, operation: "submitProposal", action: "submit", idempotencyKey: idempotencyKey, preconditions: preconditions,
+            requireState: { current throws(Problem) in
+                guard current.status == "draft" else { throw Problem(.conflict, detail: .onlyDraftsSubmit(status: current.status)) }
             }
+        ) { connection, current, uuid, instant, actor in
             guard let (callID, callRow) = try await CallRepository.find(connection, current.callID.uuidString, forUpdate: true) else {
                 throw Problem.notFound(.noCallForProposal(id))
             }
@@ -172,12 +203,15 @@ struct ProposalService: Sendable {
         }
     }
 
-    func withdraw(_ id: String, idempotencyKey: String?) async throws -> Proposal {
-        try await transition(id, operation: "withdrawProposal", action: "withdraw", idempotencyKey: idempotencyKey) {
-            connection, current, uuid, instant, actor in
-            guard current.status == "draft" || current.status == "submitted" else {
-                throw Problem(.conflict, detail: .cannotWithdraw(status: current.status))
+    func withdraw(_ id: String, idempotencyKey: String?, preconditions: EntityTag.Preconditions) async throws -> Rendered {
+        try await transition(
+            id, operation: "withdrawProposal", action: "withdraw", idempotencyKey: idempotencyKey, preconditions: preconditions,
+            requireState: { current throws(Problem) in
+                guard current.status == "draft" || current.status == "submitted" else {
+                    throw Problem(.conflict, detail: .cannotWithdraw(status: current.status))
+                }
             }
+        ) { connection, current, uuid, instant, actor in
             let row = try await ProposalRepository.markWithdrawn(connection, id: uuid, at: instant)
             try await audit.record(connection, actor: actor, action: "proposal.withdrawn", entity: "proposal", id: uuid.uuidString.lowercased(),
                              changes: .fields(["status": (old: .string(current.status), new: "withdrawn")]))
@@ -185,12 +219,14 @@ struct ProposalService: Sendable {
         }
     }
 
-    /// A state change of one proposal: locked, checked for who may change it, done in one transaction
-    /// with its audit event, replayed for a repeated Idempotency-Key. `change` returns the new representation.
+    /// A state change of one proposal: locked, checked for who may change it, for its state and for the
+    /// request's preconditions (under the lock, so no change slips in between), done in one transaction with
+    /// its audit event, replayed for a repeated Idempotency-Key. `change` returns the new representation.
     private func transition(
-        _ id: String, operation: String, action: String, idempotencyKey: String?,
+        _ id: String, operation: String, action: String, idempotencyKey: String?, preconditions: EntityTag.Preconditions,
+        requireState: @escaping @Sendable (ProposalRepository.Row) throws(Problem) -> Void,
         _ change: @escaping @Sendable (Connection, ProposalRepository.Row, UUID, Date, AuditActor) async throws -> String
-    ) async throws -> Proposal {
+    ) async throws -> Rendered {
         let actor = AuditActor.current
         let principal = try Principal.current
         let visibility = try Self.visibility()
@@ -200,12 +236,15 @@ struct ProposalService: Sendable {
         let now = self.now
         let answer = try await request.run(pool) { connection in
             let current = try await Self.lockForChange(connection, uuid, visibility: visibility, principal: principal)
+            try requireState(current)
+            try preconditions.requireForChange(
+                current: Self.entityTag(version: current.version, for: principal), ifMatchRequired: false)
             // The instant is taken once the proposal is locked: a change that waited for the lock (an upload
             // committing meanwhile, or the deadline passing) is judged at the moment it happens.
             let instant = now()
             return await .init(status: 200, body: try change(connection, current, uuid, instant, actor))
         }
-        return try Representation.decode(Proposal.self, from: answer.body)
+        return try Rendered(json: answer.body, for: principal)
     }
 
     // MARK: - Access

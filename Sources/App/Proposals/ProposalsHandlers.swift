@@ -5,13 +5,13 @@ import OpenAPIRuntime
 extension APIHandlers {
     func createProposal(_ input: Operations.CreateProposal.Input) async throws -> Operations.CreateProposal.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType) }
-        let proposal = try await proposals.create(
+        let rendered = try await proposals.create(
             callReference: input.path.callId, body, idempotencyKey: input.headers.idempotencyKey)
+        StoredRepresentationMiddleware.send(rendered.json)
         return .created(.init(
             headers: .init(
-                xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: proposal.version),
-                location: "/v1/proposals/\(proposal.id)"),
-            body: .json(proposal)))
+                xRequestId: RequestScope.requestID, eTag: rendered.tag, location: "/v1/proposals/\(rendered.proposal.id)"),
+            body: .json(rendered.proposal)))
     }
 
     func listProposals(_ input: Operations.ListProposals.Input) async throws -> Operations.ListProposals.Output {
@@ -41,34 +41,35 @@ extension APIHandlers {
     }
 
     func getProposal(_ input: Operations.GetProposal.Input) async throws -> Operations.GetProposal.Output {
-        let proposal = try await proposals.get(input.path.proposalId)
-        let tag = EntityTag.of(version: proposal.version)
-        if EntityTag.noneMatchHolds(input.headers.ifNoneMatch, version: proposal.version) {
-            return .notModified(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: tag)))
+        let rendered = try await proposals.get(input.path.proposalId)
+        let preconditions = EntityTag.Preconditions(ifMatch: input.headers.ifMatch, ifNoneMatch: input.headers.ifNoneMatch)
+        if try preconditions.notModified(current: rendered.tag) {
+            return .notModified(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: rendered.tag)))
         }
-        return .ok(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: tag), body: .json(proposal)))
+        StoredRepresentationMiddleware.send(rendered.json)
+        return .ok(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: rendered.tag), body: .json(rendered.proposal)))
     }
 
     func updateProposal(_ input: Operations.UpdateProposal.Input) async throws -> Operations.UpdateProposal.Output {
         guard case .applicationMergePatchJson(let patch) = input.body else { throw Problem(.unsupportedMediaType) }
-        let proposal = try await proposals.update(
-            input.path.proposalId, patch: try Self.jsonValue(patch), ifMatch: input.headers.ifMatch)
-        return .ok(.init(
-            headers: .init(xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: proposal.version)),
-            body: .json(proposal)))
+        let rendered = try await proposals.update(
+            input.path.proposalId, patch: try Self.jsonValue(patch),
+            preconditions: .init(ifMatch: input.headers.ifMatch, ifNoneMatch: input.headers.ifNoneMatch))
+        StoredRepresentationMiddleware.send(rendered.json)
+        return .ok(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: rendered.tag), body: .json(rendered.proposal)))
     }
 
     func submitProposal(_ input: Operations.SubmitProposal.Input) async throws -> Operations.SubmitProposal.Output {
-        let proposal = try await proposals.submit(input.path.proposalId, idempotencyKey: input.headers.idempotencyKey)
-        return .ok(.init(
-            headers: .init(xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: proposal.version)),
-            body: .json(proposal)))
+        let rendered = try await proposals.submit(
+            input.path.proposalId, idempotencyKey: input.headers.idempotencyKey, preconditions: .init(ifMatch: input.headers.ifMatch))
+        StoredRepresentationMiddleware.send(rendered.json)
+        return .ok(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: rendered.tag), body: .json(rendered.proposal)))
     }
 
     func withdrawProposal(_ input: Operations.WithdrawProposal.Input) async throws -> Operations.WithdrawProposal.Output {
-        let proposal = try await proposals.withdraw(input.path.proposalId, idempotencyKey: input.headers.idempotencyKey)
-        return .ok(.init(
-            headers: .init(xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: proposal.version)),
-            body: .json(proposal)))
+        let rendered = try await proposals.withdraw(
+            input.path.proposalId, idempotencyKey: input.headers.idempotencyKey, preconditions: .init(ifMatch: input.headers.ifMatch))
+        StoredRepresentationMiddleware.send(rendered.json)
+        return .ok(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: rendered.tag), body: .json(rendered.proposal)))
     }
 }

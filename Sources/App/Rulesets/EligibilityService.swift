@@ -58,7 +58,7 @@ struct EligibilityService: Sendable {
     }
 
     /// Screens a submitted proposal against the current ruleset's eligibility rules and records the decision.
-    func screen(_ id: String, idempotencyKey: String?) async throws -> Screening {
+    func screen(_ id: String, idempotencyKey: String?) async throws -> (Screening, Language) {
         let principal = try Principal.current
         let actor = AuditActor.current
         guard let uuid = UUID(exactly: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
@@ -88,13 +88,17 @@ struct EligibilityService: Sendable {
                     "rulesetVersion": (old: .null, new: .number(Double(ruleset.version))),
                     "failedRules": (old: .null, new: .array(results.filter(\.blocks).map { .string($0.entry.id) })),
                 ]))
-            return await .init(status: 200, body: try Representation.json(Self.screening(connection, uuid, callID: callID, in: language)!))
+            return await .init(
+                status: 200, body: try Representation.json(Self.screening(connection, uuid, callID: callID, in: language)!),
+                language: language)
         }
-        return try Representation.decode(Screening.self, from: answer.body)
+        return (try Representation.decode(Screening.self, from: answer.body), answer.language ?? language)
     }
 
     /// Overrides the latest screening decision; the evaluation is kept beside the override.
-    func override(_ id: String, _ input: Components.Schemas.ScreeningOverrideInput, idempotencyKey: String?) async throws -> Screening {
+    func override(_ id: String, _ input: Components.Schemas.ScreeningOverrideInput, idempotencyKey: String?) async throws
+        -> (Screening, Language)
+    {
         let principal = try Principal.current
         let actor = AuditActor.current
         guard let uuid = UUID(exactly: id) else { throw Problem.notFound(.noSuch(.proposal, id)) }
@@ -126,9 +130,11 @@ struct EligibilityService: Sendable {
                     "justification": (old: previous.override?.justification.map(JSONValue.string) ?? .null,
                                       new: .string(input.justification)),
                 ]))
-            return await .init(status: 200, body: try Representation.json(Self.screening(connection, uuid, callID: row.callID, in: language)!))
+            return await .init(
+                status: 200, body: try Representation.json(Self.screening(connection, uuid, callID: row.callID, in: language)!),
+                language: language)
         }
-        return try Representation.decode(Screening.self, from: answer.body)
+        return (try Representation.decode(Screening.self, from: answer.body), answer.language ?? language)
     }
 
     /// The decision as it stands: the latest evaluation, and the override made after it if any. The evaluation

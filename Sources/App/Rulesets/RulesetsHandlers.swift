@@ -43,25 +43,42 @@ extension APIHandlers {
         -> Operations.GetProposalEligibility.Output
     {
         let result = try await eligibility.eligibility(input.path.proposalId, phases: input.query.phase)
-        return .ok(.init(headers: .init(xRequestId: RequestScope.requestID), body: .json(result)))
+        return .ok(.init(headers: .init(RequestScope.language), body: .json(result)))
     }
 
     func getProposalScreening(_ input: Operations.GetProposalScreening.Input) async throws -> Operations.GetProposalScreening.Output {
         let screening = try await eligibility.screening(input.path.proposalId)
-        return .ok(.init(headers: .init(xRequestId: RequestScope.requestID), body: .json(screening)))
+        return .ok(.init(headers: .init(RequestScope.language), body: .json(screening)))
     }
 
     func screenProposal(_ input: Operations.ScreenProposal.Input) async throws -> Operations.ScreenProposal.Output {
-        let screening = try await eligibility.screen(input.path.proposalId, idempotencyKey: input.headers.idempotencyKey)
-        return .ok(.init(headers: .init(xRequestId: RequestScope.requestID), body: .json(screening)))
+        let (screening, language) = try await eligibility.screen(input.path.proposalId, idempotencyKey: input.headers.idempotencyKey)
+        return .ok(.init(headers: .init(language), body: .json(screening)))
     }
 
     func overrideProposalScreening(_ input: Operations.OverrideProposalScreening.Input) async throws
         -> Operations.OverrideProposalScreening.Output
     {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType) }
-        let screening = try await eligibility.override(
+        let (screening, language) = try await eligibility.override(
             input.path.proposalId, body, idempotencyKey: input.headers.idempotencyKey)
-        return .ok(.init(headers: .init(xRequestId: RequestScope.requestID), body: .json(screening)))
+        return .ok(.init(headers: .init(language), body: .json(screening)))
     }
 }
+
+/// The headers of an answer whose texts (rule messages) are in a negotiated language: it says which, and that
+/// caches must key on `Accept-Language` (RFC 9110 §12.5.5).
+protocol LocalisedAnswerHeaders {
+    init(xRequestId: String?, contentLanguage: String?, vary: String?)
+}
+
+extension LocalisedAnswerHeaders {
+    init(_ language: Language) {
+        self.init(xRequestId: RequestScope.requestID, contentLanguage: language.rawValue, vary: "Accept-Language")
+    }
+}
+
+extension Operations.GetProposalEligibility.Output.Ok.Headers: LocalisedAnswerHeaders {}
+extension Operations.GetProposalScreening.Output.Ok.Headers: LocalisedAnswerHeaders {}
+extension Operations.ScreenProposal.Output.Ok.Headers: LocalisedAnswerHeaders {}
+extension Operations.OverrideProposalScreening.Output.Ok.Headers: LocalisedAnswerHeaders {}

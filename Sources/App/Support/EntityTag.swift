@@ -1,32 +1,110 @@
-/// Strong entity tags derived from a record's version, and the conditional headers that use them.
+/// Strong entity tags derived from a record's version, and the conditional headers that use them (RFC 9110 §13).
+///
+/// A tag names one representation: a role that gets a record cut down (a property it may not read
+/// left out) gets another tag for the same version, `"<version>-<view>"`, since a strong tag promises
+/// the same bytes.
 enum EntityTag {
-    static func of(version: Int) -> String { "\"\(version)\"" }
-
-    /// `If-None-Match`: true when the caller's copy is current (answer 304).
-    static func noneMatchHolds(_ header: String?, version: Int) -> Bool {
-        guard let header else { return false }
-        return tags(in: header, weakAllowed: true).contains { $0 == "*" || $0 == of(version: version) }
+    static func of(version: Int, view: String? = nil) -> String {
+        view.map { "\"\(version)-\($0)\"" } ?? "\"\(version)\""
     }
 
-    /// `If-Match` on a change: required, and it must name the current version (strong comparison).
-    static func requireMatch(_ header: String?, version: Int) throws(Problem) {
-        guard let header, !header.isEmpty else {
-            throw Problem(.preconditionRequired, detail: .ifMatchRequired)
-        }
-        let tags = tags(in: header, weakAllowed: false)
-        guard tags.contains(where: { $0 == "*" || $0 == of(version: version) }) else {
-            throw Problem(.preconditionFailed, detail: .resourceChanged(currentETag: of(version: version)))
-        }
-    }
+    /// What an `If-Match` or `If-None-Match` field says (RFC 9110 §13.1.1: `*` alone, or a list of entity tags).
+    enum Condition: Equatable {
+        case any
+        case tags([Listed])
+        /// Neither: `*` beside tags, an unquoted tag… It names no representation.
+        case malformed
 
-    private static func tags(in header: String, weakAllowed: Bool) -> [String] {
-        header.split(separator: ",").compactMap { raw in
-            var tag = raw.trimmingCharacters(in: .whitespaces)
-            if tag.hasPrefix("W/") {
-                guard weakAllowed else { return nil }
-                tag.removeFirst(2)
+        struct Listed: Equatable {
+            var weak: Bool
+            var tag: String
+        }
+
+        init(_ field: String) {
+            let trimmed = field.trimmingCharacters(in: .whitespaces)
+            if trimmed == "*" {
+                self = .any
+                return
             }
-            return tag
+            var tags: [Listed] = []
+            var rest = Substring(trimmed)
+            while true {
+                rest = rest.drop { $0 == " " || $0 == "\t" || $0 == "," }
+                if rest.isEmpty { break }
+                let weak = rest.hasPrefix("W/")
+                if weak { rest = rest.dropFirst(2) }
+                // A quoted tag: no quote, control character or space inside (etagc is %x21 / %x23-7E / obs-text).
+                guard rest.first == "\"", let close = rest.dropFirst().firstIndex(of: "\"") else {
+                    self = .malformed
+                    return
+                }
+                let inner = rest[rest.index(after: rest.startIndex)..<close]
+                guard inner.unicodeScalars.allSatisfy({ $0.value == 0x21 || (0x23...0x7E).contains($0.value) || $0.value >= 0x80 })
+                else {
+                    self = .malformed
+                    return
+                }
+                tags.append(Listed(weak: weak, tag: String(rest[...close])))
+                rest = rest[rest.index(after: close)...].drop { $0 == " " || $0 == "\t" }
+                guard rest.isEmpty || rest.first == "," else {
+                    self = .malformed
+                    return
+                }
+            }
+            self = tags.isEmpty ? .malformed : .tags(tags)
         }
+    }
+
+    /// The conditional headers of one request, evaluated against the current tag of its target in the
+    /// order RFC 9110 §13.2.2 gives: `If-Match`, then `If-None-Match`.
+    struct Preconditions: Sendable {
+        var ifMatch: String?
+        var ifNoneMatch: String?
+
+        /// `If-Match` (strong comparison): false when it is sent and names no current representation.
+        /// A malformed field names none, so it never lets a change through.
+        static func ifMatchHolds(_ field: String?, current: String) -> Bool {
+            guard let field else { return true }
+            switch Condition(field) {
+            case .any: return true
+            case .tags(let tags): return tags.contains { !$0.weak && $0.tag == current }
+            case .malformed: return false
+            }
+        }
+
+        /// `If-None-Match` (weak comparison): false when it names the current representation (or is `*`).
+        /// A malformed field names nothing, so it holds.
+        static func ifNoneMatchHolds(_ field: String?, current: String) -> Bool {
+            guard let field else { return true }
+            switch Condition(field) {
+            case .any: return false
+            case .tags(let tags): return !tags.contains { $0.tag == current }
+            case .malformed: return true
+            }
+        }
+
+        /// For a `GET` (or `HEAD`): throws 412 when `If-Match` fails; true when the caller's copy is current (304).
+        func notModified(current: String) throws(Problem) -> Bool {
+            guard Self.ifMatchHolds(ifMatch, current: current) else { throw EntityTag.failed(ifMatch, current: current) }
+            return !Self.ifNoneMatchHolds(ifNoneMatch, current: current)
+        }
+
+        /// For a change: 428 when `If-Match` is required and missing, 412 when either condition fails.
+        func requireForChange(current: String, ifMatchRequired: Bool) throws(Problem) {
+            if ifMatchRequired, ifMatch?.isEmpty ?? true {
+                throw Problem(.preconditionRequired, detail: .ifMatchRequired)
+            }
+            guard Self.ifMatchHolds(ifMatch, current: current) else { throw EntityTag.failed(ifMatch, current: current) }
+            guard Self.ifNoneMatchHolds(ifNoneMatch, current: current) else {
+                throw Problem(.preconditionFailed, detail: .currentVersionNamed(currentETag: current))
+            }
+        }
+    }
+
+    private static func failed(_ ifMatch: String?, current: String) -> Problem {
+        if let ifMatch, Condition(ifMatch) == .malformed {
+            return Problem(.preconditionFailed, detail: .preconditionMalformed(currentETag: current))
+        }
+        return Problem(.preconditionFailed, detail: .resourceChanged(currentETag: current))
     }
 }

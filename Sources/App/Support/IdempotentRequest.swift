@@ -4,10 +4,11 @@ import Foundation
 /// POSTs that carry an `Idempotency-Key`: the work and the record of its answer commit together, so a
 /// repeat (even one racing the first) replays the stored answer instead of doing the work again.
 struct IdempotentRequest: Sendable {
-    /// An answer as stored: its status and JSON body.
+    /// An answer as stored: its status, JSON body, and the language of its texts when it has any.
     struct Answer: Sendable {
         var status: Int
         var body: String
+        var language: Language?
     }
 
     static let retention = "24 hours"
@@ -58,14 +59,15 @@ struct IdempotentRequest: Sendable {
             if claimed.count == 1 {
                 let answer = try await work(connection)
                 try await connection.queue("""
-                    UPDATE idempotency_keys SET status = \(answer.status), body = convert_to(\(answer.body), 'UTF8')
+                    UPDATE idempotency_keys
+                    SET status = \(answer.status), body = convert_to(\(answer.body), 'UTF8'), language = \(answer.language?.rawValue)
                     WHERE principal = \(principal) AND key = \(key)
                     """)
                 return answer
             }
             let rows = try await connection.query("""
                 SELECT request_hash = encode(sha256(convert_to(\(fingerprint), 'UTF8') || \(content)), 'hex') AS same,
-                       status, convert_from(body, 'UTF8') AS body
+                       status, convert_from(body, 'UTF8') AS body, language
                 FROM idempotency_keys WHERE principal = \(principal) AND key = \(key)
                 """)
             guard let row = rows.first else { throw Problem(.conflict, detail: .idempotencyKeyInUse) }
@@ -75,7 +77,9 @@ struct IdempotentRequest: Sendable {
                     detail: .idempotencyKeyReused,
                     errors: [.init(pointer: "Idempotency-Key", detail: .idempotencyKeyUsedElsewhere)])
             }
-            return Answer(status: try row.decode(Int.self, column: "status"), body: try row.decode(String.self, column: "body"))
+            return Answer(
+                status: try row.decode(Int.self, column: "status"), body: try row.decode(String.self, column: "body"),
+                language: try row.decode(String?.self, column: "language").flatMap(Language.init(rawValue:)))
         }
     }
 }
