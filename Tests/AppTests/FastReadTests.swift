@@ -46,7 +46,8 @@ final class FastReadTests: XCTestCase {
             let path = "/v1/proposals/\(id)"
             let fast = try await client.call(.get, path)
             XCTAssertEqual(fast.headers[.eTag], "\"1\"")
-            for (uri, headers) in [("\(path)?", [:]), ("\(path)/", [:]), (path, ["Accept": "application/json;q=0"])] {
+            // An empty query is read by the generated path (the fast path takes none).
+            for (uri, headers) in [("\(path)?", [String: String]()), ("\(path)?", ["Accept": "text/html, application/json;q=0.5"])] {
                 let other = try await client.call(.get, uri, headers: headers)
                 XCTAssertEqual(other.status, .ok, "\(uri) \(headers): \(other.text)")
                 XCTAssertEqual(other.headers[.eTag], fast.headers[.eTag], "\(uri) \(headers)")
