@@ -190,6 +190,18 @@ final class ProblemLanguageTests: XCTestCase {
 
     /// Every message of the catalog has its own text in every language, with the same placeholders as the English
     /// one: a new key without translations fails here.
+    /// `Accept-Language` as RFC 9110 §12.5.4 reads it: qualities, regional tags, `*` for the rest, `q=0` to refuse.
+    func testTheLanguageIsNegotiated() {
+        let cases: [(String?, Language)] = [
+            (nil, .en), ("fr", .fr), ("es-419, en;q=0.5", .es), ("pt-BR;q=0.8, fr;q=0.9", .fr), ("de, pt;q=0.1", .pt),
+            ("en;q=0, *", .fr), ("en;q=0, fr;q=0, *;q=0.5", .es), ("*", .en), ("de", .en), ("es;q=0", .en),
+            ("en-GB;q=0.2, EN;q=0.3, es;q=0.25", .en), ("", .en), ("fr;q=0, *;q=0", .en),
+        ]
+        for (header, expected) in cases {
+            XCTAssertEqual(Language.negotiate(header), expected, header ?? "nil")
+        }
+    }
+
     func testEveryMessageIsTranslated() {
         for key in Message.Key.allCases {
             let texts = key.texts
