@@ -218,6 +218,12 @@ final class DocumentTests: XCTestCase {
             let malformed = try await client.call(
                 .post, "/v1/proposals/\(id)/documents?filename=b.txt", body: Data([65]), contentType: "text/plain; charset=\"utf 8")
             XCTAssertProblem(malformed, .unsupportedMediaType, "unsupported-media-type")
+            // A parameter given twice is not read as one of the two.
+            for contentType in ["text/plain; charset=iso-8859-1; charset=utf-8", "text/plain; Charset=utf-8; CHARSET=utf-8"] {
+                let twice = try await client.call(
+                    .post, "/v1/proposals/\(id)/documents?filename=c.txt", body: Data([65]), contentType: contentType)
+                XCTAssertProblem(twice, .unsupportedMediaType, "unsupported-media-type")
+            }
         }
     }
 

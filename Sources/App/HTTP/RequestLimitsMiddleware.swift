@@ -98,6 +98,10 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             guard let mediaType = OpenAPIMIMEType(contentType), case .concrete = mediaType.kind else {
                 throw Problem(.unsupportedMediaType, detail: .contentTypeNotAccepted)
             }
+            // A parameter given twice (`charset=latin1; charset=utf-8`) would be read as one of the two.
+            let names = contentType.split(separator: ";").dropFirst()
+                .map { ($0.split(separator: "=", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces).lowercased() }
+            guard Set(names).count == names.count else { throw Problem(.unsupportedMediaType, detail: .contentTypeNotAccepted) }
             do {
                 body = try await request.collectBody(upTo: limit)
             } catch let error as HTTPError where error.status == .contentTooLarge {
