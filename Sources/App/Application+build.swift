@@ -48,7 +48,7 @@ public func buildApplication(_ dependencies: AppDependencies, migrateAtStart: Bo
     let connections = OpenConnections(limit: configuration.maxConnections, logger: dependencies.logger)
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(
+        server: .convocaHTTP1(configuration: .init(
             // Made for each connection; the count of open connections is shared.
             additionalChannelHandlers: [
                 ConnectionLimitHandler(connections: connections),

@@ -300,6 +300,7 @@ extension Message {
     static let tooManyConnections = Message(.tooManyConnections)
     static let requestHeadTooLarge = Message(.requestHeadTooLarge)
     static let requestHeadUnreadable = Message(.requestHeadUnreadable)
+    static let hostRequired = Message(.hostRequired)
     static func bodyTooSlow(seconds: Int) -> Message { Message(.bodyTooSlow, .data(String(seconds))) }
 
     // Conditional requests and idempotency
