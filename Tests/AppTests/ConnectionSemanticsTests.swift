@@ -28,6 +28,41 @@ final class ConnectionSemanticsTests: XCTestCase {
         }
     }
 
+    /// `100 Continue` means the body will be read: a request refused before that (no credential, a bad
+    /// one, no content type, an unknown path) gets its final answer alone, and its connection closes
+    /// since the body will never come. A request that passes gets the 100, then its answer.
+    func testExpectContinueIsAnsweredOnlyWhenTheBodyIsAboutToBeRead() async throws {
+        try await LiveApp.run { port, _ in
+            let upload = "/v1/proposals/\(UUID().uuidString.lowercased())/documents?filename=a.pdf"
+            let refused: [(String, String, Int, String)] = [
+                ("no credential", RawConnection.post(upload, token: nil, "Content-Type: application/pdf", "Content-Length: 10000000", "Expect: 100-continue"),
+                 401, "unauthorized"),
+                ("a bad credential",
+                 RawConnection.post(upload, token: "cvk_not-a-token-at-all-0123456789abcdef", "Content-Type: application/pdf", "Content-Length: 10000000",
+                                    "Expect: 100-continue"),
+                 401, "unauthorized"),
+                ("no content type", RawConnection.post(upload, "Content-Length: 10000000", "Expect: 100-continue"), 415, "unsupported-media-type"),
+                ("an unknown path", RawConnection.post("/v1/nowhere", "Content-Type: application/pdf", "Content-Length: 10000000", "Expect: 100-continue"),
+                 404, "not-found"),
+            ]
+            for (name, head, status, type) in refused {
+                let connection = try RawConnection(port: port)
+                try connection.send(head)
+                let answer = try connection.readAnswer(within: .seconds(5))
+                XCTAssertRawProblem(answer, status, type)
+                XCTAssertTrue(answer.closed, "\(name): the connection waits for a body that will not come")
+            }
+
+            let accepted = try RawConnection(port: port)
+            try accepted.send(RawConnection.post(upload, "Content-Type: application/pdf", "Content-Length: 9", "Expect: 100-continue"))
+            let interim = try accepted.readHead(within: .seconds(2))
+            XCTAssertTrue(interim.hasPrefix("HTTP/1.1 100 Continue"), interim)
+            try accepted.send("%PDF-1.4\n")
+            let final = try accepted.readHead(within: .seconds(5))
+            XCTAssertTrue(final.hasPrefix("HTTP/1.1 4"), "no such proposal: \(final)")
+        }
+    }
+
     /// HTTP/1.0 (RFC 9112 §9.3): without `Connection: keep-alive` the answer says `Connection: close` and
     /// the connection closes; with it, the answer says `Connection: keep-alive` and the next request is
     /// served. `Expect: 100-continue` means nothing to HTTP/1.0 (RFC 9110 §10.1.1) and gets no 100.
