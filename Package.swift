@@ -65,12 +65,16 @@ let package = Package(
                 "Rules",
                 "ConvocaAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // The HTTP/1 connection's pipeline, which the server assembles itself (`HTTP1Pipeline`).
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                // HTTPParserError, which a request head the parser cannot read arrives as.
+                // HTTPParserError, which a request head the parser cannot read arrives as, and the HTTP/1
+                // request heads that still carry their version.
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // Reads the contract's schemas, whose declared constraints every write is checked against.

@@ -48,11 +48,10 @@ public func buildApplication(_ dependencies: AppDependencies, migrateAtStart: Bo
     let connections = OpenConnections(limit: configuration.maxConnections, logger: dependencies.logger)
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(
+        server: .convocaHTTP1(configuration: .init(
             // Made for each connection; the count of open connections is shared.
             additionalChannelHandlers: [
                 ConnectionLimitHandler(connections: connections),
-                ExpectContinueHandler(maxBodyBytes: configuration.maxBodyBytes, maxDocumentBytes: configuration.maxDocumentBytes),
                 BodyDeadlineHandler(timeout: configuration.bodyTimeout, logger: dependencies.logger),
                 ParserErrorHandler(logger: dependencies.logger),
             ],
@@ -77,12 +76,12 @@ public func buildApplication(_ dependencies: AppDependencies, migrateAtStart: Bo
 }
 
 /// Routes every documented operation through the middleware that enforces the API's conventions.
-public func buildRouter(_ dependencies: AppDependencies) throws -> Router<BasicRequestContext> {
+public func buildRouter(_ dependencies: AppDependencies) throws -> Router<APIRequestContext> {
     try buildRouter(
         dependencies, authFailures: AuthFailureLog(pool: dependencies.pool, now: dependencies.now, logger: dependencies.logger))
 }
 
-func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) throws -> Router<BasicRequestContext> {
+func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) throws -> Router<APIRequestContext> {
     let contract = try BundledFiles.contract()
     let pool = dependencies.pool
     let audit = AuditLog()
@@ -119,7 +118,7 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
     let routes = try RouteTable.documented { try register($0) }
 
     // Every GET also answers HEAD (same status and headers, no body), as `Allow` has always said.
-    let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+    let router = Router(context: APIRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ProblemMiddleware(
         routes: routes, logger: dependencies.logger, crossOrigin: dependencies.configuration.crossOrigin))
     router.add(middleware: PreflightMiddleware(crossOrigin: dependencies.configuration.crossOrigin))

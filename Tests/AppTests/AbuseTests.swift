@@ -131,8 +131,9 @@ extension AbuseTests {
 }
 
 extension AbuseTests {
-    /// `Expect: 100-continue` (curl sends it before large bodies) gets `100 Continue` at once, so the
-    /// client does not wait; a body declared over the limit gets the 413 instead and is never sent.
+    /// `Expect: 100-continue` (curl sends it before large bodies) gets `100 Continue` as soon as the checks
+    /// before the body have passed, so the client does not wait; a body declared over the limit gets the
+    /// 413 instead and is never sent.
     func testExpectContinueIsAnsweredAndOversizedBodiesAreRefusedFirst() async throws {
         try await LiveApp.run(configure: { $0.maxBodyBytes = 64 * 1024 }) { port, _ in
             let body = try JSONSerialization.data(withJSONObject: Fixtures.organisationBody())

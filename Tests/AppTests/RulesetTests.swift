@@ -77,14 +77,14 @@ final class RulesetTests: XCTestCase {
         // The reading itself gives the answer: nothing past it is needed to refuse the body.
         for depth in [limit + 1, 511, 100_000] {
             let body = ByteBuffer(string: #"{"rule": "# + negations(depth) + #", "data": "# + arrays(depth) + "}")
-            XCTAssertThrowsError(try RequestLimitsMiddleware<BasicRequestContext>.refuseAmbiguousJSON(in: body, nesting: .ruleEvaluation)) {
+            XCTAssertThrowsError(try RequestLimitsMiddleware.refuseAmbiguousJSON(in: body, nesting: .ruleEvaluation)) {
                 let problem = $0 as? Problem
                 XCTAssertEqual(problem?.kind, .unprocessable)
                 XCTAssertEqual(problem?.extensions["errorType"], "too_deep")
                 XCTAssertEqual(problem?.errors.map(\.pointer), ["/rule", "/data"])
             }
         }
-        XCTAssertNoThrow(try RequestLimitsMiddleware<BasicRequestContext>.refuseAmbiguousJSON(
+        XCTAssertNoThrow(try RequestLimitsMiddleware.refuseAmbiguousJSON(
             in: ByteBuffer(string: #"{"rule": "# + negations(limit) + #", "data": "# + arrays(limit) + "}"), nesting: .ruleEvaluation))
 
         try await TestApp.run { app, client in

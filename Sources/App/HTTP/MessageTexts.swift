@@ -35,7 +35,7 @@ extension Message {
         case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
         case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted, requestTookTooLong
         case pendingMigrations, tooManyConnections, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable, pathUnreadable, acceptUnreadable
-        case contentCodingNotAccepted
+        case contentCodingNotAccepted, hostRequired
         case ifMatchRequired, resourceChanged, preconditionMalformed, currentVersionNamed, idempotencyKeyInUse, idempotencyKeyReused
         case bearerTokenRequired, tooManyRequests, roleMayNotCall, roleMayNotChangeOrganisations
         case onlySecretariatSetsDueDiligence, dueDiligenceNotForRole, credentialNotForLead, onlyLeadChangesProposal
@@ -631,6 +631,12 @@ extension Message {
                     fr: "La requête n'a pas pu être lue comme du HTTP/1.1 ; la connexion est fermée.",
                     es: "La solicitud no se pudo leer como HTTP/1.1; la conexión se cierra.",
                     pt: "A requisição não pôde ser lida como HTTP/1.1; a conexão foi encerrada.")
+            case .hostRequired:
+                Texts(
+                    en: "An HTTP/1.1 request must carry exactly one Host header; the connection is closed.",
+                    fr: "Une requête HTTP/1.1 doit porter exactement un en-tête Host ; la connexion est fermée.",
+                    es: "Una solicitud HTTP/1.1 debe llevar exactamente una cabecera Host; la conexión se cierra.",
+                    pt: "Uma requisição HTTP/1.1 deve trazer exatamente um cabeçalho Host; a conexão foi encerrada.")
             case .pendingMigrations:
                 Texts(
                     en: "The database schema has pending migrations.", fr: "Le schéma de la base de données a des migrations en attente.",

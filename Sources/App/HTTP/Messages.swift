@@ -303,6 +303,7 @@ extension Message {
     static let pathUnreadable = Message(.pathUnreadable)
     static let acceptUnreadable = Message(.acceptUnreadable)
     static let contentCodingNotAccepted = Message(.contentCodingNotAccepted)
+    static let hostRequired = Message(.hostRequired)
     static func bodyTooSlow(seconds: Int) -> Message { Message(.bodyTooSlow, .data(String(seconds))) }
 
     // Conditional requests and idempotency

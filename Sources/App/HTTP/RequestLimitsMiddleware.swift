@@ -7,8 +7,12 @@ import NIOCore
 import Rules
 
 /// Refuses oversized bodies (413) and bodies without a content type (415) before any handler reads
-/// them, and changes whose answer the client would not accept (406) before they are made.
-struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
+/// them, and changes whose answer the client would not accept (406) before they are made. A body is
+/// read here only, once these checks and the credential's have passed: that is when a client waiting
+/// for `100 Continue` gets it.
+struct RequestLimitsMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
     let maxBodyBytes: Int
     let maxDocumentBytes: Int
     /// Checks the credential of a request with a body before a byte of the body is read (nil: not checked here).
@@ -102,6 +106,7 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             let names = contentType.split(separator: ";").dropFirst()
                 .map { ($0.split(separator: "=", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces).lowercased() }
             guard Set(names).count == names.count else { throw Problem(.unsupportedMediaType, detail: .contentTypeNotAccepted) }
+            await context.continueIfExpected(request)
             do {
                 body = try await request.collectBody(upTo: limit)
             } catch let error as HTTPError where error.status == .contentTooLarge {

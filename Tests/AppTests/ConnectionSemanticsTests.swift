@@ -1,0 +1,138 @@
+import Foundation
+import XCTest
+
+/// What HTTP/1 says of a connection, seen from a raw socket: when it persists, when it closes and says
+/// so, when `100 Continue` comes, which request heads are refused.
+final class ConnectionSemanticsTests: XCTestCase {
+    /// Upgrade (`h2c`, as `curl --http2` asks) and `CONNECT` are not served: the parser reads nothing after
+    /// such a request, so its answer says `Connection: close` and the connection closes, instead of a
+    /// request sent after it waiting for the idle timeout. The 405 to `CONNECT` is a whole problem.
+    func testARequestAskingToSwitchProtocolsIsAnsweredThenTheConnectionCloses() async throws {
+        try await LiveApp.run { port, _ in
+            let upgrade = try RawConnection(port: port)
+            try upgrade.send(
+                "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                    + "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n" + RawConnection.get("/healthz"))
+            let answer = try upgrade.readAnswer(within: .seconds(5))
+            XCTAssertTrue(answer.head.hasPrefix("HTTP/1.1 200 "), answer.head)
+            XCTAssertEqual(answer.headers["connection"], "close")
+            XCTAssertTrue(answer.closed, "the connection stays open")
+            XCTAssertFalse(String(decoding: answer.body, as: UTF8.self).contains("HTTP/1.1 200"), "the request after it was answered")
+
+            let connect = try RawConnection(port: port)
+            try connect.send("CONNECT /v1/calls HTTP/1.1\r\nHost: localhost\r\n\r\n" + RawConnection.get("/healthz"))
+            let refusal = try connect.readAnswer(within: .seconds(5))
+            XCTAssertRawProblem(refusal, 405, "method-not-allowed")
+            XCTAssertNotNil(refusal.headers["allow"])
+            XCTAssertTrue(refusal.closed, "the connection stays open")
+        }
+    }
+
+    /// `100 Continue` means the body will be read: a request refused before that (no credential, a bad
+    /// one, no content type, an unknown path) gets its final answer alone, and its connection closes
+    /// since the body will never come. A request that passes gets the 100, then its answer.
+    func testExpectContinueIsAnsweredOnlyWhenTheBodyIsAboutToBeRead() async throws {
+        try await LiveApp.run { port, _ in
+            let upload = "/v1/proposals/\(UUID().uuidString.lowercased())/documents?filename=a.pdf"
+            let refused: [(String, String, Int, String)] = [
+                ("no credential", RawConnection.post(upload, token: nil, "Content-Type: application/pdf", "Content-Length: 10000000", "Expect: 100-continue"),
+                 401, "unauthorized"),
+                ("a bad credential",
+                 RawConnection.post(upload, token: "cvk_not-a-token-at-all-0123456789abcdef", "Content-Type: application/pdf", "Content-Length: 10000000",
+                                    "Expect: 100-continue"),
+                 401, "unauthorized"),
+                ("no content type", RawConnection.post(upload, "Content-Length: 10000000", "Expect: 100-continue"), 415, "unsupported-media-type"),
+                ("an unknown path", RawConnection.post("/v1/nowhere", "Content-Type: application/pdf", "Content-Length: 10000000", "Expect: 100-continue"),
+                 404, "not-found"),
+            ]
+            for (name, head, status, type) in refused {
+                let connection = try RawConnection(port: port)
+                try connection.send(head)
+                let answer = try connection.readAnswer(within: .seconds(5))
+                XCTAssertRawProblem(answer, status, type)
+                XCTAssertTrue(answer.closed, "\(name): the connection waits for a body that will not come")
+            }
+
+            let accepted = try RawConnection(port: port)
+            try accepted.send(RawConnection.post(upload, "Content-Type: application/pdf", "Content-Length: 9", "Expect: 100-continue"))
+            let interim = try accepted.readHead(within: .seconds(2))
+            XCTAssertTrue(interim.hasPrefix("HTTP/1.1 100 Continue"), interim)
+            try accepted.send("%PDF-1.4\n")
+            let final = try accepted.readHead(within: .seconds(5))
+            XCTAssertTrue(final.hasPrefix("HTTP/1.1 4"), "no such proposal: \(final)")
+        }
+    }
+
+    /// HTTP/1.0 (RFC 9112 §9.3): without `Connection: keep-alive` the answer says `Connection: close` and
+    /// the connection closes; with it, the answer says `Connection: keep-alive` and the next request is
+    /// served. `Expect: 100-continue` means nothing to HTTP/1.0 (RFC 9110 §10.1.1) and gets no 100.
+    func testHTTP10ConnectionsCloseUnlessKeptAliveAndGetNoInterimAnswer() async throws {
+        try await LiveApp.run { port, _ in
+            let plain = try RawConnection(port: port)
+            try plain.send("GET /healthz HTTP/1.0\r\n\r\n")
+            let answer = try plain.readAnswer(within: .seconds(5))
+            XCTAssertTrue(answer.head.hasPrefix("HTTP/1.1 200 "), answer.head)
+            XCTAssertEqual(answer.headers["connection"], "close")
+            XCTAssertTrue(answer.closed, "an HTTP/1.0 connection stays open")
+
+            let kept = try RawConnection(port: port)
+            for _ in 0..<2 {
+                try kept.send("HEAD /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+                let head = try kept.readHead(within: .seconds(5))
+                XCTAssertTrue(head.hasPrefix("HTTP/1.1 200 "), head)
+                XCTAssertTrue(head.lowercased().contains("\r\nconnection: keep-alive\r\n"), head)
+            }
+
+            let body = "%PDF-1.4\n"
+            let expecting = try RawConnection(port: port)
+            try expecting.send(
+                "POST /v1/proposals/\(UUID().uuidString.lowercased())/documents?filename=a.pdf HTTP/1.0\r\n"
+                    + "Authorization: Bearer \(TestApp.adminToken)\r\nContent-Type: application/pdf\r\nContent-Length: \(body.utf8.count)\r\n"
+                    + "Expect: 100-continue\r\n\r\n")
+            let interim = try expecting.readHead(within: .seconds(1))
+            XCTAssertEqual(interim, "", "an HTTP/1.0 request got an interim answer")
+            try expecting.send(body)
+            let final = try expecting.readAnswer(within: .seconds(5))
+            XCTAssertTrue(final.head.hasPrefix("HTTP/1.1 4"), "no such proposal: \(final.head)")
+            XCTAssertTrue(final.closed)
+        }
+    }
+
+    /// An HTTP/1.1 request names its host exactly once (RFC 9112 §3.2): without `Host`, or with two, it is
+    /// a 400 problem and the connection closes. HTTP/1.0 may leave it out.
+    func testHTTP11RequestsWithoutExactlyOneHostAreRefused() async throws {
+        try await LiveApp.run { port, client in
+            for (name, head) in [("no Host", "GET /healthz HTTP/1.1\r\nAccept-Language: fr\r\n\r\n"),
+                                 ("two Hosts", "GET /healthz HTTP/1.1\r\nHost: localhost\r\nHost: example.org\r\nAccept-Language: fr\r\n\r\n")] {
+                let connection = try RawConnection(port: port)
+                try connection.send(head + RawConnection.get("/healthz"))
+                let answer = try connection.readAnswer(within: .seconds(5))
+                XCTAssertRawProblem(answer, 400, "bad-request")
+                XCTAssertEqual(answer.headers["content-language"], "fr", name)
+                XCTAssertTrue((answer.json["detail"] as? String)?.contains("Host") == true, "\(name): \(answer.json)")
+                XCTAssertTrue(answer.closed, name)
+                XCTAssertFalse(String(decoding: answer.body, as: UTF8.self).contains("HTTP/1.1 200"), "\(name): the request after it was answered")
+            }
+            let old = try RawConnection(port: port)
+            try old.send("GET /healthz HTTP/1.0\r\n\r\n")
+            let answer = try old.readAnswer(within: .seconds(5))
+            XCTAssertTrue(answer.head.hasPrefix("HTTP/1.1 200 "), answer.head)
+            let status = try await client.execute(uri: "/healthz", method: .get).status
+            XCTAssertEqual(status, .ok)
+        }
+    }
+
+    /// A request that says `Connection: close` gets an answer that says it too (RFC 9112 §9.6), and
+    /// nothing sent after it is served.
+    func testConnectionCloseIsEchoedAndEndsTheConnection() async throws {
+        try await LiveApp.run { port, _ in
+            let connection = try RawConnection(port: port)
+            try connection.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" + RawConnection.get("/healthz"))
+            let answer = try connection.readAnswer(within: .seconds(5))
+            XCTAssertTrue(answer.head.hasPrefix("HTTP/1.1 200 "), answer.head)
+            XCTAssertEqual(answer.headers["connection"], "close")
+            XCTAssertTrue(answer.closed)
+            XCTAssertFalse(String(decoding: answer.body, as: UTF8.self).contains("HTTP/1.1 200"), "the request after it was answered")
+        }
+    }
+}
