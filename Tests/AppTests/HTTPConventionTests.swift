@@ -539,6 +539,25 @@ final class HTTPConventionTests: XCTestCase {
         }
     }
 
+    /// A body on a GET or DELETE, which no operation here takes, is not read: an anonymous client
+    /// gets its 401 however large or malformed the body, and a body never changes an answer.
+    func testABodyOnAReadOrADeleteIsNotRead() async throws {
+        try await TestApp.run { app, client in
+            let malformed = Data(("{\"x\": [" + String(repeating: "1,", count: 100_000)).utf8)
+            let anonymous = try await client.call(.get, "/v1/calls", token: nil, body: malformed)
+            XCTAssertProblem(anonymous, .unauthorized, "unauthorized")
+            for contentType in ["application/json", "text/plain", nil] {
+                let read = try await client.call(.get, "/v1/calls/LAC-2021", body: malformed, contentType: contentType)
+                XCTAssertEqual(read.status, .ok, "\(contentType ?? "no type"): \(read.text)")
+            }
+            let secret = try await Fixtures.token(app, role: "reporting")
+            let me = try await client.call(.get, "/v1/me", token: secret)
+            let tokenID = try XCTUnwrap(me["tokenId"] as? String)
+            let revoked = try await client.call(.delete, "/v1/tokens/\(tokenID)", body: malformed, contentType: nil)
+            XCTAssertEqual(revoked.status, .noContent, revoked.text)
+        }
+    }
+
     func testAChangeWhoseAnswerCannotBeAcceptedIsRefusedBeforeItIsMade() async throws {
         try await TestApp.run { _, client in
             let lead = try await Fixtures.createOrganisation(client)

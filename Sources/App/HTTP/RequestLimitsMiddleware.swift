@@ -77,6 +77,12 @@ struct RequestLimitsMiddleware: RouterMiddleware {
     }
 
     private func limit(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // No GET, HEAD or DELETE of the contract takes a body: one sent anyway has no meaning here (RFC 9110
+        // §9.3.1, §9.3.5), so it is not read, checked or parsed (the server discards it after the answer);
+        // nor could it be read before the credential, which is checked later for these methods.
+        guard request.method == .post || request.method == .patch || request.method == .put else {
+            return try await next(request, context)
+        }
         let declaredLength = request.headers[.contentLength].flatMap { Int($0) }
         let hasBody = Self.declaresBody(request)
         var request = request
