@@ -86,7 +86,7 @@ final class AccessTests: XCTestCase {
             let applicant = try await Fixtures.token(app, role: "applicant", organisations: [id])
             let platform = try await Fixtures.token(app, role: "platform")
             for token in [applicant, platform] {
-                for status in ["flagged", "pending", "cleared"] {
+                for status in ["flagged", "pending", "cleared", "bogus", ""] {
                     let refused = try await client.call(.get, "/v1/organisations?dueDiligence=\(status)", token: token)
                     XCTAssertProblem(refused, .forbidden, "forbidden")
                     XCTAssertEqual(refused.errorPointers, ["dueDiligence"])

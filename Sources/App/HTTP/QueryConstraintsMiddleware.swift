@@ -12,6 +12,9 @@ struct QueryConstraintsMiddleware: ServerMiddleware {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         if let path = request.path, let start = path.firstIndex(of: "?") {
             let items = Self.items(path[path.index(after: start)...])
+            if operationID == "listOrganisations", items.contains(where: { $0.name == "dueDiligence" }), let principal = try? Principal.current {
+                try OrganisationService.requireDueDiligenceFilter(by: principal)
+            }
             var v = Validator()
             for item in items {
                 if let value = item.value {

@@ -65,13 +65,18 @@ struct OrganisationService: Sendable {
         return try view(row.json, for: principal)
     }
 
-    func list(filter: OrganisationRepository.Filter, page request: PageRequest) async throws -> (items: [Organisation], next: String?) {
-        let principal = try Principal.current
-        // Filtering on a field sorts records by it: a role that may not see due diligence may not filter on it.
-        if filter.dueDiligence != nil && !principal.seesDueDiligence {
+    /// Filtering on a field sorts records by it: a role that may not see due diligence may not filter on it,
+    /// whatever the value it gives (so a bad value is a 403 for it too, not a 400 listing the statuses).
+    static func requireDueDiligenceFilter(by principal: Principal) throws(Problem) {
+        guard principal.seesDueDiligence else {
             throw Problem(.forbidden, detail: .dueDiligenceNotFor(role: principal.role.rawValue),
                           errors: [.init(pointer: "dueDiligence", detail: .mayNotBeUsedByThisRole)])
         }
+    }
+
+    func list(filter: OrganisationRepository.Filter, page request: PageRequest) async throws -> (items: [Organisation], next: String?) {
+        let principal = try Principal.current
+        if filter.dueDiligence != nil { try Self.requireDueDiligenceFilter(by: principal) }
         var filter = filter
         if !principal.readsAll { filter.onlyIDs = principal.organisationIDs }
         let after = try request.after()
