@@ -91,6 +91,12 @@ final class DocumentTests: XCTestCase {
             let matching = try await client.call(.get, path, headers: ["If-Match": tag])
             XCTAssertEqual(matching.status, .ok)
             XCTAssertEqual(matching.body, bytes)
+
+            // An answer the client would not accept is a 406 whatever the preconditions say (RFC 9110 §13.2.1).
+            for conditions in [["If-Match": "\"other\""], ["If-None-Match": tag], ["If-Match": tag]] {
+                let refused = try await client.call(.get, path, headers: conditions.merging(["Accept": "text/html"]) { a, _ in a })
+                XCTAssertProblem(refused, .notAcceptable, "not-acceptable")
+            }
         }
     }
 

@@ -2,12 +2,14 @@ import Foundation
 import HTTPTypes
 import OpenAPIRuntime
 
-/// Checks `Accept` on a document download against the type the document was uploaded with.
+/// Holds `Accept` on a document download for the handler, which checks it against the type the
+/// document was uploaded with.
 ///
 /// The contract declares the download's body as `*/*` (its type is the stored one), and the
 /// generated stubs test `Accept` against that literal: `Accept: application/pdf`, what viewers and
-/// download managers send, was refused with 406. The stubs are spared the header and the stored type
-/// is held to it instead, once the handler has found the document.
+/// download managers send, was refused with 406. The stubs are spared the header, and the handler
+/// holds the stored type to it once it has found the document, before any precondition (RFC 9110
+/// §13.2.1: a 406 is answered whatever `If-Match` or `If-None-Match` say).
 struct DocumentAcceptMiddleware: ServerMiddleware {
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
@@ -18,10 +20,6 @@ struct DocumentAcceptMiddleware: ServerMiddleware {
         }
         var request = request
         request.headerFields[.accept] = nil
-        let answer = try await next(request, body, metadata)
-        if let stored = RequestScope.responseHeaders?[.contentType], !AcceptHeader.allows(stored, accept) {
-            throw Problem(.notAcceptable, detail: .noAcceptableRepresentation)
-        }
-        return answer
+        return try await RequestScope.$downloadAccept.withValue(accept) { try await next(request, body, metadata) }
     }
 }

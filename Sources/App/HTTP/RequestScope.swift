@@ -14,6 +14,9 @@ public enum RequestScope {
     @TaskLocal static var authenticated: Principal?
     /// A JSON request body as `RequestLimitsMiddleware` read it (within the nesting limits), nil for other bodies.
     @TaskLocal static var jsonBody: JSONValue?
+    /// A download's `Accept`, held back from the generated stubs (`DocumentAcceptMiddleware`) and checked
+    /// against the stored type by the handler, before the preconditions.
+    @TaskLocal static var downloadAccept: String?
 }
 
 /// Written by a handler, applied by `ProblemMiddleware` on the way out.

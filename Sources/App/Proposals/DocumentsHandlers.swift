@@ -32,6 +32,9 @@ extension APIHandlers {
     func getProposalDocument(_ input: Operations.GetProposalDocument.Input) async throws -> Operations.GetProposalDocument.Output {
         let (document, bytes) = try await documents.content(proposalID: input.path.proposalId, documentID: input.path.documentId)
         let tag = "\"\(document.sha256)\""
+        if let accept = RequestScope.downloadAccept, !AcceptHeader.allows(document.contentType, accept) {
+            throw Problem(.notAcceptable, detail: .noAcceptableRepresentation)
+        }
         let preconditions = EntityTag.Preconditions(ifMatch: input.headers.ifMatch, ifNoneMatch: input.headers.ifNoneMatch)
         if try preconditions.notModified(current: tag) {
             return .notModified(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: tag)))
