@@ -110,10 +110,10 @@ final class ProblemLanguageTests: XCTestCase {
                     headers: $0.merging(["If-Match": "\"7\""]) { first, _ in first }) },
                 status: .preconditionFailed, type: "precondition-failed",
                 detail: [
-                    .en: "The resource has changed; its current ETag is \"1\".",
-                    .fr: "La ressource a changé ; son ETag actuel est \"1\".",
-                    .es: "El recurso ha cambiado; su ETag actual es \"1\".",
-                    .pt: "O recurso foi alterado; seu ETag atual é \"1\".",
+                    .en: "If-Match names no current version of the resource as you see it; its current ETag is \"1\".",
+                    .fr: "If-Match ne désigne aucune version actuelle de la ressource telle que vous la voyez ; son ETag actuel est \"1\".",
+                    .es: "If-Match no designa ninguna versión actual del recurso tal como usted lo ve; su ETag actual es \"1\".",
+                    .pt: "If-Match não designa nenhuma versão atual do recurso como você o vê; seu ETag atual é \"1\".",
                 ])
         }
     }

@@ -62,11 +62,14 @@ enum AcceptHeader {
             let kinds = first.split(separator: "/", omittingEmptySubsequences: false)
             guard kinds.count == 2, isToken(kinds[0]), isToken(kinds[1]), kinds[0] != "*" || kinds[1] == "*" else { return nil }
             var quality = 1.0
+            var sawQuality = false
             for parameter in parameters.dropFirst() {
                 let pair = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 guard pair.count == 2, isToken(pair[0].trimmingCharacters(in: [" ", "\t"])[...]) else { return nil }
                 if pair[0].trimmingCharacters(in: [" ", "\t"]) == "q" {
-                    guard let value = qualityValue(pair[1].trimmingCharacters(in: [" ", "\t"])) else { return nil }
+                    // A second `q` would be read as either of the two.
+                    guard !sawQuality, let value = qualityValue(pair[1].trimmingCharacters(in: [" ", "\t"])) else { return nil }
+                    sawQuality = true
                     quality = value
                 }
             }

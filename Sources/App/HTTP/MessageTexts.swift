@@ -650,8 +650,10 @@ extension Message {
                     pt: "Envie If-Match com o ETag da versão que está sendo alterada.")
             case .resourceChanged:
                 Texts(
-                    en: "The resource has changed; its current ETag is {0}.", fr: "La ressource a changé ; son ETag actuel est {0}.",
-                    es: "El recurso ha cambiado; su ETag actual es {0}.", pt: "O recurso foi alterado; seu ETag atual é {0}.")
+                    en: "If-Match names no current version of the resource as you see it; its current ETag is {0}.",
+                    fr: "If-Match ne désigne aucune version actuelle de la ressource telle que vous la voyez ; son ETag actuel est {0}.",
+                    es: "If-Match no designa ninguna versión actual del recurso tal como usted lo ve; su ETag actual es {0}.",
+                    pt: "If-Match não designa nenhuma versão atual do recurso como você o vê; seu ETag atual é {0}.")
             case .preconditionMalformed:
                 Texts(
                     en: "If-Match must be * alone or a list of quoted entity tags; the current ETag is {0}.",
