@@ -126,7 +126,7 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
     router.add(middleware: RequestLimitsMiddleware(
         maxBodyBytes: dependencies.configuration.maxBodyBytes,
         maxDocumentBytes: dependencies.configuration.maxDocumentBytes, authenticator: access.authenticator,
-        routes: routes))
+        policy: access.policy, routes: routes))
     router.add(middleware: ProposalFastPaths(access: access, proposals: handlers.proposals))
     router.add(middleware: RuleEvaluationFastPath(access: access, rulesets: handlers.rulesets))
     try register(router)

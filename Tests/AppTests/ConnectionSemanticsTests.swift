@@ -32,9 +32,21 @@ final class ConnectionSemanticsTests: XCTestCase {
     /// one, no content type, an unknown path) gets its final answer alone, and its connection closes
     /// since the body will never come. A request that passes gets the 100, then its answer.
     func testExpectContinueIsAnsweredOnlyWhenTheBodyIsAboutToBeRead() async throws {
-        try await LiveApp.run { port, _ in
+        try await LiveApp.run { port, client in
             let upload = "/v1/proposals/\(UUID().uuidString.lowercased())/documents?filename=a.pdf"
+            let issued = try await client.call(
+                .post, "/v1/tokens", body: ["name": "Reports", "role": "reporting", "expiresAt": "2999-01-01T00:00:00Z"])
+            let reporting = try XCTUnwrap(issued["token"] as? String, issued.text)
             let refused: [(String, String, Int, String)] = [
+                ("a type the operation does not take",
+                 RawConnection.post("/v1/organisations", "Content-Type: text/plain", "Content-Length: 20", "Expect: 100-continue"),
+                 415, "unsupported-media-type"),
+                ("a merge patch where JSON is taken",
+                 RawConnection.post("/v1/calls", "Content-Type: application/merge-patch+json", "Content-Length: 20", "Expect: 100-continue"),
+                 415, "unsupported-media-type"),
+                ("a role the operation does not allow",
+                 RawConnection.post("/v1/calls", token: reporting, "Content-Type: application/json", "Content-Length: 20", "Expect: 100-continue"),
+                 403, "forbidden"),
                 ("no credential", RawConnection.post(upload, token: nil, "Content-Type: application/pdf", "Content-Length: 10000000", "Expect: 100-continue"),
                  401, "unauthorized"),
                 ("a bad credential",

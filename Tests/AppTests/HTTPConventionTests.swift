@@ -455,7 +455,8 @@ final class HTTPConventionTests: XCTestCase {
                     let answer = try await client.call(.get, path, headers: ["Accept": accept])
                     XCTAssertEqual(answer.status, .ok, "\(path) with \(accept): \(answer.text)")
                 }
-                for accept in [";;;", "application/json;q=-1", "application/json;q=1.0001", "application/json;q=NaN", "*/json", "/", "json"] {
+                for accept in [";;;", "application/json;q=-1", "application/json;q=1.0001", "application/json;q=NaN", "*/json", "/", "json",
+                               "application/json;q=0.5;q=0"] {
                     let answer = try await client.call(.get, path, headers: ["Accept": accept])
                     XCTAssertEqual(answer.status, .badRequest, "\(path) with \(accept)")
                     XCTAssertEqual(answer.problemType, "urn:convoca:problem:bad-request", "\(path) with \(accept)")
@@ -532,6 +533,14 @@ final class HTTPConventionTests: XCTestCase {
             }
             let listed = try await client.call(.get, "/v1/proposals/\(proposal)/documents")
             XCTAssertEqual((listed["items"] as? [Any])?.count, 0, "nothing was stored")
+            // JSON is UTF-8 (RFC 8259): a body labelled with another charset is not read as JSON.
+            for contentType in ["application/json; charset=latin1", "application/json; charset=\"utf-16\""] {
+                let labelled = try await client.call(.post, "/v1/organisations", body: Fixtures.organisationBody(), contentType: contentType)
+                XCTAssertProblem(labelled, .unsupportedMediaType, "unsupported-media-type")
+            }
+            let utf8 = try await client.call(
+                .post, "/v1/organisations", body: Fixtures.organisationBody(), contentType: "application/json; charset=UTF-8")
+            XCTAssertEqual(utf8.status, .created, utf8.text)
             let identity = try await client.call(
                 .post, "/v1/proposals/\(proposal)/documents?filename=notes.txt", body: Data("plain words".utf8),
                 contentType: "text/plain", headers: ["Content-Encoding": "identity"])

@@ -17,6 +17,8 @@ struct RequestLimitsMiddleware: RouterMiddleware {
     let maxDocumentBytes: Int
     /// Checks the credential of a request with a body before a byte of the body is read (nil: not checked here).
     var authenticator: Authenticator? = nil
+    /// The roles each operation allows, for refusing a role before its body is read (nil: not checked here).
+    var policy: AccessPolicy? = nil
     /// The documented routes: a change to a path or with a method the contract does not have goes straight
     /// on to the router's 404 or 405, its body unread (nil: not checked here).
     var routes: RouteTable? = nil
@@ -112,6 +114,22 @@ struct RequestLimitsMiddleware: RouterMiddleware {
             let names = contentType.split(separator: ";").dropFirst()
                 .map { ($0.split(separator: "=", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces).lowercased() }
             guard Set(names).count == names.count else { throw Problem(.unsupportedMediaType, detail: .contentTypeNotAccepted) }
+            // JSON is exchanged in UTF-8 (RFC 8259 §8.1): a body labelled otherwise would be read as another text.
+            if Self.isJSON(mediaType),
+                let charset = mediaType.parameters.first(where: { $0.key.lowercased() == "charset" })?.value,
+                !["utf-8", "utf8"].contains(charset.trimmingCharacters(in: ["\""]).lowercased())
+            {
+                throw Problem(.unsupportedMediaType, detail: .contentTypeNotAccepted)
+            }
+            // What the operation itself would refuse before reading the body is refused here too, before the
+            // body is read or invited (`100 Continue`): a media type it does not take, a role it does not allow.
+            if let operation = ContractConstraints.shared.operation(method: request.method.rawValue, path: request.uri.path) {
+                let essence = "\(mediaType.kind)".lowercased()
+                guard operation.takes(essence) else { throw Problem(.unsupportedMediaType, detail: .contentTypeNotAccepted) }
+                if let policy, let principal = RequestScope.authenticated, !policy.allows(principal.role, operation.id) {
+                    throw Problem(.forbidden, detail: .roleMayNotCall(principal.role.rawValue, operation.id))
+                }
+            }
             await context.continueIfExpected(request)
             do {
                 body = try await request.collectBody(upTo: limit)

@@ -96,6 +96,7 @@ final class ContractConstraints: Sendable {
     private let queryParameters: [String: [String: Node]]
     /// Per operation id, every query parameter it declares, and whether it may repeat (an array).
     private let declaredQuery: [String: [String: Bool]]
+    private let operations: [Operation]
     /// The operations whose request body is a JSON document the contract marks required.
     private let requiredBodies: Set<String>
 
@@ -118,11 +119,16 @@ final class ContractConstraints: Sendable {
         var queryParameters: [String: [String: Node]] = [:]
         var declaredQuery: [String: [String: Bool]] = [:]
         var requiredBodies: Set<String> = []
-        for (_, item) in document["paths"] as? [String: Any] ?? [:] {
+        var operations: [Operation] = []
+        for (path, item) in document["paths"] as? [String: Any] ?? [:] {
             guard let item = item as? [String: Any] else { continue }
             let common = (item["parameters"] as? [Any] ?? []).compactMap(resolve)
-            for (_, operation) in item {
+            for (method, operation) in item {
                 guard let operation = operation as? [String: Any], let id = operation["operationId"] as? String else { continue }
+                let content = (operation["requestBody"] as? [String: Any])?["content"] as? [String: Any] ?? [:]
+                operations.append(Operation(
+                    id: id, method: method.uppercased(), segments: path.split(separator: "/").map(String.init),
+                    bodyTypes: content.keys.map { $0.lowercased() }))
                 var nodes: [String: Node] = [:]
                 var declared: [String: Bool] = [:]
                 for parameter in common + (operation["parameters"] as? [Any] ?? []).compactMap(resolve)
@@ -144,6 +150,31 @@ final class ContractConstraints: Sendable {
         self.queryParameters = queryParameters
         self.declaredQuery = declaredQuery
         self.requiredBodies = requiredBodies
+        self.operations = operations
+    }
+
+    /// An operation of the contract: where it is, and the media types its body may have.
+    struct Operation: Sendable {
+        let id: String
+        let method: String
+        let segments: [String]
+        let bodyTypes: [String]
+
+        /// Whether a body of media type `type/subtype` is one the operation takes, as the generated
+        /// server matches them (the declared type, or a declared `type/*` or `*/*`).
+        func takes(_ essence: String) -> Bool {
+            let major = essence.split(separator: "/").first.map { "\($0)/*" } ?? ""
+            return bodyTypes.contains { $0 == essence || $0 == major || $0 == "*/*" }
+        }
+    }
+
+    /// The operation at a concrete path (`{param}` segments match any value) with `method`.
+    func operation(method: String, path: String) -> Operation? {
+        let segments = path.split(separator: "/")
+        return operations.first { operation in
+            operation.method == method && operation.segments.count == segments.count
+                && zip(operation.segments, segments).allSatisfy { pattern, value in pattern.first == "{" || pattern == value }
+        }
     }
 
     /// Whether the operation requires a JSON document as its body (an upload's empty file is the
