@@ -215,6 +215,11 @@ final class RulesetTests: XCTestCase {
             XCTAssertNotNil(page.headers[.link])
             let rest = try await client.call(.get, "/v1/calls/LAC-2021/rulesets?limit=2&cursor=\(next)")
             XCTAssertEqual((rest["items"] as? [[String: Any]])?.map { $0["version"] as? Int }, [3])
+            // The same list named by the call's id takes the cursor too.
+            let call = try await client.call(.get, "/v1/calls/LAC-2021")
+            let callID = try XCTUnwrap(call["id"] as? String)
+            let byID = try await client.call(.get, "/v1/calls/\(callID.uppercased())/rulesets?limit=2&cursor=\(next)")
+            XCTAssertEqual((byID["items"] as? [[String: Any]])?.map { $0["version"] as? Int }, [3], byID.text)
 
             // PostgreSQL itself refuses to change a published version.
             await XCTAssertThrowsErrorAsync {

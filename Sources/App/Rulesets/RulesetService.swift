@@ -62,14 +62,16 @@ struct RulesetService: Sendable {
         return try Representation.decode(Ruleset.self, from: row.json)
     }
 
-    func list(callReference: String, page request: PageRequest) async throws -> (items: [Ruleset], next: String?) {
-        let after = try request.after()
-        let limit = try request.limit()
-        let rows = try await pool.withConnection { connection in
+    func list(callReference: String, page given: PageRequest) async throws -> (items: [Ruleset], next: String?) {
+        let limit = try given.limit()
+        let (rows, request) = try await pool.withConnection { connection in
             guard let callID = try await CallRepository.id(connection, callReference) else {
                 throw Problem.notFound(.noSuch(.call, callReference))
             }
-            return try await RulesetRepository.list(connection, callID: callID, afterVersion: after, limit: limit + 1)
+            // The call's list whether it is named by its code or its id: a cursor serves both paths.
+            let request = given.scoped(to: "/v1/calls/\(callID.uuidString.lowercased())/rulesets")
+            let after = try request.after()
+            return (try await RulesetRepository.list(connection, callID: callID, afterVersion: after, limit: limit + 1), request)
         }
         let (page, next) = request.page(rows, limit: limit) { row in Int64(row.version) }
         return (try page.map { try Representation.decode(Ruleset.self, from: $0.json) }, next)

@@ -13,6 +13,8 @@ struct PageRequest: Sendable {
     static let defaultLimit = 50
 
     let path: String
+    /// What cursors are bound to: the path, in lower case (ids are read in either case).
+    private var scope: String
     /// The request's query parameters (those given), in the order the handler lists them.
     let query: [(String, String)]
     let cursor: String?
@@ -20,9 +22,18 @@ struct PageRequest: Sendable {
 
     init(path: String, query: [(String, String)], cursor: String?, limit: Int?) {
         self.path = path
+        self.scope = path.lowercased()
         self.query = query.filter { $0.0 != "cursor" }
         self.cursor = cursor
         self.requestedLimit = limit
+    }
+
+    /// The same request, its cursors bound to `path` (the canonical path of a list that more than one
+    /// path reaches) rather than to the path it came by; links still follow the path it came by.
+    func scoped(to path: String) -> PageRequest {
+        var copy = self
+        copy.scope = path.lowercased()
+        return copy
     }
 
     /// The position to read after: 0 without a cursor.
@@ -76,7 +87,7 @@ struct PageRequest: Sendable {
                 hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
             }
         }
-        mix(path)
+        mix(scope)
         for (name, value) in query.filter({ $0.0 != "limit" }).sorted(by: { $0.0 < $1.0 }) {
             mix(name)
             mix(value)
