@@ -291,6 +291,9 @@ extension AbuseTests {
             XCTAssertEqual(answer.headers["x-request-id"], "slow-body-1")
             XCTAssertEqual(answer.headers["content-language"], "fr")
             XCTAssertEqual(answer.json["title"] as? String, "Délai de la requête dépassé")
+            XCTAssertNotNil(answer.headers["date"].flatMap(ConnectionSemanticsTests.httpDate), "\(answer.headers)")
+            XCTAssertEqual(answer.headers["cache-control"], "no-store")
+            XCTAssertEqual(answer.headers["vary"], "Accept-Language")
             XCTAssertTrue(answer.closed, "the connection stays open after the 408")
             XCTAssertLessThan(sent, body.count, "the whole body was sent")
             XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(900), "answered before the timeout")
@@ -381,6 +384,13 @@ final class RawConnection {
     static func post(_ path: String, token: String? = TestApp.adminToken, _ headers: String...) -> String {
         "POST \(path) HTTP/1.1\r\nHost: localhost\r\n" + (token.map { "Authorization: Bearer \($0)\r\n" } ?? "")
             + headers.map { $0.hasSuffix("\r\n") ? $0 : $0 + "\r\n" }.joined() + "\r\n"
+    }
+
+    /// The answer to `request` sent on a new connection, read until the server closes it (or 5 seconds).
+    static func answer(to request: String, port: Int) throws -> RawAnswer {
+        let connection = try RawConnection(port: port)
+        try connection.send(request)
+        return try connection.readAnswer(within: .seconds(5))
     }
 
     /// The head of a GET to `path`, without a credential.

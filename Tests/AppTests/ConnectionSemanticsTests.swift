@@ -135,4 +135,39 @@ final class ConnectionSemanticsTests: XCTestCase {
             XCTAssertFalse(String(decoding: answer.body, as: UTF8.self).contains("HTTP/1.1 200"), "the request after it was answered")
         }
     }
+
+    /// An answer below the router (here to a request without `Host`) carries what every problem carries
+    /// (`Date`, `Cache-Control: no-store`, `Vary: Accept-Language`), and to `HEAD` no body: the problem's
+    /// length, as `ProblemMiddleware` answers `HEAD`.
+    func testRefusalsBelowTheRouterCarryTheProblemHeadersAndNoBodyToHEAD() async throws {
+        try await LiveApp.run { port, _ in
+            let refusal = try RawConnection.answer(to: "GET /healthz HTTP/1.1\r\nAccept-Language: es\r\n\r\n", port: port)
+            XCTAssertRawProblem(refusal, 400, "bad-request")
+            XCTAssertNotNil(refusal.headers["date"].flatMap(Self.httpDate), "\(refusal.headers)")
+            XCTAssertEqual(refusal.headers["cache-control"], "no-store")
+            XCTAssertEqual(refusal.headers["vary"], "Accept-Language")
+
+            let answer = try RawConnection.answer(to: "HEAD /healthz HTTP/1.1\r\n\r\n", port: port)
+            XCTAssertTrue(answer.head.hasPrefix("HTTP/1.1 400 "), answer.head)
+            XCTAssertEqual(answer.headers["content-type"], "application/problem+json")
+            XCTAssertNotNil(answer.headers["content-length"].flatMap(Int.init), answer.head)
+            XCTAssertEqual(answer.body.count, 0, String(decoding: answer.body, as: UTF8.self))
+            XCTAssertTrue(answer.closed)
+
+            // The router's refusal to HEAD looks the same.
+            let unauthorized = try RawConnection.answer(to: "HEAD /v1/calls HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", port: port)
+            XCTAssertTrue(unauthorized.head.hasPrefix("HTTP/1.1 401 "), unauthorized.head)
+            XCTAssertNotNil(unauthorized.headers["content-length"].flatMap(Int.init), unauthorized.head)
+            XCTAssertEqual(unauthorized.body.count, 0)
+        }
+    }
+
+    /// An IMF-fixdate (RFC 9110 §5.6.7), or nil.
+    static func httpDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text)
+    }
 }

@@ -47,7 +47,7 @@ final class ConnectionSemanticsHandler: ChannelDuplexHandler, RemovableChannelHa
     /// The request being read ends the connection.
     private var readingLastRequest = false
     /// A request refused for its `Host`, answered once the answers before it are written.
-    private var refusal: (language: Language, requestID: String)?
+    private var refusal: (language: Language, requestID: String, toHead: Bool)?
     /// The answer that ends the connection is written in full; the client has ended its side.
     private var finished = false
     private var clientFinished = false
@@ -95,17 +95,20 @@ final class ConnectionSemanticsHandler: ChannelDuplexHandler, RemovableChannelHa
 
     private func refuse(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         stopped = true
-        refusal = (Language.negotiate(head.headers.first(name: "accept-language")), RequestID.accept(head.headers.first(name: "x-request-id")))
+        refusal = (
+            Language.negotiate(head.headers.first(name: "accept-language")), RequestID.accept(head.headers.first(name: "x-request-id")),
+            head.method == .HEAD
+        )
         // Answers to earlier requests still to come go first.
         if pending.isEmpty, !answering { sendRefusal(context: context) }
     }
 
     private func sendRefusal(context: ChannelHandlerContext) {
-        guard let (language, requestID) = refusal else { return }
+        guard let (language, requestID, toHead) = refusal else { return }
         refusal = nil
         finished = true
         ClosingAnswer.send(
-            Problem(.badRequest, detail: .hostRequired), language: language, requestID: requestID, context: context,
+            Problem(.badRequest, detail: .hostRequired), language: language, toHead: toHead, requestID: requestID, context: context,
             as: HTTPServerResponsePart.self)
     }
 

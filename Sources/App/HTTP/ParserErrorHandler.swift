@@ -46,7 +46,9 @@ final class ParserErrorHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let requestID = RequestID.fresh()
         logger.info("request head refused by the HTTP parser", metadata: ["requestId": "\(requestID)", "cause": "\(parserError)"])
         let detail: Message = parserError == .headerOverflow ? .requestHeadTooLarge : .requestHeadUnreadable
-        ClosingAnswer.send(Problem(.badRequest, detail: detail), language: .en, requestID: requestID, context: context, as: HTTPResponsePart.self)
+        ClosingAnswer.send(
+            Problem(.badRequest, detail: detail), language: .en, negotiated: false, requestID: requestID, context: context,
+            as: HTTPResponsePart.self)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
