@@ -136,6 +136,36 @@ final class ConnectionSemanticsTests: XCTestCase {
         }
     }
 
+    /// A chunked body the parser cannot read gets exactly one answer: its request's own when refused before
+    /// the body (a 415, a 401, a 404, a HEAD's), or a 400 when the body was being read. That answer says
+    /// `Connection: close`, nothing follows it (no second, bare 400) and the connection closes.
+    func testARequestWhoseBodyBreaksGetsOneAnswerThatClosesTheConnection() async throws {
+        try await LiveApp.run { port, _ in
+            let broken = "Transfer-Encoding: chunked\r\n\r\nzz\r\n"
+            let admin = "Authorization: Bearer \(TestApp.adminToken)\r\n"
+            let cases: [(String, String, Int, String)] = [
+                ("no content type", "POST /v1/calls HTTP/1.1\r\nHost: a\r\n" + admin + broken, 415, "unsupported-media-type"),
+                ("no credential", "POST /v1/calls HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n" + broken, 401, "unauthorized"),
+                ("an unknown path", "POST /v1/nowhere HTTP/1.1\r\nHost: a\r\n" + admin + broken, 404, "not-found"),
+                ("a body being read",
+                 "POST /v1/organisations HTTP/1.1\r\nHost: a\r\n" + admin + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\n{\"a\":\r\nzz\r\n", 400, "bad-request"),
+            ]
+            for (name, request, status, type) in cases {
+                let answer = try RawConnection.answer(to: request, port: port)
+                // The length check fails when a second answer follows the first.
+                XCTAssertRawProblem(answer, status, type)
+                XCTAssertFalse(String(decoding: answer.body, as: UTF8.self).contains("HTTP/1.1"), "\(name): a second answer")
+                XCTAssertTrue(answer.closed, name)
+            }
+            let answer = try RawConnection.answer(to: "HEAD /v1/calls HTTP/1.1\r\nHost: a\r\n" + broken, port: port)
+            XCTAssertTrue(answer.head.hasPrefix("HTTP/1.1 401 "), answer.head)
+            XCTAssertEqual(answer.headers["connection"], "close")
+            XCTAssertEqual(answer.body.count, 0, String(decoding: answer.body, as: UTF8.self))
+            XCTAssertTrue(answer.closed)
+        }
+    }
+
     /// An answer below the router (here to a request without `Host`) carries what every problem carries
     /// (`Date`, `Cache-Control: no-store`, `Vary: Accept-Language`), and to `HEAD` no body: the problem's
     /// length, as `ProblemMiddleware` answers `HEAD`.
