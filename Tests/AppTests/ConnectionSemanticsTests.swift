@@ -166,6 +166,58 @@ final class ConnectionSemanticsTests: XCTestCase {
         }
     }
 
+    /// RFC 9112 §6.1: a transfer coding other than `chunked` alone is answered 501 (the body is not read);
+    /// `Transfer-Encoding` on HTTP/1.0 is faulty framing, answered 400. Both close the connection and
+    /// nothing pipelined after them is served. `chunked` is read whatever its case and blanks.
+    func testTransferCodingsOtherThanChunkedAndHTTP10FramingAreRefused() async throws {
+        try await LiveApp.run { port, _ in
+            let refused: [(String, String, Int, String)] = [
+                ("gzip, chunked", "POST /v1/calls HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501, "not-implemented"),
+                ("two lines", "POST /v1/calls HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501,
+                 "not-implemented"),
+                ("HTTP/1.0", "POST /v1/calls HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, "bad-request"),
+            ]
+            for (name, request, status, type) in refused {
+                let answer = try RawConnection.answer(to: request + RawConnection.get("/healthz"), port: port)
+                XCTAssertRawProblem(answer, status, type)
+                XCTAssertTrue((answer.json["detail"] as? String)?.contains("chunked") == true, "\(name): \(answer.json)")
+                XCTAssertTrue(answer.closed, name)
+                XCTAssertFalse(String(decoding: answer.body, as: UTF8.self).contains("HTTP/1.1 200"), "\(name): the request after it was answered")
+            }
+            let plain = try RawConnection(port: port)
+            try plain.send("POST /v1/nowhere HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:  CHUNKED \r\n\r\n0\r\n\r\n" + RawConnection.get("/healthz"))
+            let first = try plain.readHead(within: .seconds(5))
+            XCTAssertTrue(first.hasPrefix("HTTP/1.1 404 "), first)
+            let next = try plain.readHead(within: .seconds(5))
+            XCTAssertTrue(next.contains("HTTP/1.1 200 "), next)
+        }
+    }
+
+    /// RFC 9112 §3.2: more than one `Host`, or one that is not a host and port, is a 400 and the connection
+    /// closes, HTTP/1.0 included; a name, an address and a port are served.
+    func testHostsThatRepeatOrAreNotHostsAreRefused() async throws {
+        try await LiveApp.run { port, _ in
+            let refused = [
+                ("a list", "GET /healthz HTTP/1.1\r\nHost: a, b\r\n\r\n"),
+                ("a path", "GET /healthz HTTP/1.1\r\nHost: a/b\r\n\r\n"),
+                ("a port that is not one", "GET /healthz HTTP/1.1\r\nHost: a:b\r\n\r\n"),
+                ("HTTP/1.0 with two", "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\nHost: a\r\nHost: b\r\n\r\n"),
+            ]
+            for (name, request) in refused {
+                let answer = try RawConnection.answer(to: request + RawConnection.get("/healthz"), port: port)
+                XCTAssertRawProblem(answer, 400, "bad-request")
+                XCTAssertTrue((answer.json["detail"] as? String)?.contains("Host") == true, "\(name): \(answer.json)")
+                XCTAssertTrue(answer.closed, name)
+            }
+            for host in ["localhost", "localhost:8080", "127.0.0.1:80", "[::1]:8080", "api.example.org"] {
+                let connection = try RawConnection(port: port)
+                try connection.send("GET /healthz HTTP/1.1\r\nHost: \(host)\r\n\r\n")
+                let head = try connection.readHead(within: .seconds(5))
+                XCTAssertTrue(head.hasPrefix("HTTP/1.1 200 "), "\(host): \(head)")
+            }
+        }
+    }
+
     /// An answer below the router (here to a request without `Host`) carries what every problem carries
     /// (`Date`, `Cache-Control: no-store`, `Vary: Accept-Language`), and to `HEAD` no body: the problem's
     /// length, as `ProblemMiddleware` answers `HEAD`.
