@@ -244,6 +244,18 @@ final class ConnectionSemanticsTests: XCTestCase {
         }
     }
 
+    /// `CONNECT` is answered 405 whatever its target, `host:port` (authority form) included, with an `Allow`
+    /// that is empty where there is no path, and the connection closes.
+    func testConnectToAnAuthorityIsAnswered405() async throws {
+        try await LiveApp.run { port, _ in
+            let connect = "CONNECT localhost:\(port) HTTP/1.1\r\nHost: localhost:\(port)\r\n\r\n"
+            let answer = try RawConnection.answer(to: connect + RawConnection.get("/healthz"), port: port)
+            XCTAssertRawProblem(answer, 405, "method-not-allowed")
+            XCTAssertEqual(answer.headers["allow"], "")
+            XCTAssertTrue(answer.closed)
+        }
+    }
+
     /// An IMF-fixdate (RFC 9110 §5.6.7), or nil.
     static func httpDate(_ text: String) -> Date? {
         let formatter = DateFormatter()

@@ -35,7 +35,7 @@ extension Message {
         case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
         case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted, requestTookTooLong
         case pendingMigrations, tooManyConnections, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable, pathUnreadable, acceptUnreadable
-        case contentCodingNotAccepted, hostRequired, hostNotValid, transferEncodingUnframed, transferCodingNotImplemented
+        case contentCodingNotAccepted, hostRequired, hostNotValid, transferEncodingUnframed, transferCodingNotImplemented, connectNotServed
         case ifMatchRequired, resourceChanged, preconditionMalformed, currentVersionNamed, idempotencyKeyInUse, idempotencyKeyReused
         case bearerTokenRequired, tooManyRequests, roleMayNotCall, roleMayNotChangeOrganisations
         case onlySecretariatSetsDueDiligence, dueDiligenceNotForRole, credentialNotForLead, onlyLeadChangesProposal
@@ -655,6 +655,12 @@ extension Message {
                     fr: "Le codage de transfert {0} n'est pas pris en charge ; seul chunked l'est. La connexion est fermée.",
                     es: "La codificación de transferencia {0} no se admite; solo chunked. La conexión se cierra.",
                     pt: "A codificação de transferência {0} não é suportada; apenas chunked. A conexão foi encerrada.")
+            case .connectNotServed:
+                Texts(
+                    en: "CONNECT is not served: this server is not a proxy. The connection is closed.",
+                    fr: "CONNECT n'est pas servi : ce serveur n'est pas un proxy. La connexion est fermée.",
+                    es: "CONNECT no se atiende: este servidor no es un proxy. La conexión se cierra.",
+                    pt: "CONNECT não é atendido: este servidor não é um proxy. A conexão foi encerrada.")
             case .pendingMigrations:
                 Texts(
                     en: "The database schema has pending migrations.", fr: "Le schéma de la base de données a des migrations en attente.",
