@@ -420,6 +420,21 @@ final class RawConnection {
         return String(decoding: received, as: UTF8.self)
     }
 
+    /// The next `count` bytes the server sends within `limit` (fewer if it closes or the time is up).
+    func readBytes(_ count: Int, within limit: Duration) throws -> [UInt8] {
+        let deadline = ContinuousClock.now + limit
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: count)
+        while received.count < count, ContinuousClock.now < deadline {
+            var descriptorSet = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptorSet, 1, 50) > 0 else { continue }
+            let read = recv(descriptor, &buffer, count - received.count, 0)
+            guard read > 0 else { break }
+            received += buffer[..<read]
+        }
+        return received
+    }
+
     /// Whether the server has sent something (or closed) within `limit`.
     func isReadable(within limit: Duration) throws -> Bool {
         var descriptorSet = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)

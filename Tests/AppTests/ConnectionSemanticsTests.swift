@@ -166,6 +166,22 @@ final class ConnectionSemanticsTests: XCTestCase {
         }
     }
 
+    /// A request head the parser cannot read behind a pipelined request is refused with a problem document
+    /// once that request is answered, not with a bare 400.
+    func testAnUnreadableHeadBehindAPipelinedRequestGetsAProblemAfterItsAnswer() async throws {
+        try await LiveApp.run { port, _ in
+            let connection = try RawConnection(port: port)
+            try connection.send(RawConnection.get("/healthz") + "GET /healthz HTTP/1.1\r\nHost: a\r\nX-Bad: a\u{01}b\r\n\r\n")
+            let first = try connection.readHead(within: .seconds(5))
+            XCTAssertTrue(first.hasPrefix("HTTP/1.1 200 "), first)
+            let length = try XCTUnwrap(first.lowercased().components(separatedBy: "content-length: ").dropFirst().first?.prefix { $0.isNumber })
+            _ = try connection.readBytes(Int(length)!, within: .seconds(5))
+            let refusal = try connection.readAnswer(within: .seconds(5))
+            XCTAssertRawProblem(refusal, 400, "bad-request")
+            XCTAssertTrue(refusal.closed)
+        }
+    }
+
     /// RFC 9112 §6.1: a transfer coding other than `chunked` alone is answered 501 (the body is not read);
     /// `Transfer-Encoding` on HTTP/1.0 is faulty framing, answered 400. Both close the connection and
     /// nothing pipelined after them is served. `chunked` is read whatever its case and blanks.
