@@ -291,6 +291,9 @@ extension AbuseTests {
             XCTAssertEqual(answer.headers["x-request-id"], "slow-body-1")
             XCTAssertEqual(answer.headers["content-language"], "fr")
             XCTAssertEqual(answer.json["title"] as? String, "Délai de la requête dépassé")
+            XCTAssertNotNil(answer.headers["date"].flatMap(ConnectionSemanticsTests.httpDate), "\(answer.headers)")
+            XCTAssertEqual(answer.headers["cache-control"], "no-store")
+            XCTAssertEqual(answer.headers["vary"], "Accept-Language")
             XCTAssertTrue(answer.closed, "the connection stays open after the 408")
             XCTAssertLessThan(sent, body.count, "the whole body was sent")
             XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(900), "answered before the timeout")
@@ -383,6 +386,13 @@ final class RawConnection {
             + headers.map { $0.hasSuffix("\r\n") ? $0 : $0 + "\r\n" }.joined() + "\r\n"
     }
 
+    /// The answer to `request` sent on a new connection, read until the server closes it (or 5 seconds).
+    static func answer(to request: String, port: Int) throws -> RawAnswer {
+        let connection = try RawConnection(port: port)
+        try connection.send(request)
+        return try connection.readAnswer(within: .seconds(5))
+    }
+
     /// The head of a GET to `path`, without a credential.
     static func get(_ path: String) -> String {
         "GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n"
@@ -408,6 +418,21 @@ final class RawConnection {
             if received.suffix(4) == [13, 10, 13, 10] { break }
         }
         return String(decoding: received, as: UTF8.self)
+    }
+
+    /// The next `count` bytes the server sends within `limit` (fewer if it closes or the time is up).
+    func readBytes(_ count: Int, within limit: Duration) throws -> [UInt8] {
+        let deadline = ContinuousClock.now + limit
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: count)
+        while received.count < count, ContinuousClock.now < deadline {
+            var descriptorSet = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptorSet, 1, 50) > 0 else { continue }
+            let read = recv(descriptor, &buffer, count - received.count, 0)
+            guard read > 0 else { break }
+            received += buffer[..<read]
+        }
+        return received
     }
 
     /// Whether the server has sent something (or closed) within `limit`.

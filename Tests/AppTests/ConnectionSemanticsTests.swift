@@ -147,4 +147,149 @@ final class ConnectionSemanticsTests: XCTestCase {
             XCTAssertFalse(String(decoding: answer.body, as: UTF8.self).contains("HTTP/1.1 200"), "the request after it was answered")
         }
     }
+
+    /// A chunked body the parser cannot read gets exactly one answer: its request's own when refused before
+    /// the body (a 415, a 401, a 404, a HEAD's), or a 400 when the body was being read. That answer says
+    /// `Connection: close`, nothing follows it (no second, bare 400) and the connection closes.
+    func testARequestWhoseBodyBreaksGetsOneAnswerThatClosesTheConnection() async throws {
+        try await LiveApp.run { port, _ in
+            let broken = "Transfer-Encoding: chunked\r\n\r\nzz\r\n"
+            let admin = "Authorization: Bearer \(TestApp.adminToken)\r\n"
+            let cases: [(String, String, Int, String)] = [
+                ("no content type", "POST /v1/calls HTTP/1.1\r\nHost: a\r\n" + admin + broken, 415, "unsupported-media-type"),
+                ("no credential", "POST /v1/calls HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n" + broken, 401, "unauthorized"),
+                ("an unknown path", "POST /v1/nowhere HTTP/1.1\r\nHost: a\r\n" + admin + broken, 404, "not-found"),
+                ("a body being read",
+                 "POST /v1/organisations HTTP/1.1\r\nHost: a\r\n" + admin + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\n{\"a\":\r\nzz\r\n", 400, "bad-request"),
+            ]
+            for (name, request, status, type) in cases {
+                let answer = try RawConnection.answer(to: request, port: port)
+                // The length check fails when a second answer follows the first.
+                XCTAssertRawProblem(answer, status, type)
+                XCTAssertFalse(String(decoding: answer.body, as: UTF8.self).contains("HTTP/1.1"), "\(name): a second answer")
+                XCTAssertTrue(answer.closed, name)
+            }
+            let answer = try RawConnection.answer(to: "HEAD /v1/calls HTTP/1.1\r\nHost: a\r\n" + broken, port: port)
+            XCTAssertTrue(answer.head.hasPrefix("HTTP/1.1 401 "), answer.head)
+            XCTAssertEqual(answer.headers["connection"], "close")
+            XCTAssertEqual(answer.body.count, 0, String(decoding: answer.body, as: UTF8.self))
+            XCTAssertTrue(answer.closed)
+        }
+    }
+
+    /// A request head the parser cannot read behind a pipelined request is refused with a problem document
+    /// once that request is answered, not with a bare 400.
+    func testAnUnreadableHeadBehindAPipelinedRequestGetsAProblemAfterItsAnswer() async throws {
+        try await LiveApp.run { port, _ in
+            let connection = try RawConnection(port: port)
+            try connection.send(RawConnection.get("/healthz") + "GET /healthz HTTP/1.1\r\nHost: a\r\nX-Bad: a\u{01}b\r\n\r\n")
+            let first = try connection.readHead(within: .seconds(5))
+            XCTAssertTrue(first.hasPrefix("HTTP/1.1 200 "), first)
+            let length = try XCTUnwrap(first.lowercased().components(separatedBy: "content-length: ").dropFirst().first?.prefix { $0.isNumber })
+            _ = try connection.readBytes(Int(length)!, within: .seconds(5))
+            let refusal = try connection.readAnswer(within: .seconds(5))
+            XCTAssertRawProblem(refusal, 400, "bad-request")
+            XCTAssertTrue(refusal.closed)
+        }
+    }
+
+    /// RFC 9112 §6.1: a transfer coding other than `chunked` alone is answered 501 (the body is not read);
+    /// `Transfer-Encoding` on HTTP/1.0 is faulty framing, answered 400. Both close the connection and
+    /// nothing pipelined after them is served. `chunked` is read whatever its case and blanks.
+    func testTransferCodingsOtherThanChunkedAndHTTP10FramingAreRefused() async throws {
+        try await LiveApp.run { port, _ in
+            let refused: [(String, String, Int, String)] = [
+                ("gzip, chunked", "POST /v1/calls HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501, "not-implemented"),
+                ("two lines", "POST /v1/calls HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501,
+                 "not-implemented"),
+                ("HTTP/1.0", "POST /v1/calls HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, "bad-request"),
+            ]
+            for (name, request, status, type) in refused {
+                let answer = try RawConnection.answer(to: request + RawConnection.get("/healthz"), port: port)
+                XCTAssertRawProblem(answer, status, type)
+                XCTAssertTrue((answer.json["detail"] as? String)?.contains("chunked") == true, "\(name): \(answer.json)")
+                XCTAssertTrue(answer.closed, name)
+                XCTAssertFalse(String(decoding: answer.body, as: UTF8.self).contains("HTTP/1.1 200"), "\(name): the request after it was answered")
+            }
+            let plain = try RawConnection(port: port)
+            try plain.send("POST /v1/nowhere HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:  CHUNKED \r\n\r\n0\r\n\r\n" + RawConnection.get("/healthz"))
+            let first = try plain.readHead(within: .seconds(5))
+            XCTAssertTrue(first.hasPrefix("HTTP/1.1 404 "), first)
+            let next = try plain.readHead(within: .seconds(5))
+            XCTAssertTrue(next.contains("HTTP/1.1 200 "), next)
+        }
+    }
+
+    /// RFC 9112 §3.2: more than one `Host`, or one that is not a host and port, is a 400 and the connection
+    /// closes, HTTP/1.0 included; a name, an address and a port are served.
+    func testHostsThatRepeatOrAreNotHostsAreRefused() async throws {
+        try await LiveApp.run { port, _ in
+            let refused = [
+                ("a list", "GET /healthz HTTP/1.1\r\nHost: a, b\r\n\r\n"),
+                ("a path", "GET /healthz HTTP/1.1\r\nHost: a/b\r\n\r\n"),
+                ("a port that is not one", "GET /healthz HTTP/1.1\r\nHost: a:b\r\n\r\n"),
+                ("HTTP/1.0 with two", "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\nHost: a\r\nHost: b\r\n\r\n"),
+            ]
+            for (name, request) in refused {
+                let answer = try RawConnection.answer(to: request + RawConnection.get("/healthz"), port: port)
+                XCTAssertRawProblem(answer, 400, "bad-request")
+                XCTAssertTrue((answer.json["detail"] as? String)?.contains("Host") == true, "\(name): \(answer.json)")
+                XCTAssertTrue(answer.closed, name)
+            }
+            for host in ["localhost", "localhost:8080", "127.0.0.1:80", "[::1]:8080", "api.example.org"] {
+                let connection = try RawConnection(port: port)
+                try connection.send("GET /healthz HTTP/1.1\r\nHost: \(host)\r\n\r\n")
+                let head = try connection.readHead(within: .seconds(5))
+                XCTAssertTrue(head.hasPrefix("HTTP/1.1 200 "), "\(host): \(head)")
+            }
+        }
+    }
+
+    /// An answer below the router (here to a request without `Host`) carries what every problem carries
+    /// (`Date`, `Cache-Control: no-store`, `Vary: Accept-Language`), and to `HEAD` no body: the problem's
+    /// length, as `ProblemMiddleware` answers `HEAD`.
+    func testRefusalsBelowTheRouterCarryTheProblemHeadersAndNoBodyToHEAD() async throws {
+        try await LiveApp.run { port, _ in
+            let refusal = try RawConnection.answer(to: "GET /healthz HTTP/1.1\r\nAccept-Language: es\r\n\r\n", port: port)
+            XCTAssertRawProblem(refusal, 400, "bad-request")
+            XCTAssertNotNil(refusal.headers["date"].flatMap(Self.httpDate), "\(refusal.headers)")
+            XCTAssertEqual(refusal.headers["cache-control"], "no-store")
+            XCTAssertEqual(refusal.headers["vary"], "Accept-Language")
+
+            let answer = try RawConnection.answer(to: "HEAD /healthz HTTP/1.1\r\n\r\n", port: port)
+            XCTAssertTrue(answer.head.hasPrefix("HTTP/1.1 400 "), answer.head)
+            XCTAssertEqual(answer.headers["content-type"], "application/problem+json")
+            XCTAssertNotNil(answer.headers["content-length"].flatMap(Int.init), answer.head)
+            XCTAssertEqual(answer.body.count, 0, String(decoding: answer.body, as: UTF8.self))
+            XCTAssertTrue(answer.closed)
+
+            // The router's refusal to HEAD looks the same.
+            let unauthorized = try RawConnection.answer(to: "HEAD /v1/calls HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", port: port)
+            XCTAssertTrue(unauthorized.head.hasPrefix("HTTP/1.1 401 "), unauthorized.head)
+            XCTAssertNotNil(unauthorized.headers["content-length"].flatMap(Int.init), unauthorized.head)
+            XCTAssertEqual(unauthorized.body.count, 0)
+        }
+    }
+
+    /// `CONNECT` is answered 405 whatever its target, `host:port` (authority form) included, with an `Allow`
+    /// that is empty where there is no path, and the connection closes.
+    func testConnectToAnAuthorityIsAnswered405() async throws {
+        try await LiveApp.run { port, _ in
+            let connect = "CONNECT localhost:\(port) HTTP/1.1\r\nHost: localhost:\(port)\r\n\r\n"
+            let answer = try RawConnection.answer(to: connect + RawConnection.get("/healthz"), port: port)
+            XCTAssertRawProblem(answer, 405, "method-not-allowed")
+            XCTAssertEqual(answer.headers["allow"], "")
+            XCTAssertTrue(answer.closed)
+        }
+    }
+
+    /// An IMF-fixdate (RFC 9110 §5.6.7), or nil.
+    static func httpDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text)
+    }
 }

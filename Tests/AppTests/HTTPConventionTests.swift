@@ -618,8 +618,9 @@ final class HTTPConventionTests: XCTestCase {
     }
 
     /// Statuses any operation can answer are in each operation's list: 500 everywhere, 503 (a
-    /// connection over the limit) and 408 (a body announced, not sent in time) too, 406 wherever a
-    /// success carries a body (the runtime checks `Accept` against it).
+    /// connection over the limit), 408 (a body announced, not sent in time) and 501 (a transfer coding
+    /// other than `chunked`) too, 406 wherever a success carries a body (the runtime checks `Accept`
+    /// against it).
     func testEveryOperationDocumentsTheStatusesItCanAlwaysAnswer() throws {
         let document = try XCTUnwrap(try Yams.load(yaml: try ContractOperations.text()) as? [String: Any])
         let paths = try XCTUnwrap(document["paths"] as? [String: Any])
@@ -634,6 +635,7 @@ final class HTTPConventionTests: XCTestCase {
                 XCTAssertNotNil(responses["500"], "\(method) \(path) lists no 500")
                 XCTAssertNotNil(responses["503"], "\(method) \(path) lists no 503")
                 XCTAssertNotNil(responses["408"], "\(method) \(path) lists no 408")
+                XCTAssertNotNil(responses["501"], "\(method) \(path) lists no 501")
                 let answersABody = responses.contains { status, response in
                     guard status.hasPrefix("2"), var response = response as? [String: Any] else { return false }
                     if let ref = response["$ref"] as? String {

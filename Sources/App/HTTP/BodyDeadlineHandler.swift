@@ -60,7 +60,8 @@ final class BodyDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
         logger.info("request body timed out", metadata: ["requestId": "\(requestID)", "method": "\(head.method.rawValue)"])
         ClosingAnswer.send(
             Problem(.requestTimeout, detail: .bodyTooSlow(seconds: seconds)),
-            language: Language.negotiate(head.headerFields[.acceptLanguage]), requestID: requestID, context: context, as: HTTPResponsePart.self)
+            language: Language.negotiate(head.headerFields[.acceptLanguage]), toHead: head.method == .head, requestID: requestID, context: context,
+            as: HTTPResponsePart.self)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

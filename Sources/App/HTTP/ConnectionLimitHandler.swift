@@ -72,7 +72,7 @@ final class ConnectionLimitHandler: ChannelInboundHandler, RemovableChannelHandl
             state = .refused
             ClosingAnswer.send(
                 Problem(.serviceUnavailable, detail: .tooManyConnections, headers: [.retryAfter: "1"]),
-                language: .en, requestID: RequestID.fresh(), context: context, as: HTTPResponsePart.self)
+                language: .en, negotiated: false, requestID: RequestID.fresh(), context: context, as: HTTPResponsePart.self)
         }
     }
 

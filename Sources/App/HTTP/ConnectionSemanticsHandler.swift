@@ -12,7 +12,11 @@ import NIOHTTP1
 /// - a request refused before its body was read, though it waited for `100 Continue`: the client has not
 ///   sent the body, so the connection is closed after the answer (the body will never come);
 /// - `Expect` is ignored on HTTP/1.0 (RFC 9110 §10.1.1): it is removed before anyone reads it;
-/// - an HTTP/1.1 request without exactly one `Host` is answered 400 (RFC 9112 §3.2) and the connection closed.
+/// - a request with more than one `Host` or one that is not a host (RFC 9112 §3.2), or an HTTP/1.1 request
+///   without one, is answered 400 and the connection closed;
+/// - a request body framed by anything but `Transfer-Encoding: chunked` alone (RFC 9112 §6.1) is not read:
+///   another coding is answered 501, `Transfer-Encoding` on HTTP/1.0 (framing a 1.0 server cannot know) 400,
+///   and the connection closed.
 ///
 /// Sits between NIO's HTTP/1 decoder and encoder and the conversion to HTTP types. A request costs one
 /// pass over its header names.
@@ -46,8 +50,8 @@ final class ConnectionSemanticsHandler: ChannelDuplexHandler, RemovableChannelHa
     private var stopped = false
     /// The request being read ends the connection.
     private var readingLastRequest = false
-    /// A request refused for its `Host`, answered once the answers before it are written.
-    private var refusal: (language: Language, requestID: String)?
+    /// A request refused for its `Host` or its framing, answered once the answers before it are written.
+    private var refusal: (problem: Problem, language: Language, requestID: String, toHead: Bool)?
     /// The answer that ends the connection is written in full; the client has ended its side.
     private var finished = false
     private var clientFinished = false
@@ -57,19 +61,40 @@ final class ConnectionSemanticsHandler: ChannelDuplexHandler, RemovableChannelHa
         switch unwrapInboundIn(data) {
         case .head(var head):
             var hosts = 0
+            var hostsValid = true
             var upgrade = false
             var expect = false
+            var codings: [String] = []
             for header in head.headers {
                 switch header.name.utf8.count {
-                case 4: if header.name.lowercased() == "host" { hosts += 1 }
+                case 4:
+                    if header.name.lowercased() == "host" {
+                        hosts += 1
+                        hostsValid = hostsValid && Self.isHost(header.value)
+                    }
                 case 6: if header.name.lowercased() == "expect" { expect = true }
                 case 7: if header.name.lowercased() == "upgrade" { upgrade = true }
+                case 17:
+                    guard header.name.lowercased() == "transfer-encoding" else { break }
+                    for coding in header.value.split(separator: ",") {
+                        let blank = { (character: Character) in character == " " || character == "\t" }
+                        let start = coding.drop(while: blank)
+                        if let end = start.lastIndex(where: { !blank($0) }) { codings.append(start[...end].lowercased()) }
+                    }
                 default: break
                 }
             }
             let isHTTP10 = head.version.minor == 0
-            guard isHTTP10 || hosts == 1 else {
-                refuse(head, context: context)
+            guard hosts <= 1, hostsValid, isHTTP10 || hosts == 1 else {
+                let detail: Message = isHTTP10 || hosts == 1 ? .hostNotValid : .hostRequired
+                refuse(head, Problem(.badRequest, detail: detail), context: context)
+                return
+            }
+            if !codings.isEmpty, isHTTP10 || codings != ["chunked"] {
+                let problem = isHTTP10 || codings.last != "chunked"
+                    ? Problem(.badRequest, detail: .transferEncodingUnframed)
+                    : Problem(.notImplemented, detail: .transferCodingNotImplemented(codings.joined(separator: ", ")))
+                refuse(head, problem, context: context)
                 return
             }
             if isHTTP10, expect {
@@ -93,20 +118,44 @@ final class ConnectionSemanticsHandler: ChannelDuplexHandler, RemovableChannelHa
         }
     }
 
-    private func refuse(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    /// Whether `value` is a `Host` field value (RFC 9110 §7.2): `uri-host [ ":" port ]`, empty included.
+    static func isHost(_ value: String) -> Bool {
+        var name = Substring(value)
+        var port: Substring = ""
+        if name.hasPrefix("[") {
+            guard let close = name.firstIndex(of: "]") else { return false }
+            port = name[name.index(after: close)...]
+            name = name[name.index(after: name.startIndex)..<close]
+            guard !name.isEmpty, name.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
+        } else {
+            if let colon = name.firstIndex(of: ":") {
+                port = name[colon...]
+                name = name[..<colon]
+            }
+            let allowed = "-._~!$&'()*+,;=%".unicodeScalars
+            let isHostCharacter = { (scalar: Unicode.Scalar) in
+                ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || allowed.contains(scalar)
+            }
+            guard name.unicodeScalars.allSatisfy(isHostCharacter) else { return false }
+        }
+        return port.isEmpty || port.hasPrefix(":") && port.dropFirst().allSatisfy { ("0"..."9").contains($0) }
+    }
+
+    private func refuse(_ head: HTTPRequestHead, _ problem: Problem, context: ChannelHandlerContext) {
         stopped = true
-        refusal = (Language.negotiate(head.headers.first(name: "accept-language")), RequestID.accept(head.headers.first(name: "x-request-id")))
+        refusal = (
+            problem, Language.negotiate(head.headers.first(name: "accept-language")),
+            RequestID.accept(head.headers.first(name: "x-request-id")), head.method == .HEAD
+        )
         // Answers to earlier requests still to come go first.
         if pending.isEmpty, !answering { sendRefusal(context: context) }
     }
 
     private func sendRefusal(context: ChannelHandlerContext) {
-        guard let (language, requestID) = refusal else { return }
+        guard let (problem, language, requestID, toHead) = refusal else { return }
         refusal = nil
         finished = true
-        ClosingAnswer.send(
-            Problem(.badRequest, detail: .hostRequired), language: language, requestID: requestID, context: context,
-            as: HTTPServerResponsePart.self)
+        ClosingAnswer.send(problem, language: language, toHead: toHead, requestID: requestID, context: context, as: HTTPServerResponsePart.self)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

@@ -35,7 +35,7 @@ extension Message {
         case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
         case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted, requestTookTooLong
         case pendingMigrations, tooManyConnections, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable, pathUnreadable, acceptUnreadable
-        case contentCodingNotAccepted, hostRequired
+        case contentCodingNotAccepted, hostRequired, hostNotValid, transferEncodingUnframed, transferCodingNotImplemented, connectNotServed
         case ifMatchRequired, resourceChanged, preconditionMalformed, currentVersionNamed, idempotencyKeyInUse, idempotencyKeyReused
         case bearerTokenRequired, tooManyRequests, roleMayNotCall, roleMayNotChangeOrganisations
         case onlySecretariatSetsDueDiligence, dueDiligenceNotForRole, credentialNotForLead, onlyLeadChangesProposal
@@ -637,6 +637,30 @@ extension Message {
                     fr: "Une requête HTTP/1.1 doit porter exactement un en-tête Host ; la connexion est fermée.",
                     es: "Una solicitud HTTP/1.1 debe llevar exactamente una cabecera Host; la conexión se cierra.",
                     pt: "Uma requisição HTTP/1.1 deve trazer exatamente um cabeçalho Host; a conexão foi encerrada.")
+            case .hostNotValid:
+                Texts(
+                    en: "A request carries at most one Host header, naming a host and optionally a port; the connection is closed.",
+                    fr: "Une requête porte au plus un en-tête Host, qui nomme un hôte et éventuellement un port ; la connexion est fermée.",
+                    es: "Una solicitud lleva como máximo una cabecera Host, que nombra un host y opcionalmente un puerto; la conexión se cierra.",
+                    pt: "Uma requisição traz no máximo um cabeçalho Host, que nomeia um host e opcionalmente uma porta; a conexão foi encerrada.")
+            case .transferEncodingUnframed:
+                Texts(
+                    en: "Transfer-Encoding is allowed only on HTTP/1.1 requests, with chunked as its last coding; the connection is closed.",
+                    fr: "Transfer-Encoding n'est admis que sur une requête HTTP/1.1, avec chunked pour dernier codage ; la connexion est fermée.",
+                    es: "Transfer-Encoding solo se admite en solicitudes HTTP/1.1, con chunked como última codificación; la conexión se cierra.",
+                    pt: "Transfer-Encoding só é aceito em requisições HTTP/1.1, com chunked como última codificação; a conexão foi encerrada.")
+            case .transferCodingNotImplemented:
+                Texts(
+                    en: "The transfer coding {0} is not supported; only chunked is. The connection is closed.",
+                    fr: "Le codage de transfert {0} n'est pas pris en charge ; seul chunked l'est. La connexion est fermée.",
+                    es: "La codificación de transferencia {0} no se admite; solo chunked. La conexión se cierra.",
+                    pt: "A codificação de transferência {0} não é suportada; apenas chunked. A conexão foi encerrada.")
+            case .connectNotServed:
+                Texts(
+                    en: "CONNECT is not served: this server is not a proxy. The connection is closed.",
+                    fr: "CONNECT n'est pas servi : ce serveur n'est pas un proxy. La connexion est fermée.",
+                    es: "CONNECT no se atiende: este servidor no es un proxy. La conexión se cierra.",
+                    pt: "CONNECT não é atendido: este servidor não é um proxy. A conexão foi encerrada.")
             case .pendingMigrations:
                 Texts(
                     en: "The database schema has pending migrations.", fr: "Le schéma de la base de données a des migrations en attente.",

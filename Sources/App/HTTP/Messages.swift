@@ -304,6 +304,10 @@ extension Message {
     static let acceptUnreadable = Message(.acceptUnreadable)
     static let contentCodingNotAccepted = Message(.contentCodingNotAccepted)
     static let hostRequired = Message(.hostRequired)
+    static let hostNotValid = Message(.hostNotValid)
+    static let transferEncodingUnframed = Message(.transferEncodingUnframed)
+    static func transferCodingNotImplemented(_ codings: String) -> Message { Message(.transferCodingNotImplemented, .data(codings)) }
+    static let connectNotServed = Message(.connectNotServed)
     static func bodyTooSlow(seconds: Int) -> Message { Message(.bodyTooSlow, .data(String(seconds))) }
 
     // Conditional requests and idempotency

@@ -52,6 +52,7 @@ public struct Problem: Error, Sendable {
         case tooManyRequests = "too-many-requests"
         case serviceUnavailable = "service-unavailable"
         case internalError = "internal-error"
+        case notImplemented = "not-implemented"
 
         public var typeURI: String { "urn:convoca:problem:\(rawValue)" }
 
@@ -73,6 +74,7 @@ public struct Problem: Error, Sendable {
             case .tooManyRequests: .tooManyRequests
             case .serviceUnavailable: .serviceUnavailable
             case .internalError: .internalServerError
+            case .notImplemented: .notImplemented
             }
         }
 

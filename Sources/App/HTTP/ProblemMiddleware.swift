@@ -102,10 +102,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         for error: any Error, request: Request, context: Context, requestID: String, language: Language
     ) -> Response {
         var problem = ProblemMapping.problem(for: error)
-        if problem.kind == .notFound, context.coreContext.endpointPath.value == "NotFound" {
+        // `CONNECT` is never served: 405 even where no path is (its target is usually `host:port`, which the
+        // path check refuses as no documented path), with an empty `Allow`.
+        if problem.kind == .notFound, request.method == .connect || context.coreContext.endpointPath.value == "NotFound" {
             // The router found no route for this method: 405 if the path exists with other methods.
             let allowed = routes.methods(forPath: request.uri.path)
-            if !allowed.isEmpty {
+            if request.method == .connect, allowed.isEmpty {
+                problem = Problem(.methodNotAllowed, detail: .connectNotServed, headers: [.allow: ""])
+            } else if !allowed.isEmpty {
                 problem = Problem(
                     .methodNotAllowed,
                     detail: .methodNotAllowed(request.method.rawValue, allowed: allowed.joined(separator: ", ")),

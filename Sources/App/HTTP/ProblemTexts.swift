@@ -50,5 +50,6 @@ enum ProblemTexts {
             .pt: "Serviço indisponível",
         ],
         .internalError: [.en: "Internal error", .fr: "Erreur interne", .es: "Error interno", .pt: "Erro interno"],
+        .notImplemented: [.en: "Not implemented", .fr: "Non implémenté", .es: "No implementado", .pt: "Não implementado"],
     ]
 }
