@@ -51,11 +51,18 @@ struct RequestLimitsMiddleware: RouterMiddleware {
     /// percent-encoding is broken, is not UTF-8 or holds a NUL is refused (400) before any routing.
     static func checkPath(_ path: String) throws(Problem) {
         guard path != "/" else { return }
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        guard path.hasPrefix("/"), !segments.contains(where: \.isEmpty) else {
-            throw Problem(.notFound, detail: .noOperation(at: path))
+        // Every request passes here: one scan of the bytes, and segments are split only when one is encoded.
+        let slash = UInt8(ascii: "/")
+        var previous: UInt8 = 0
+        var encoded = false
+        for byte in path.utf8 {
+            if byte == slash, previous == slash { throw Problem(.notFound, detail: .noOperation(at: path)) }
+            if byte == UInt8(ascii: "%") { encoded = true }
+            previous = byte
         }
-        for segment in segments where segment.contains("%") {
+        guard path.utf8.first == slash, previous != slash else { throw Problem(.notFound, detail: .noOperation(at: path)) }
+        guard encoded else { return }
+        for segment in path.split(separator: "/") where segment.contains("%") {
             guard let decoded = segment.removingPercentEncoding else { throw Problem(.badRequest, detail: .pathUnreadable) }
             if decoded.unicodeScalars.contains("\u{0}") { throw Problem(.badRequest, detail: .requestValueHasNUL) }
         }
