@@ -564,6 +564,14 @@ final class HTTPConventionTests: XCTestCase {
             let tokenID = try XCTUnwrap(me["tokenId"] as? String)
             let revoked = try await client.call(.delete, "/v1/tokens/\(tokenID)", body: malformed, contentType: nil)
             XCTAssertEqual(revoked.status, .noContent, revoked.text)
+
+            // A change that takes no body ignores one, as clients that send `{}` with every POST expect.
+            let lead = try await Fixtures.createOrganisation(client)
+            for (body, contentType) in [(Data("{}".utf8), "application/json"), (Data("why not".utf8), "text/plain")] {
+                let proposal = try await Fixtures.proposalID(client, lead: lead)
+                let withdrawn = try await client.call(.post, "/v1/proposals/\(proposal)/withdraw", body: body, contentType: contentType)
+                XCTAssertEqual(withdrawn.status, .ok, withdrawn.text)
+            }
         }
     }
 

@@ -132,7 +132,10 @@ struct RequestLimitsMiddleware: RouterMiddleware {
             // body is read or invited (`100 Continue`): a media type it does not take, a role it does not allow.
             if let operation = ContractConstraints.shared.operation(method: request.method.rawValue, path: request.uri.path) {
                 let essence = "\(mediaType.kind)".lowercased()
-                guard operation.takes(essence) else { throw Problem(.unsupportedMediaType, detail: .contentTypeNotAccepted) }
+                // An operation that takes no body ignores one (clients that send `{}` with every POST are common).
+                guard operation.bodyTypes.isEmpty || operation.takes(essence) else {
+                    throw Problem(.unsupportedMediaType, detail: .contentTypeNotAccepted)
+                }
                 if let policy, let principal = RequestScope.authenticated, !policy.allows(principal.role, operation.id) {
                     throw Problem(.forbidden, detail: .roleMayNotCall(principal.role.rawValue, operation.id))
                 }
