@@ -14,11 +14,6 @@ enum AcceptHeader {
         var quality: Double
     }
 
-    static func allowsJSON(_ header: String?) -> Bool {
-        guard let header else { return true }
-        return allows("application/json", header)
-    }
-
     /// Whether `header` admits `contentType` (parameters of the type are ignored); a header that
     /// cannot be read admits it, since it is refused before this matters.
     static func allows(_ contentType: String, _ header: String) -> Bool {

@@ -25,14 +25,15 @@ struct RouteTable: Sendable {
     func methods(forPath path: String) -> [String] {
         let segments = path.split(separator: "/")
         var allowed: [String] = []
-        for template in templates where template.segments.count == segments.count {
-            let matches = zip(template.segments, segments).allSatisfy { pattern, value in
-                pattern.first == "{" || pattern == value
-            }
-            if matches { allowed += template.methods }
-        }
+        for template in templates where Self.matches(template.segments, segments) { allowed += template.methods }
         if allowed.contains("GET") && !allowed.contains("HEAD") { allowed.append("HEAD") }
         return allowed.sorted()
+    }
+
+    /// Whether a path's segments fill a template's (`{param}` segments match any value).
+    static func matches<Pattern: StringProtocol>(_ template: [Pattern], _ segments: [Substring]) -> Bool {
+        template.count == segments.count
+            && zip(template, segments).allSatisfy { pattern, value in pattern.first == "{" || pattern == value }
     }
 }
 

@@ -16,7 +16,7 @@ struct ProposalFastPaths<Context: RequestContext>: RouterMiddleware {
     let proposals: ProposalService
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard AcceptHeader.allowsJSON(request.headers[.accept]) else { return try await next(request, context) }
+        // `Accept` was checked before (`RequestLimitsMiddleware`): it admits JSON.
         if request.method == .post { return try await create(request, context: context, next: next) }
         // HEAD too, so its headers (Content-Length) are those of the GET it stands for.
         guard request.method == .get || request.method == .head else { return try await next(request, context) }

@@ -22,7 +22,7 @@ struct RuleEvaluationFastPath<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .post, request.uri.query == nil,
             RequestLimits.segments(of: request.uri.path) == ["v1", "rules", "evaluate"],
-            Self.isJSON(request.headers[.contentType]), AcceptHeader.allowsJSON(request.headers[.accept])
+            Self.isJSON(request.headers[.contentType])
         else { return try await next(request, context) }
         // `RequestLimitsMiddleware` has already read the body (within its limits), and parsed it.
         guard case .object(let members)? = try await Self.document(request), let rule = members["rule"]

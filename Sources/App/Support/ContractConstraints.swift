@@ -171,10 +171,7 @@ final class ContractConstraints: Sendable {
     /// The operation at a concrete path (`{param}` segments match any value) with `method`.
     func operation(method: String, path: String) -> Operation? {
         let segments = path.split(separator: "/")
-        return operations.first { operation in
-            operation.method == method && operation.segments.count == segments.count
-                && zip(operation.segments, segments).allSatisfy { pattern, value in pattern.first == "{" || pattern == value }
-        }
+        return operations.first { $0.method == method && RouteTable.matches($0.segments, segments) }
     }
 
     /// Whether the operation requires a JSON document as its body (an upload's empty file is the
