@@ -79,6 +79,59 @@ final class AccessTests: XCTestCase {
         }
     }
 
+    /// A role that may not see due diligence cannot see it change either: not in the version, the tag, the last
+    /// change, nor by which records an `updatedSince` filter returns.
+    func testDueDiligenceWorkDoesNotShowThroughTheVersion() async throws {
+        try await TestApp.run { app, client in
+            let id = try await Fixtures.createOrganisation(client)
+            let applicant = try await Fixtures.token(app, role: "applicant", organisations: [id])
+            let before = try await client.call(.get, "/v1/organisations/\(id)", token: applicant)
+            XCTAssertEqual(before.headers[.eTag], "\"1-no-due-diligence\"")
+
+            let flagged = try await Fixtures.patchOrganisation(
+                client, id, ["dueDiligence": ["status": "flagged", "note": "Registry has no such number."]], version: 1)
+            XCTAssertEqual(flagged.status, .ok, flagged.text)
+            XCTAssertEqual(flagged["version"] as? Int, 2)
+            let flaggedAt = try XCTUnwrap(flagged["updatedAt"] as? String)
+            XCTAssertNotEqual(flaggedAt, before["updatedAt"] as? String)
+
+            let after = try await client.call(.get, "/v1/organisations/\(id)", token: applicant)
+            XCTAssertEqual(after.headers[.eTag], "\"1-no-due-diligence\"")
+            XCTAssertEqual(after["version"] as? Int, 1)
+            XCTAssertEqual(after["updatedAt"] as? String, before["updatedAt"] as? String)
+            XCTAssertEqual(after.text, before.text)
+            let unchanged = try await client.call(
+                .get, "/v1/organisations/\(id)", token: applicant, headers: ["If-None-Match": "\"1-no-due-diligence\""])
+            XCTAssertEqual(unchanged.status, .notModified)
+            func listed(since: String, token: String) async throws -> [String]? {
+                let since = since.replacingOccurrences(of: ":", with: "%3A")
+                let page = try await client.call(.get, "/v1/organisations?updatedSince=\(since)", token: token)
+                XCTAssertEqual(page.status, .ok, page.text)
+                return (page["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+            }
+            let sinceFlag = try await listed(since: flaggedAt, token: applicant)
+            XCTAssertEqual(sinceFlag, [])
+            let adminSinceFlag = try await listed(since: flaggedAt, token: TestApp.adminToken)
+            XCTAssertEqual(adminSinceFlag, [id])
+
+            // The applicant's own change moves its version; the secretariat's record counts both changes.
+            let website = try await Fixtures.patchOrganisation(
+                client, id, ["website": "https://formaliza.example"], version: 1, token: applicant, view: "no-due-diligence")
+            XCTAssertEqual(website.status, .ok, website.text)
+            XCTAssertEqual(website.headers[.eTag], "\"2-no-due-diligence\"")
+            XCTAssertEqual(website["version"] as? Int, 2)
+            let changedAt = try XCTUnwrap(website["updatedAt"] as? String)
+            let sinceChange = try await listed(since: changedAt, token: applicant)
+            XCTAssertEqual(sinceChange, [id])
+            let whole = try await client.call(.get, "/v1/organisations/\(id)")
+            XCTAssertEqual(whole.headers[.eTag], "\"3\"")
+            XCTAssertEqual(whole["updatedAt"] as? String, changedAt)
+            let stale = try await Fixtures.patchOrganisation(
+                client, id, ["website": "https://formaliza.example/es"], version: 1, token: applicant, view: "no-due-diligence")
+            XCTAssertProblem(stale, .preconditionFailed, "precondition-failed")
+        }
+    }
+
     func testOnlyRolesThatSeeDueDiligenceFilterOnIt() async throws {
         try await TestApp.run { app, client in
             let id = try await Fixtures.createOrganisation(client)
@@ -114,7 +167,8 @@ final class AccessTests: XCTestCase {
             }
 
             // Contact details are not what was checked, nor are the secretariat's own corrections.
-            let website = try await Fixtures.patchOrganisation(client, id, ["website": "https://formaliza.example"], version: 2, token: applicant, view: "no-due-diligence")
+            // The applicant's tag does not move with the secretariat's work on due diligence.
+            let website = try await Fixtures.patchOrganisation(client, id, ["website": "https://formaliza.example"], version: 1, token: applicant, view: "no-due-diligence")
             XCTAssertEqual(website.status, .ok, website.text)
             let corrected = try await Fixtures.patchOrganisation(client, id, ["legalName": "Fundación Formaliza A.C."], version: 3)
             XCTAssertEqual(corrected.status, .ok, corrected.text)
@@ -122,7 +176,7 @@ final class AccessTests: XCTestCase {
             XCTAssertEqual(stillCleared?["status"] as? String, "cleared")
 
             let renamed = try await Fixtures.patchOrganisation(
-                client, id, ["legalName": "Totally Different Org", "foundedOn": "2001-01-01"], version: 4, token: applicant, view: "no-due-diligence")
+                client, id, ["legalName": "Totally Different Org", "foundedOn": "2001-01-01"], version: 3, token: applicant, view: "no-due-diligence")
             XCTAssertEqual(renamed.status, .ok, renamed.text)
             XCTAssertNil(renamed["dueDiligence"])
             let reopened = try await status()
@@ -139,7 +193,7 @@ final class AccessTests: XCTestCase {
             let other = try await Fixtures.createOrganisation(client, name: "Flagged")
             try await Fixtures.flag(client, other)
             let own = try await Fixtures.token(app, role: "applicant", organisations: [other])
-            let moved = try await Fixtures.patchOrganisation(client, other, ["country": "CO", "registration": NSNull()], version: 2, token: own, view: "no-due-diligence")
+            let moved = try await Fixtures.patchOrganisation(client, other, ["country": "CO", "registration": NSNull()], version: 1, token: own, view: "no-due-diligence")
             XCTAssertEqual(moved.status, .ok, moved.text)
             let flag = try await client.call(.get, "/v1/organisations/\(other)")["dueDiligence"] as? [String: Any]
             XCTAssertEqual(flag?["status"] as? String, "flagged")

@@ -8,12 +8,16 @@ enum OrganisationRepository {
         var json: String
         var seq: Int64
         var version: Int
+        /// The version and last change of the record without its due diligence (`sql/0009`): what roles that
+        /// may not see due diligence are shown, so that the secretariat's work on it does not show through.
+        var publicVersion: Int
+        var publicUpdatedAt: String
     }
 
     static let representation = SQL(unsafeRaw: """
         id, (document || jsonb_build_object('id', id, 'version', version,
             'createdAt', \(SQLInstant.render("created_at")), 'updatedAt', \(SQLInstant.render("updated_at"))))::text AS json,
-        seq, version
+        seq, version, public_version, \(SQLInstant.render("public_updated_at")) AS public_updated_at
         """)
 
     struct Filter: Sendable {
@@ -21,6 +25,8 @@ enum OrganisationRepository {
         var country: String?
         var dueDiligence: String?
         var updatedSince: Date?
+        /// Whether `updatedSince` reads the last change of the record without its due diligence.
+        var updatedSinceWithoutDueDiligence = false
         /// nil: every organisation; otherwise only these.
         var onlyIDs: [UUID]?
     }
@@ -82,7 +88,9 @@ enum OrganisationRepository {
         if let kind = filter.kind { sql += " AND kind = \(kind)" }
         if let country = filter.country { sql += " AND country = \(country)" }
         if let dueDiligence = filter.dueDiligence { sql += " AND due_diligence = \(dueDiligence)" }
-        if let since = filter.updatedSince { sql += " AND updated_at >= \(since)" }
+        if let since = filter.updatedSince {
+            sql += filter.updatedSinceWithoutDueDiligence ? " AND public_updated_at >= \(since)" : " AND updated_at >= \(since)"
+        }
         if let ids = filter.onlyIDs { sql += " AND id = ANY(\(ids))" }
         sql += " ORDER BY seq LIMIT \(limit)"
         return try await connection.query(sql).map(decodeRow)
@@ -90,6 +98,8 @@ enum OrganisationRepository {
 
     static func decodeRow(_ row: Database.Row) throws -> Row {
         Row(id: try row.decode(UUID.self, column: "id"), json: try row.decode(String.self, column: "json"),
-            seq: try row.decode(Int64.self, column: "seq"), version: try row.decode(Int.self, column: "version"))
+            seq: try row.decode(Int64.self, column: "seq"), version: try row.decode(Int.self, column: "version"),
+            publicVersion: try row.decode(Int.self, column: "public_version"),
+            publicUpdatedAt: try row.decode(String.self, column: "public_updated_at"))
     }
 }

@@ -62,7 +62,7 @@ struct OrganisationService: Sendable {
         }
         let row = try await pool.withConnection { connection in try await OrganisationRepository.find(connection, id: uuid) }
         guard let row else { throw Problem.notFound(.noSuch(.organisation, id)) }
-        return try view(row.json, for: principal)
+        return try view(row, for: principal)
     }
 
     /// Filtering on a field sorts records by it: a role that may not see due diligence may not filter on it,
@@ -79,13 +79,14 @@ struct OrganisationService: Sendable {
         if filter.dueDiligence != nil { try Self.requireDueDiligenceFilter(by: principal) }
         var filter = filter
         if !principal.readsAll { filter.onlyIDs = principal.organisationIDs }
+        filter.updatedSinceWithoutDueDiligence = !principal.seesDueDiligence
         let after = try request.after()
         let limit = try request.limit()
         let rows = try await pool.withConnection { [filter] connection in
             try await OrganisationRepository.list(connection, filter: filter, after: after, limit: limit + 1)
         }
         let (page, next) = request.page(rows, limit: limit) { row in row.seq }
-        return (try page.map { try view($0.json, for: principal) }, next)
+        return (try page.map { try view($0, for: principal) }, next)
     }
 
     func update(_ id: String, patch: JSONValue, preconditions: EntityTag.Preconditions) async throws -> Organisation {
@@ -102,16 +103,16 @@ struct OrganisationService: Sendable {
                           errors: [.init(pointer: "/dueDiligence", detail: .mayNotBeSetByThisRole)])
         }
         let today = now()
-        let json = try await pool.withTransaction { connection in
+        let row = try await pool.withTransaction { connection in
             guard let current = try await OrganisationRepository.find(connection, id: uuid, forUpdate: true) else {
                 throw Problem.notFound(.noSuch(.organisation, id))
             }
             try preconditions.requireForChange(
-                current: Self.entityTag(version: current.version, for: principal), ifMatchRequired: true)
+                current: Self.entityTag(of: current, for: principal), ifMatchRequired: true)
             let previous = try Representation.inputPart(of: current.json)
             // A patch that changes nothing is no change: same version, no audit event.
             guard var input = try Representation.decodePatched(Input.self, schema: "OrganisationInput", patch: patch, onto: previous, now: today)
-            else { return current.json }
+            else { return current }
             let merged = MergePatch.apply(patch, to: previous)
             try OrganisationValidation.validate(input, today: today, dueDiligence: Self.dueDiligenceChange(patch, previous: previous))
             if principal.role != .admin, input.dueDiligence?.status == .cleared, Self.changesVouchedFields(from: previous, to: merged) {
@@ -124,9 +125,9 @@ struct OrganisationService: Sendable {
                 dueDiligence: input.dueDiligence?.status.rawValue ?? "pending", registration: Self.registration(input))
             try await audit.record(connection, actor: actor, action: "organisation.updated", entity: "organisation",
                              id: uuid.uuidString.lowercased(), changes: .updated(before: current.json, after: row.json))
-            return row.json
+            return row
         }
-        return try view(json, for: principal)
+        return try view(row, for: principal)
     }
 
     static func registration(_ input: Input) -> OrganisationRepository.Registration? {
@@ -174,8 +175,21 @@ struct OrganisationService: Sendable {
         entityTag(version: organisation.version, for: try Principal.current)
     }
 
+    /// The tag of the stored record as this caller sees it.
+    static func entityTag(of row: OrganisationRepository.Row, for principal: Principal) -> String {
+        entityTag(version: principal.seesDueDiligence ? row.version : row.publicVersion, for: principal)
+    }
+
+    /// What this caller may see of a stored record: without due diligence, its version and last change are
+    /// those of the rest of the record.
+    func view(_ row: OrganisationRepository.Row, for principal: Principal) throws -> Organisation {
+        try view(row.json, for: principal, withoutDueDiligence: (row.publicVersion, row.publicUpdatedAt))
+    }
+
     /// What this caller may see of an organisation (property-level access).
-    func view(_ json: String, for principal: Principal) throws -> Organisation {
+    /// `withoutDueDiligence`: the version and last change of the record without its due diligence, which the
+    /// view without it shows (nil where they are the record's own: a record just created).
+    func view(_ json: String, for principal: Principal, withoutDueDiligence: (version: Int, updatedAt: String)? = nil) throws -> Organisation {
         var value = try JSONValue(parsing: Array(json.utf8))
         if case .object(var fields) = value {
             // The cut follows the view's name, so that each view has its own tag.
@@ -192,6 +206,10 @@ struct OrganisationService: Sendable {
                 }
             default:
                 fields.removeValue(forKey: "dueDiligence")
+                if let (version, updatedAt) = withoutDueDiligence {
+                    fields["version"] = .number(Double(version))
+                    fields["updatedAt"] = .string(updatedAt)
+                }
             }
             value = .object(fields)
         }
