@@ -154,6 +154,17 @@ final class DocumentTests: XCTestCase {
             let created = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: body)
             XCTAssertProblem(created, .badRequest, "validation")
             XCTAssertEqual(created.errorPointers, ["/stakeholderSupport/0/documentId"])
+            // With organisations that are not registered, the refusal names them too.
+            var unknown = body
+            unknown["leadOrganisationId"] = UUID().uuidString.lowercased()
+            unknown["partners"] = [["organisationId": UUID().uuidString.lowercased(), "role": "Socio técnico"]]
+            let createdUnknown = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: unknown)
+            XCTAssertProblem(createdUnknown, .badRequest, "validation")
+            XCTAssertEqual(
+                createdUnknown.errorPointers,
+                ["/leadOrganisationId", "/partners/0/organisationId", "/stakeholderSupport/0/documentId"])
+            XCTAssertProblem(
+                try await client.call(.post, "/v1/calls/NO-SUCH-CALL/proposals", body: unknown), .notFound, "not-found")
 
             let current = try await client.call(.get, "/v1/proposals/\(mine)")
             let patch: [String: Any] = ["stakeholderSupport": [
@@ -166,6 +177,15 @@ final class DocumentTests: XCTestCase {
                 headers: ["If-Match": try XCTUnwrap(current.headers[.eTag])])
             XCTAssertProblem(refused, .badRequest, "validation")
             XCTAssertEqual(refused.errorPointers, ["/stakeholderSupport/1/documentId", "/stakeholderSupport/2/documentId"])
+            var withPartner = patch
+            withPartner["partners"] = [["organisationId": UUID().uuidString.lowercased(), "role": "Socio técnico"]]
+            let refusedBoth = try await client.call(
+                .patch, "/v1/proposals/\(mine)", body: withPartner, contentType: "application/merge-patch+json",
+                headers: ["If-Match": try XCTUnwrap(current.headers[.eTag])])
+            XCTAssertProblem(refusedBoth, .badRequest, "validation")
+            XCTAssertEqual(
+                refusedBoth.errorPointers,
+                ["/partners/0/organisationId", "/stakeholderSupport/1/documentId", "/stakeholderSupport/2/documentId"])
 
             let accepted = try await client.call(
                 .patch, "/v1/proposals/\(mine)", body: ["stakeholderSupport": [["name": "Ana", "organisation": "Ministerio", "documentId": own]]],

@@ -40,7 +40,7 @@ struct ProposalService: Sendable {
         let document = try Representation.json(input)
         try ProposalValidation.validate(input, document: document)
         // A new draft has no documents yet: any letter of support it names is not one of its own.
-        try Self.requireDocumentsAttached(input, attached: [])
+        let unattached = Self.unattachedDocuments(input, attached: [])
         let lead = UUID(exactly: input.leadOrganisationId)!
         guard principal.actsFor(organisation: lead) else {
             throw Problem(.forbidden, detail: .credentialNotForLead,
@@ -51,6 +51,15 @@ struct ProposalService: Sendable {
             target: "/v1/calls/\(callReference)/proposals", body: document)
         let organisations = Self.organisationIDs(input)
         return try await request.run(pool) { connection in
+            if !unattached.isEmpty {
+                // Refused whatever else holds: the organisations are looked up apart, so that the refusal
+                // names every reference that does not hold, not only the letters.
+                guard try await CallRepository.id(connection, callReference) != nil else {
+                    throw Problem.notFound(.noSuch(.call, callReference))
+                }
+                let existing = try await OrganisationRepository.existing(connection, ids: organisations)
+                throw Problem.validation(Self.missingOrganisations(input, existing: existing) + unattached)
+            }
             // One round trip: the call and the organisations are looked up by the INSERT itself.
             let row: ProposalRepository.Row
             switch try await ProposalRepository.insertIfReferencesExist(
@@ -60,7 +69,8 @@ struct ProposalService: Sendable {
             case .noCall:
                 throw Problem.notFound(.noSuch(.call, callReference))
             case .missingOrganisations(let existing):
-                try Self.requireOrganisationsExist(input, existing: existing)
+                let missing = Self.missingOrganisations(input, existing: existing)
+                guard missing.isEmpty else { throw Problem.validation(missing) }
                 // Each was found when counted apart: one vanished in between; refuse as missing.
                 throw Problem.validation([.init(pointer: "/leadOrganisationId", detail: .notARegisteredOrganisation)])
             case .created(let created):
@@ -152,8 +162,11 @@ struct ProposalService: Sendable {
                 throw Problem(.forbidden, detail: .credentialNotForLead,
                               errors: [.init(pointer: "/leadOrganisationId", detail: .notAnOrganisationYouActFor)])
             }
-            try await Self.requireOrganisationsExist(connection, input)
-            try Self.requireDocumentsAttached(input, attached: try await Self.attachedDocuments(connection, uuid, input))
+            // Every reference that does not hold is named, organisations and letters alike.
+            let existing = try await OrganisationRepository.existing(connection, ids: Self.organisationIDs(input))
+            let wrong = Self.missingOrganisations(input, existing: existing)
+                + Self.unattachedDocuments(input, attached: try await Self.attachedDocuments(connection, uuid, input))
+            guard wrong.isEmpty else { throw Problem.validation(wrong) }
             let row = try await ProposalRepository.update(
                 connection, id: uuid, Self.columns(input, document: try Representation.json(input)))
             try await audit.record(connection, actor: actor, action: "proposal.updated", entity: "proposal",
@@ -272,11 +285,6 @@ struct ProposalService: Sendable {
         return row
     }
 
-    static func requireOrganisationsExist(_ connection: Connection, _ input: Input) async throws {
-        let existing = try await OrganisationRepository.existing(connection, ids: organisationIDs(input))
-        try requireOrganisationsExist(input, existing: existing)
-    }
-
     /// Ids as the service writes them (lower case), however the client wrote them: the stored document,
     /// filters and comparisons then see one spelling.
     static func canonical(_ input: Input) -> Input {
@@ -310,25 +318,18 @@ struct ProposalService: Sendable {
         }
     }
 
-    static func requireDocumentsAttached(_ input: Input, attached: Set<UUID>) throws(Problem) {
-        let errors = unattachedDocuments(input, attached: attached)
-        guard errors.isEmpty else { throw Problem.validation(errors) }
-    }
-
     /// The lead's and partners' ids (validated as UUIDs before this is called).
     static func organisationIDs(_ input: Input) -> [UUID] {
         ([input.leadOrganisationId] + (input.partners ?? []).map(\.organisationId)).compactMap(UUID.init(exactly:))
     }
 
-    /// Refuses a proposal naming organisations that are not registered, with a pointer to each.
-    static func requireOrganisationsExist(_ input: Input, existing: Set<UUID>) throws {
-        var v = Validator()
-        v.check(existing.contains(UUID(exactly: input.leadOrganisationId)!), "/leadOrganisationId", .notARegisteredOrganisation)
-        for (index, partner) in (input.partners ?? []).enumerated() {
-            v.check(UUID(exactly: partner.organisationId).map(existing.contains) ?? false,
-                    "/partners/\(index)/organisationId", .notARegisteredOrganisation)
+    /// The organisations a proposal names that are not registered, with a pointer to each.
+    static func missingOrganisations(_ input: Input, existing: Set<UUID>) -> [Problem.FieldError] {
+        let named = [("/leadOrganisationId", input.leadOrganisationId)]
+            + (input.partners ?? []).enumerated().map { ("/partners/\($0)/organisationId", $1.organisationId) }
+        return named.compactMap { pointer, id in
+            UUID(exactly: id).map(existing.contains) == true ? nil : .init(pointer: pointer, detail: .notARegisteredOrganisation)
         }
-        try v.throwIfInvalid()
     }
 
     static func columns(_ input: Input, document: String) -> ProposalRepository.Columns {
