@@ -562,16 +562,36 @@ final class HTTPConventionTests: XCTestCase {
             let secret = try await Fixtures.token(app, role: "reporting")
             let me = try await client.call(.get, "/v1/me", token: secret)
             let tokenID = try XCTUnwrap(me["tokenId"] as? String)
-            let revoked = try await client.call(.delete, "/v1/tokens/\(tokenID)", body: malformed, contentType: nil)
+            // Its success has no body, so `Accept` has no representation to rule out.
+            let revoked = try await client.call(
+                .delete, "/v1/tokens/\(tokenID)", body: malformed, contentType: nil, headers: ["Accept": "text/html"])
             XCTAssertEqual(revoked.status, .noContent, revoked.text)
 
-            // A change that takes no body ignores one, as clients that send `{}` with every POST expect.
+            // A change that takes no body ignores one, as clients that send `{}` with every POST expect:
+            // not read, checked or parsed, whatever its size, type or coding.
             let lead = try await Fixtures.createOrganisation(client)
-            for (body, contentType) in [(Data("{}".utf8), "application/json"), (Data("why not".utf8), "text/plain")] {
+            let large = Data(repeating: UInt8(ascii: " "), count: 2 << 20)
+            let ignored: [(Data, String?, [String: String])] = [
+                (Data("{}".utf8), "application/json", [:]), (Data("why not".utf8), "text/plain", [:]),
+                (Data("{bad".utf8), "application/json", [:]), (large, "application/json", [:]),
+                (Data("{}".utf8), "*/*", [:]), (Data("{}".utf8), "application/json; charset=bogus", [:]),
+                (Data("{}".utf8), "application/json", ["Content-Encoding": "gzip"]), (Data("{}".utf8), nil, [:]),
+            ]
+            for (body, contentType, headers) in ignored {
                 let proposal = try await Fixtures.proposalID(client, lead: lead)
-                let withdrawn = try await client.call(.post, "/v1/proposals/\(proposal)/withdraw", body: body, contentType: contentType)
-                XCTAssertEqual(withdrawn.status, .ok, withdrawn.text)
+                let withdrawn = try await client.call(
+                    .post, "/v1/proposals/\(proposal)/withdraw", body: body, contentType: contentType, headers: headers)
+                XCTAssertEqual(withdrawn.status, .ok, "\(contentType ?? "no type") \(headers): \(withdrawn.text)")
+                // The state still decides: a second withdrawal is refused as without a body.
+                let again = try await client.call(
+                    .post, "/v1/proposals/\(proposal)/withdraw", body: body, contentType: contentType, headers: headers)
+                XCTAssertProblem(again, .conflict, "conflict")
             }
+            // Nor does a role that may not call it get further for sending one.
+            let reporting = try await Fixtures.token(app, role: "reporting")
+            let proposal = try await Fixtures.proposalID(client, lead: lead)
+            let refused = try await client.call(.post, "/v1/proposals/\(proposal)/withdraw", token: reporting, body: large)
+            XCTAssertProblem(refused, .forbidden, "forbidden")
         }
     }
 
@@ -627,7 +647,7 @@ final class HTTPConventionTests: XCTestCase {
 
     /// Statuses any operation can answer are in each operation's list: 500 everywhere, 503 (a
     /// connection over the limit), 408 (a body announced, not sent in time) and 501 (a transfer coding
-    /// other than `chunked`) too, 406 wherever a success carries a body (the runtime checks `Accept`
+    /// other than `chunked`) too, 400 (a head without `Host`), 406 wherever a success carries a body (`Accept`
     /// against it).
     func testEveryOperationDocumentsTheStatusesItCanAlwaysAnswer() throws {
         let document = try XCTUnwrap(try Yams.load(yaml: try ContractOperations.text()) as? [String: Any])
@@ -644,6 +664,8 @@ final class HTTPConventionTests: XCTestCase {
                 XCTAssertNotNil(responses["503"], "\(method) \(path) lists no 503")
                 XCTAssertNotNil(responses["408"], "\(method) \(path) lists no 408")
                 XCTAssertNotNil(responses["501"], "\(method) \(path) lists no 501")
+                // A head without `Host`, or a parameter the operation does not have.
+                XCTAssertNotNil(responses["400"], "\(method) \(path) lists no 400")
                 let answersABody = responses.contains { status, response in
                     guard status.hasPrefix("2"), var response = response as? [String: Any] else { return false }
                     if let ref = response["$ref"] as? String {

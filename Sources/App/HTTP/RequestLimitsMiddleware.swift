@@ -74,13 +74,18 @@ struct RequestLimitsMiddleware: RouterMiddleware {
 
     /// `Accept` against what a documented operation answers, before anything is read or changed (the
     /// generated server would check it only as it encodes the answer, after the work). Every operation
-    /// answers `application/json` (a test holds changes to it) but the contract itself, and a document
-    /// download, whose stored type `DocumentAcceptMiddleware` checks once it is known.
+    /// answers `application/json` (a test holds changes to it) but the contract itself, a document
+    /// download, whose stored type `DocumentAcceptMiddleware` checks once it is known, and the one whose
+    /// success has no body (a revocation).
     static func checkAccept(_ accept: String, _ request: Request) throws(Problem) {
         guard AcceptHeader.isReadable(accept) else { throw Problem(.badRequest, detail: .acceptUnreadable) }
         let path = request.uri.path
         let segments = RequestLimits.segments(of: path)
         if segments.count == 5, segments[0] == "v1", segments[1] == "proposals", segments[3] == "documents" { return }
+        // A success without a body (a revocation's 204) is no representation for `Accept` to rule out.
+        if request.method == .delete,
+            ContractConstraints.shared.operation(method: request.method.rawValue, path: path)?.answersABody == false
+        { return }
         let answered = path == "/openapi.yaml" ? "application/yaml" : "application/json"
         guard AcceptHeader.allows(answered, accept) else { throw Problem(.notAcceptable, detail: .noAcceptableRepresentation) }
     }
@@ -93,7 +98,11 @@ struct RequestLimitsMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let declaredLength = request.headers[.contentLength].flatMap { Int($0) }
+        // An operation that takes no body (submit, withdraw, screening) ignores one, as a GET does: clients
+        // that send `{}` with every POST are common. It is not read, checked or parsed, whatever its size,
+        // type or coding (the server discards it after the answer).
         let hasBody = Self.declaresBody(request)
+            && ContractConstraints.shared.operation(method: request.method.rawValue, path: request.uri.path)?.bodyTypes.isEmpty != true
         var request = request
         let body: ByteBuffer
         let isJSON: Bool
@@ -132,8 +141,7 @@ struct RequestLimitsMiddleware: RouterMiddleware {
             // body is read or invited (`100 Continue`): a media type it does not take, a role it does not allow.
             if let operation = ContractConstraints.shared.operation(method: request.method.rawValue, path: request.uri.path) {
                 let essence = "\(mediaType.kind)".lowercased()
-                // An operation that takes no body ignores one (clients that send `{}` with every POST are common).
-                guard operation.bodyTypes.isEmpty || operation.takes(essence) else {
+                guard operation.takes(essence) else {
                     throw Problem(.unsupportedMediaType, detail: .contentTypeNotAccepted)
                 }
                 if let policy, let principal = RequestScope.authenticated, !policy.allows(principal.role, operation.id) {

@@ -111,6 +111,17 @@ final class ContractConstraints: Sendable {
         self.schemas = schemas
 
         let shared = components["parameters"] as? [String: Any] ?? [:]
+        let sharedResponses = components["responses"] as? [String: Any] ?? [:]
+        /// Whether a success of the operation carries a body (a 204 carries none, so `Accept` has nothing to rule on).
+        func answersABody(_ operation: [String: Any]) -> Bool {
+            (operation["responses"] as? [String: Any] ?? [:]).contains { status, response in
+                guard status.hasPrefix("2"), var response = response as? [String: Any] else { return false }
+                if let ref = response["$ref"] as? String {
+                    response = sharedResponses[String(ref.split(separator: "/").last ?? "")] as? [String: Any] ?? [:]
+                }
+                return !(response["content"] as? [String: Any] ?? [:]).isEmpty
+            }
+        }
         func resolve(_ parameter: Any) -> [String: Any]? {
             guard let parameter = parameter as? [String: Any] else { return nil }
             guard let ref = parameter["$ref"] as? String else { return parameter }
@@ -128,7 +139,7 @@ final class ContractConstraints: Sendable {
                 let content = (operation["requestBody"] as? [String: Any])?["content"] as? [String: Any] ?? [:]
                 operations.append(Operation(
                     id: id, method: method.uppercased(), segments: path.split(separator: "/").map(String.init),
-                    bodyTypes: content.keys.map { $0.lowercased() }))
+                    bodyTypes: content.keys.map { $0.lowercased() }, answersABody: answersABody(operation)))
                 var nodes: [String: Node] = [:]
                 var declared: [String: Bool] = [:]
                 for parameter in common + (operation["parameters"] as? [Any] ?? []).compactMap(resolve)
@@ -159,6 +170,8 @@ final class ContractConstraints: Sendable {
         let method: String
         let segments: [String]
         let bodyTypes: [String]
+        /// Whether a success carries a body: `Accept` rules only on those.
+        let answersABody: Bool
 
         /// Whether a body of media type `type/subtype` is one the operation takes, as the generated
         /// server matches them (the declared type, or a declared `type/*` or `*/*`).
