@@ -574,6 +574,21 @@ final class EligibilityRulesetTests: XCTestCase {
             let reportedScreening = try await client.call(.get, "/v1/proposals/\(id)/screening", token: reporting)
             // All 16 but the one reading the project lead's contact, which reporting is not shown.
             XCTAssertEqual(((reportedScreening["evaluation"] as? [String: Any])?["rules"] as? [Any])?.count, 15)
+            // An override's justification is the secretariat's reason: the platform relays the decision only.
+            let justification = "The flag was lifted after the registry confirmed the number by phone."
+            let overridden = try await client.call(
+                .post, "/v1/proposals/\(id)/screening/override", body: ["decision": "eligible", "justification": justification])
+            XCTAssertEqual(overridden.status, .ok, overridden.text)
+            let relayedOverride = try await client.call(.get, "/v1/proposals/\(id)/screening", token: platform)
+            XCTAssertEqual(relayedOverride["decision"] as? String, "eligible")
+            let relayedOverrideBody = try XCTUnwrap(relayedOverride["override"] as? [String: Any], relayedOverride.text)
+            XCTAssertEqual(relayedOverrideBody["decision"] as? String, "eligible")
+            XCTAssertNil(relayedOverrideBody["justification"], relayedOverride.text)
+            XCTAssertFalse(relayedOverride.text.contains("registry"), relayedOverride.text)
+            for token in [reporting, TestApp.adminToken] {
+                let seen = try await client.call(.get, "/v1/proposals/\(id)/screening", token: token)
+                XCTAssertEqual((seen["override"] as? [String: Any])?["justification"] as? String, justification)
+            }
             // Reporting's dry run leaves out the rule that reads the project lead's contact it is not shown, so
             // every rule it does show gives what json-logic-js gives on reporting's own facts.
             let reportedFacts = try await client.call(.get, "/v1/proposals/\(id)/facts", token: reporting)

@@ -154,6 +154,8 @@ struct EligibilityService: Sendable {
         }
         guard var screening = found else { throw Problem.notFound(.notScreened(proposal: id)) }
         screening.evaluation.rules.removeAll { !view.shows(readPaths: $0.facts.map(\.path)) }
+        // The override's justification is the secretariat's reason, which may speak of due diligence.
+        if !principal.seesDueDiligence { screening.override?.justification = nil }
         return screening
     }
 
