@@ -491,9 +491,15 @@ final class HTTPConventionTests: XCTestCase {
             }
             let encoded = try await client.call(.get, "/v1/proposals?updatedSince=2021-06-01T00:00:00%2B00:00")
             XCTAssertEqual(encoded.status, .ok, encoded.text)
-            let broken = try await client.call(.get, "/v1/proposals?country=%ZZ")
-            XCTAssertProblem(broken, .badRequest, "validation")
-            XCTAssertEqual(broken.errorPointers, ["country"])
+            // A value that cannot be read is named once, for that, whether or not the parameter exists.
+            for (path, pointers) in [
+                ("/v1/proposals?country=%ZZ", ["country"]), ("/v1/proposals?limit=%zz", ["limit"]),
+                ("/v1/proposals?x=%zz", ["x"]), ("/v1/proposals?x=%zz&y=1", ["x", "y"]),
+            ] {
+                let broken = try await client.call(.get, path)
+                XCTAssertProblem(broken, .badRequest, "validation")
+                XCTAssertEqual(broken.errorPointers, pointers, path)
+            }
         }
     }
 

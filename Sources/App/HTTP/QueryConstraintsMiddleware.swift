@@ -23,7 +23,11 @@ struct QueryConstraintsMiddleware: ServerMiddleware {
                     v.fail(item.name, .hasInvalidValue)
                 }
             }
-            ContractConstraints.shared.checkQuery(items.map { ($0.name, $0.value ?? "") }, operation: operationID, into: &v)
+            // A parameter whose value cannot be read is named once, for that: not again for what it is not.
+            var contract = Validator()
+            ContractConstraints.shared.checkQuery(items.map { ($0.name, $0.value ?? "") }, operation: operationID, into: &contract)
+            let unreadable = Set(v.errors.map(\.pointer))
+            for error in contract.errors where !unreadable.contains(error.pointer) { v.fail(error.pointer, error.detail) }
             try v.throwIfInvalid()
         }
         return try await next(request, body, metadata)
