@@ -32,7 +32,7 @@ public final class DatabaseEventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     /// The loop whose thread is running the caller, if any.
-    static var current: DatabaseEventLoop? {
+    public static var current: DatabaseEventLoop? {
         guard let raw = pthread_getspecific(currentLoopKey) else { return nil }
         return Unmanaged<DatabaseEventLoop>.fromOpaque(raw).takeUnretainedValue()
     }

@@ -118,6 +118,23 @@ enum ProposalRepository {
         return try await connection.query(sql).first.map(decodeRow)
     }
 
+    /// The proposals of these ids that exist, whoever may see them (for callers that may see every proposal).
+    static func findAll(_ connection: Connection, ids: [UUID]) async throws -> [UUID: Row] {
+        // One parameter per id, not `id = ANY($1)`: PostgreSQL prices a generic plan for an array as ten
+        // elements, so it would plan every statement anew; with `IN ($1, …, $n)` it keeps one plan per count.
+        var sql: SQL = "SELECT \(representation) FROM proposals WHERE id IN ("
+        for (index, id) in ids.enumerated() {
+            sql += index == 0 ? "\(id)" : ", \(id)"
+        }
+        sql += ")"
+        var rows: [UUID: Row] = [:]
+        for row in try await connection.query(sql) {
+            let decoded = try decodeRow(row)
+            rows[decoded.id] = decoded
+        }
+        return rows
+    }
+
     static func list(_ connection: Connection, filter f: Filter, visibility: Visibility, after seq: Int64, limit: Int) async throws -> [Row] {
         guard !visibility.none else { return [] }
         var sql: SQL = "SELECT \(representation) FROM proposals WHERE seq > \(seq)"
