@@ -86,6 +86,59 @@ final class TokenTests: XCTestCase {
         }
     }
 
+    /// Credentials checked at the same moment share look-ups: each request still gets its own token's
+    /// role, and a revoked, expired or unknown secret among them is refused alone.
+    func testCredentialsCheckedTogetherEachGetTheirOwn() async throws {
+        try await TestApp.run { app, client in
+            let organisations = try await [
+                Fixtures.createOrganisation(client, name: "Uno"), Fixtures.createOrganisation(client, name: "Dos"),
+            ]
+            var live: [(secret: String, role: String)] = []
+            for index in 0..<12 {
+                let role = ["applicant", "platform", "reporting"][index % 3]
+                live.append((try await Fixtures.token(app, role: role, organisations: role == "applicant" ? [organisations[index % 2]] : []), role))
+            }
+            let revoked = try await Fixtures.token(app, role: "platform")
+            let expired = try await Fixtures.token(app, role: "platform")
+            try await app.pool.withConnection { connection in
+                try await connection.execute(
+                    "UPDATE api_tokens SET revoked_at = now() WHERE secret_hash = sha256(convert_to(\(revoked), 'UTF8'))")
+                try await connection.execute(
+                    "UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE secret_hash = sha256(convert_to(\(expired), 'UTF8'))")
+            }
+            let refused = [revoked, expired, "cvk_" + String(repeating: "x", count: 43)]
+            let calls = (live.map { ($0.secret, $0.role as String?) } + refused.map { ($0, nil as String?) })
+            let answers = try await withThrowingTaskGroup(of: (String?, TestResponse).self) { group in
+                for _ in 0..<4 {
+                    for (secret, role) in calls {
+                        group.addTask { (role, try await client.call(.get, "/v1/me", token: secret)) }
+                    }
+                }
+                return try await group.reduce(into: [(String?, TestResponse)]()) { $0.append($1) }
+            }
+            XCTAssertEqual(answers.count, calls.count * 4)
+            for (role, answer) in answers {
+                if let role {
+                    XCTAssertEqual(answer.status, .ok, answer.text)
+                    XCTAssertEqual(answer["role"] as? String, role)
+                } else {
+                    XCTAssertProblem(answer, .unauthorized, "unauthorized")
+                }
+            }
+            // One look-up of them all at once (as a batch makes it) finds the live ones, each with its own role.
+            let found = try await app.pool.withConnection { connection in
+                try await Authenticator.find(connection, secrets: calls.map(\.0))
+            }
+            XCTAssertEqual(Set(found.keys), Set(live.map(\.secret)))
+            for token in live { XCTAssertEqual(found[token.secret]?.principal.role.rawValue, token.role) }
+            // Each applicant token acts for its own organisation.
+            for (index, token) in live.enumerated() where token.role == "applicant" {
+                let me = try await client.call(.get, "/v1/me", token: token.secret)
+                XCTAssertEqual(me["organisationIds"] as? [String], [organisations[index % 2]])
+            }
+        }
+    }
+
     func testTokenInputIsValidatedWithEveryPointer() async throws {
         try await TestApp.run { _, client in
             let organisation = try await Fixtures.createOrganisation(client)

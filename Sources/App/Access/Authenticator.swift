@@ -8,7 +8,49 @@ struct Authenticator: Sendable {
     let adminToken: String?
     let rateLimiter: RateLimiter
     /// Counts failures for the audit trail (one event per minute window, not one per request).
-    var failures: AuthFailureLog? = nil
+    let failures: AuthFailureLog?
+    /// Look-ups of secrets that arrive together share one statement (every request makes one).
+    private let tokens: ReadCoalescer<String, Token>
+
+    /// A live token, as a look-up finds it.
+    struct Token: Sendable {
+        let principal: Principal
+        /// Its last use was recorded more than a minute ago (or never): this use is recorded.
+        let lastUseStale: Bool
+    }
+
+    init(pool: DatabasePool, adminToken: String?, rateLimiter: RateLimiter, failures: AuthFailureLog? = nil) {
+        self.pool = pool
+        self.adminToken = adminToken
+        self.rateLimiter = rateLimiter
+        self.failures = failures
+        // One batch in flight per loop, as for proposals (`ProposalService.reads`).
+        tokens = ReadCoalescer(batchesPerLoop: 1, maxBatch: 16) { secrets in
+            try await pool.withConnection { connection in try await Self.find(connection, secrets: secrets) }
+        }
+    }
+
+    /// The live tokens among these secrets, found by their SHA-256 (computed by PostgreSQL). One parameter
+    /// per secret, so that PostgreSQL keeps one plan per count (see `ProposalRepository.findAll`).
+    static func find(_ connection: Connection, secrets: [String]) async throws -> [String: Token] {
+        var sql: SQL = "SELECT k.secret, t.id, t.role, t.organisation_ids, "
+        sql += "(t.last_used_at IS NULL OR t.last_used_at < now() - interval '60 seconds') AS stale FROM (VALUES "
+        for (index, secret) in secrets.enumerated() {
+            sql += index == 0 ? "(\(secret)::text)" : ", (\(secret)::text)"
+        }
+        sql += ") AS k (secret) JOIN api_tokens t ON t.secret_hash = sha256(convert_to(k.secret, 'UTF8'))"
+        sql += " WHERE t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())"
+        var found: [String: Token] = [:]
+        for row in try await connection.query(sql) {
+            guard let role = Principal.Role(rawValue: try row.decode(String.self, column: "role")) else { continue }
+            found[try row.decode(String.self, column: "secret")] = Token(
+                principal: Principal(
+                    tokenID: try row.decode(UUID.self, column: "id"), role: role,
+                    organisationIDs: try row.decode([UUID].self, column: "organisation_ids")),
+                lastUseStale: try row.decode(Bool.self, column: "stale"))
+        }
+        return found
+    }
 
     static let unauthorized = Problem(
         .unauthorized, detail: .bearerTokenRequired, headers: [.wwwAuthenticate: "Bearer"])
@@ -21,24 +63,16 @@ struct Authenticator: Sendable {
         if let adminToken, Self.constantTimeEqual(secret, adminToken) {
             return Principal(tokenID: nil, role: .admin)
         }
-        let principal = try await pool.withConnection { connection -> Principal? in
-            let rows = try await connection.query("""
-                WITH found AS (
-                    SELECT id, role, organisation_ids, last_used_at FROM api_tokens
-                    WHERE secret_hash = sha256(convert_to(\(secret), 'UTF8'))
-                      AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-                ), touched AS (
-                    UPDATE api_tokens SET last_used_at = now()
-                    WHERE id IN (SELECT id FROM found WHERE last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')
-                )
-                SELECT id, role, organisation_ids FROM found
-                """)
-            guard let row = rows.first, let role = Principal.Role(rawValue: try row.decode(String.self, column: "role"))
-            else { return nil }
-            return Principal(
-                tokenID: try row.decode(UUID.self, column: "id"), role: role,
-                organisationIDs: try row.decode([UUID].self, column: "organisation_ids"))
+        let token = try await tokens.read(secret)
+        if let token, token.lastUseStale, let id = token.principal.tokenID {
+            // About once a minute per token: when it was last used, for the secretariat's list of tokens.
+            try await pool.withConnection { connection in
+                try await connection.execute(
+                    "UPDATE api_tokens SET last_used_at = now() WHERE id = \(id)"
+                        + " AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')")
+            }
         }
+        let principal = token?.principal
         guard let principal else {
             await failures?.record(.invalid)
             throw Self.unauthorized
