@@ -33,15 +33,14 @@ struct Authenticator: Sendable {
     /// The live tokens among these secrets, found by their SHA-256 (computed by PostgreSQL). One parameter
     /// per secret, so that PostgreSQL keeps one plan per count (see `ProposalRepository.findAll`).
     static func find(_ connection: Connection, secrets: [String]) async throws -> [String: Token] {
-        var sql: SQL = "SELECT k.secret, t.id, t.role, t.organisation_ids, "
-        sql += "(t.last_used_at IS NULL OR t.last_used_at < now() - interval '60 seconds') AS stale FROM (VALUES "
-        for (index, secret) in secrets.enumerated() {
-            sql += index == 0 ? "(\(secret)::text)" : ", (\(secret)::text)"
-        }
-        sql += ") AS k (secret) JOIN api_tokens t ON t.secret_hash = sha256(convert_to(k.secret, 'UTF8'))"
-        sql += " WHERE t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())"
+        let values = secrets.map { "(\($0)::text)" as SQL }.joined(separator: ", ")
         var found: [String: Token] = [:]
-        for row in try await connection.query(sql) {
+        for row in try await connection.query("""
+            SELECT k.secret, t.id, t.role, t.organisation_ids,
+                (t.last_used_at IS NULL OR t.last_used_at < now() - interval '60 seconds') AS stale
+            FROM (VALUES \(values)) AS k (secret) JOIN api_tokens t ON t.secret_hash = sha256(convert_to(k.secret, 'UTF8'))
+            WHERE t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+            """) {
             guard let role = Principal.Role(rawValue: try row.decode(String.self, column: "role")) else { continue }
             found[try row.decode(String.self, column: "secret")] = Token(
                 principal: Principal(

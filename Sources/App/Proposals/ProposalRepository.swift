@@ -122,13 +122,9 @@ enum ProposalRepository {
     static func findAll(_ connection: Connection, ids: [UUID]) async throws -> [UUID: Row] {
         // One parameter per id, not `id = ANY($1)`: PostgreSQL prices a generic plan for an array as ten
         // elements, so it would plan every statement anew; with `IN ($1, …, $n)` it keeps one plan per count.
-        var sql: SQL = "SELECT \(representation) FROM proposals WHERE id IN ("
-        for (index, id) in ids.enumerated() {
-            sql += index == 0 ? "\(id)" : ", \(id)"
-        }
-        sql += ")"
+        let list = ids.map { "\($0)" as SQL }.joined(separator: ", ")
         var rows: [UUID: Row] = [:]
-        for row in try await connection.query(sql) {
+        for row in try await connection.query("SELECT \(representation) FROM proposals WHERE id IN (\(list))") {
             let decoded = try decodeRow(row)
             rows[decoded.id] = decoded
         }
