@@ -82,8 +82,9 @@ struct RequestLimitsMiddleware: RouterMiddleware {
         let path = request.uri.path
         let segments = RequestLimits.segments(of: path)
         if segments.count == 5, segments[0] == "v1", segments[1] == "proposals", segments[3] == "documents" { return }
-        // A success without a body (a revocation's 204) is no representation for `Accept` to rule out.
-        if request.method == .delete,
+        // A success without a body (a revocation's 204) is no representation for `Accept` to rule out. (Every
+        // GET answers one: reads, the hot path, need no look-up.)
+        if request.method != .get, request.method != .head,
             ContractConstraints.shared.operation(method: request.method.rawValue, path: path)?.answersABody == false
         { return }
         let answered = path == "/openapi.yaml" ? "application/yaml" : "application/json"
@@ -98,11 +99,11 @@ struct RequestLimitsMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let declaredLength = request.headers[.contentLength].flatMap { Int($0) }
+        let operation = ContractConstraints.shared.operation(method: request.method.rawValue, path: request.uri.path)
         // An operation that takes no body (submit, withdraw, screening) ignores one, as a GET does: clients
         // that send `{}` with every POST are common. It is not read, checked or parsed, whatever its size,
         // type or coding (the server discards it after the answer).
-        let hasBody = Self.declaresBody(request)
-            && ContractConstraints.shared.operation(method: request.method.rawValue, path: request.uri.path)?.bodyTypes.isEmpty != true
+        let hasBody = Self.declaresBody(request) && operation?.bodyTypes.isEmpty != true
         var request = request
         let body: ByteBuffer
         let isJSON: Bool
@@ -139,7 +140,7 @@ struct RequestLimitsMiddleware: RouterMiddleware {
             }
             // What the operation itself would refuse before reading the body is refused here too, before the
             // body is read or invited (`100 Continue`): a media type it does not take, a role it does not allow.
-            if let operation = ContractConstraints.shared.operation(method: request.method.rawValue, path: request.uri.path) {
+            if let operation {
                 let essence = "\(mediaType.kind)".lowercased()
                 guard operation.takes(essence) else {
                     throw Problem(.unsupportedMediaType, detail: .contentTypeNotAccepted)
