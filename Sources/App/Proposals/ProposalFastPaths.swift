@@ -29,8 +29,9 @@ struct ProposalFastPaths<Context: RequestContext>: RouterMiddleware {
             guard request.uri.query == nil, UUID(exactly: String(segments[3])) != nil else { return try await next(request, context) }
             return try await one(String(segments[3]), request)
         }
-        // A `+` means a space to the generated server (form encoding), which names what it makes wrong.
-        guard request.uri.query?.contains("+") != true else { return try await next(request, context) }
+        // A `+` means a space to the generated server (form encoding), and an encoded value may not decode at
+        // all: the generated path names what either makes wrong (cursors and limits need neither).
+        guard request.uri.query?.contains(where: { $0 == "+" || $0 == "%" }) != true else { return try await next(request, context) }
         let query = request.uri.queryParameters
         guard query.allSatisfy({ $0.key == "limit" || $0.key == "cursor" }), query.count == Set(query.map(\.key)).count
         else { return try await next(request, context) }
