@@ -165,6 +165,13 @@ final class DocumentTests: XCTestCase {
                 ["/leadOrganisationId", "/partners/0/organisationId", "/stakeholderSupport/0/documentId"])
             XCTAssertProblem(
                 try await client.call(.post, "/v1/calls/NO-SUCH-CALL/proposals", body: unknown), .notFound, "not-found")
+            // Nor does another fault hide them.
+            unknown["title"] = String(repeating: "t", count: 301)
+            let createdFaulty = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: unknown)
+            XCTAssertProblem(createdFaulty, .badRequest, "validation")
+            XCTAssertEqual(
+                createdFaulty.errorPointers,
+                ["/title", "/leadOrganisationId", "/partners/0/organisationId", "/stakeholderSupport/0/documentId"])
 
             let current = try await client.call(.get, "/v1/proposals/\(mine)")
             let patch: [String: Any] = ["stakeholderSupport": [
@@ -186,6 +193,14 @@ final class DocumentTests: XCTestCase {
             XCTAssertEqual(
                 refusedBoth.errorPointers,
                 ["/partners/0/organisationId", "/stakeholderSupport/1/documentId", "/stakeholderSupport/2/documentId"])
+            withPartner["title"] = String(repeating: "t", count: 301)
+            let refusedAll = try await client.call(
+                .patch, "/v1/proposals/\(mine)", body: withPartner, contentType: "application/merge-patch+json",
+                headers: ["If-Match": try XCTUnwrap(current.headers[.eTag])])
+            XCTAssertProblem(refusedAll, .badRequest, "validation")
+            XCTAssertEqual(
+                refusedAll.errorPointers,
+                ["/title", "/partners/0/organisationId", "/stakeholderSupport/1/documentId", "/stakeholderSupport/2/documentId"])
 
             let accepted = try await client.call(
                 .patch, "/v1/proposals/\(mine)", body: ["stakeholderSupport": [["name": "Ana", "organisation": "Ministerio", "documentId": own]]],

@@ -495,10 +495,23 @@ final class HTTPConventionTests: XCTestCase {
             for (path, pointers) in [
                 ("/v1/proposals?country=%ZZ", ["country"]), ("/v1/proposals?limit=%zz", ["limit"]),
                 ("/v1/proposals?x=%zz", ["x"]), ("/v1/proposals?x=%zz&y=1", ["x", "y"]),
+                ("/v1/proposals?x=%zz&x=%zz", ["x"]), ("/v1/proposals?x=1&x=1", ["x"]),
             ] {
                 let broken = try await client.call(.get, path)
                 XCTAssertProblem(broken, .badRequest, "validation")
                 XCTAssertEqual(broken.errorPointers, pointers, path)
+            }
+            // The unfiltered page (the fast path) names an unreadable cursor as the filtered one does.
+            for value in ["%zz", "%00"] {
+                func errors(_ path: String) async throws -> [[String: String]] {
+                    let answer = try await client.call(.get, path)
+                    XCTAssertProblem(answer, .badRequest, "validation")
+                    return ((answer["errors"] as? [[String: Any]]) ?? []).map { $0.compactMapValues { $0 as? String } }
+                }
+                let alone = try await errors("/v1/proposals?cursor=\(value)")
+                let filtered = try await errors("/v1/proposals?cursor=\(value)&status=draft")
+                XCTAssertEqual(alone, filtered, value)
+                XCTAssertEqual(alone.map { $0["pointer"] }, ["cursor"], value)
             }
         }
     }

@@ -27,8 +27,12 @@ struct QueryConstraintsMiddleware: ServerMiddleware {
             var contract = Validator()
             ContractConstraints.shared.checkQuery(items.map { ($0.name, $0.value ?? "") }, operation: operationID, into: &contract)
             let unreadable = Set(v.errors.map(\.pointer))
-            for error in contract.errors where !unreadable.contains(error.pointer) { v.fail(error.pointer, error.detail) }
-            try v.throwIfInvalid()
+            // A fault repeated with its parameter (`?x=1&x=1`) is named once.
+            var errors: [Problem.FieldError] = []
+            for error in v.errors + contract.errors.filter({ !unreadable.contains($0.pointer) }) where !errors.contains(error) {
+                errors.append(error)
+            }
+            guard errors.isEmpty else { throw Problem.validation(errors) }
         }
         return try await next(request, body, metadata)
     }

@@ -51,9 +51,16 @@ struct ProposalService: Sendable {
         let principal = try Principal.current
         let input = Self.canonical(input)
         let document = try Representation.json(input)
-        try ProposalValidation.validate(input, document: document)
         // A new draft has no documents yet: any letter of support it names is not one of its own.
         let unattached = Self.unattachedDocuments(input, attached: [])
+        let faults = ProposalValidation.faults(input, document: document)
+        guard faults.isEmpty else {
+            // The refusal also names the references that do not hold: every bad field at once.
+            let existing = try await pool.withConnection { connection in
+                try await OrganisationRepository.existing(connection, ids: Self.organisationIDs(input))
+            }
+            throw Problem.validation(faults + Self.missingOrganisations(input, existing: existing) + unattached)
+        }
         let lead = UUID(exactly: input.leadOrganisationId)!
         guard principal.actsFor(organisation: lead) else {
             throw Problem(.forbidden, detail: .credentialNotForLead,
@@ -176,15 +183,16 @@ struct ProposalService: Sendable {
                 onto: try Representation.inputPart(of: current.json, serviceKeys: Self.serviceKeys), now: now())
             else { return current.json }
             let input = Self.canonical(patched)
-            try ProposalValidation.validate(input)
+            let faults = ProposalValidation.faults(input)
+            guard faults.isEmpty else {
+                // The refusal also names the references that do not hold: every bad field at once.
+                throw Problem.validation(faults + (try await Self.wrongReferences(connection, uuid, input)))
+            }
             if let lead = UUID(exactly: input.leadOrganisationId), !principal.actsFor(organisation: lead) {
                 throw Problem(.forbidden, detail: .credentialNotForLead,
                               errors: [.init(pointer: "/leadOrganisationId", detail: .notAnOrganisationYouActFor)])
             }
-            // Every reference that does not hold is named, organisations and letters alike.
-            let existing = try await OrganisationRepository.existing(connection, ids: Self.organisationIDs(input))
-            let wrong = Self.missingOrganisations(input, existing: existing)
-                + Self.unattachedDocuments(input, attached: try await Self.attachedDocuments(connection, uuid, input))
+            let wrong = try await Self.wrongReferences(connection, uuid, input)
             guard wrong.isEmpty else { throw Problem.validation(wrong) }
             let row = try await ProposalRepository.update(
                 connection, id: uuid, Self.columns(input, document: try Representation.json(input)))
@@ -332,7 +340,7 @@ struct ProposalService: Sendable {
     /// A letter of support names a document of this proposal, never another's (nor one that does not exist).
     static func unattachedDocuments(_ input: Input, attached: Set<UUID>) -> [Problem.FieldError] {
         (input.stakeholderSupport ?? []).enumerated().compactMap { index, support in
-            guard let documentID = support.documentId, !(UUID(exactly: documentID).map(attached.contains) ?? false) else { return nil }
+            guard let documentID = support.documentId, let uuid = UUID(exactly: documentID), !attached.contains(uuid) else { return nil }
             return .init(pointer: "/stakeholderSupport/\(index)/documentId", detail: .notADocumentOfThisProposal)
         }
     }
@@ -342,12 +350,22 @@ struct ProposalService: Sendable {
         ([input.leadOrganisationId] + (input.partners ?? []).map(\.organisationId)).compactMap(UUID.init(exactly:))
     }
 
-    /// The organisations a proposal names that are not registered, with a pointer to each.
+    /// Every reference of a stored proposal that does not hold: organisations that are not registered and
+    /// letters of support naming documents not attached to it.
+    static func wrongReferences(_ connection: Connection, _ id: UUID, _ input: Input) async throws -> [Problem.FieldError] {
+        let existing = try await OrganisationRepository.existing(connection, ids: organisationIDs(input))
+        return missingOrganisations(input, existing: existing)
+            + unattachedDocuments(input, attached: try await attachedDocuments(connection, id, input))
+    }
+
+    /// The organisations a proposal names that are not registered, with a pointer to each (an id that is
+    /// not a UUID is named for that by validation, not again here).
     static func missingOrganisations(_ input: Input, existing: Set<UUID>) -> [Problem.FieldError] {
         let named = [("/leadOrganisationId", input.leadOrganisationId)]
             + (input.partners ?? []).enumerated().map { ("/partners/\($0)/organisationId", $1.organisationId) }
         return named.compactMap { pointer, id in
-            UUID(exactly: id).map(existing.contains) == true ? nil : .init(pointer: pointer, detail: .notARegisteredOrganisation)
+            guard let uuid = UUID(exactly: id), !existing.contains(uuid) else { return nil }
+            return .init(pointer: pointer, detail: .notARegisteredOrganisation)
         }
     }
 

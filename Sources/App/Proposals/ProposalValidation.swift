@@ -9,6 +9,12 @@ enum ProposalValidation {
     /// Every write: well-formed values (a draft may still be incomplete). `document` is the
     /// proposal as JSON when the caller has it already.
     static func validate(_ proposal: Input, document: String? = nil) throws(Problem) {
+        let errors = faults(proposal, document: document)
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+    }
+
+    /// What `validate` refuses, each at its pointer.
+    static func faults(_ proposal: Input, document: String? = nil) -> [Problem.FieldError] {
         var v = Validator()
         v.text(proposal.title, "/title", max: 300)
         v.text(proposal.summary, "/summary", max: 5000)
@@ -38,7 +44,7 @@ enum ProposalValidation {
         } else {
             ContractConstraints.shared.check(proposal, schema: "ProposalInput", into: &v)
         }
-        try v.throwIfInvalid()
+        return v.errors
     }
 
     /// At submission: every required field present, and every id, country and language one the call accepts.
