@@ -59,7 +59,7 @@ struct ProposalFastPaths<Context: RequestContext>: RouterMiddleware {
             request.headers[.idempotencyKey]?.utf8.contains(UInt8(ascii: "%")) != true
         else { return try await next(request, context) }
         // `RequestLimitsMiddleware` has already read the body (within its limit) into memory.
-        var body = request.body
+        let body = request.body
         guard let bytes = try? await body.collect(upTo: .max),
             let input = try? Representation.decoder.decode(Components.Schemas.ProposalInput.self, from: bytes)
         else { return try await next(request, context) }
