@@ -85,6 +85,9 @@ public final class ReadCoalescer<Key: Hashable & Sendable, Value: Sendable>: Sen
                 if leads { continuation.resume(returning: .lead) }
             }
             switch turn {
+            case .answered(.failure(let error)) where error is CancellationError && !Task.isCancelled:
+                // The reader that ran the batch was cancelled (waiting for a connection), not this one: read again.
+                return try await read(key)
             case .answered(let result):
                 return try result.get()
             case .lead:

@@ -86,3 +86,53 @@ struct ReadCoalescerTests {
         }
     }
 }
+
+@Suite("Coalesced reads, cancelled")
+struct ReadCoalescerCancellationTests {
+    /// A read is cancelled while it waits for the batch in front of it; it then runs the next batch, for
+    /// itself and the reads behind it, and finds no free connection: it gets the cancellation, and the reads
+    /// in its batch, which were not cancelled, are read again and answered.
+    @Test func aCancelledBatchReaderDoesNotFailTheOthers() async throws {
+        try await withTestDatabase(poolSize: 1) { db in
+            let pool = db.pool
+            let firstHasTheConnection = Flag()
+            let reads = ReadCoalescer<Int, Int>(batchesPerLoop: 1) { keys in
+                try await pool.withConnection { c in
+                    // The first batch holds the only connection a while.
+                    if keys.contains(1) {
+                        firstHasTheConnection.set()
+                        try await c.execute("SELECT pg_sleep(0.3)")
+                    }
+                    var found: [Int: Int] = [:]
+                    for row in try await c.query("SELECT n FROM generate_series(1, 100) AS n WHERE n = ANY(\(keys))") {
+                        let n = try row.decode(Int.self, column: "n")
+                        found[n] = n * 10
+                    }
+                    return found
+                }
+            }
+            let loop = DatabaseEventLoop.shared[0]
+            let first = Task(executorPreference: loop) { try await reads.read(1) }
+            try await firstHasTheConnection.wait()
+            // Waits behind the first batch; it will be cancelled before its turn comes.
+            let cancelled = Task(executorPreference: loop) { try await reads.read(2) }
+            try await Task.sleep(for: .milliseconds(20))
+            let others = Task(executorPreference: loop) {
+                try await withThrowingTaskGroup(of: (Int, Int?).self) { group in
+                    for key in [3, 4] { group.addTask(executorPreference: loop) { (key, try await reads.read(key)) } }
+                    return try await group.reduce(into: [Int: Int?]()) { $0[$1.0] = $1.1 }
+                }
+            }
+            // Takes the connection as the first batch lets it go, and keeps it until told.
+            let release = Flag()
+            let holder = Task { try await pool.withConnection { _ in try await release.wait(timeout: .seconds(30)) } }
+            try await Task.sleep(for: .milliseconds(50))
+            cancelled.cancel()
+            #expect(try await first.value == 10)
+            await #expect(throws: CancellationError.self) { try await cancelled.value }
+            release.set()
+            try await holder.value
+            #expect(try await others.value == [3: 30, 4: 40])
+        }
+    }
+}
