@@ -174,37 +174,34 @@ final class DocumentTests: XCTestCase {
                 ["/title", "/leadOrganisationId", "/partners/0/organisationId", "/stakeholderSupport/0/documentId"])
 
             let current = try await client.call(.get, "/v1/proposals/\(mine)")
+            func patched(_ body: [String: Any]) async throws -> TestResponse {
+                try await client.call(
+                    .patch, "/v1/proposals/\(mine)", body: body, contentType: "application/merge-patch+json",
+                    headers: ["If-Match": try XCTUnwrap(current.headers[.eTag])])
+            }
             let patch: [String: Any] = ["stakeholderSupport": [
                 ["name": "Ana", "organisation": "Ministerio", "documentId": own],
                 ["name": "Luis", "organisation": "Sindicato", "documentId": foreign],
                 ["name": "Eva", "organisation": "Cámara", "documentId": missing],
             ]]
-            let refused = try await client.call(
-                .patch, "/v1/proposals/\(mine)", body: patch, contentType: "application/merge-patch+json",
-                headers: ["If-Match": try XCTUnwrap(current.headers[.eTag])])
+            let refused = try await patched(patch)
             XCTAssertProblem(refused, .badRequest, "validation")
             XCTAssertEqual(refused.errorPointers, ["/stakeholderSupport/1/documentId", "/stakeholderSupport/2/documentId"])
             var withPartner = patch
             withPartner["partners"] = [["organisationId": UUID().uuidString.lowercased(), "role": "Socio técnico"]]
-            let refusedBoth = try await client.call(
-                .patch, "/v1/proposals/\(mine)", body: withPartner, contentType: "application/merge-patch+json",
-                headers: ["If-Match": try XCTUnwrap(current.headers[.eTag])])
+            let refusedBoth = try await patched(withPartner)
             XCTAssertProblem(refusedBoth, .badRequest, "validation")
             XCTAssertEqual(
                 refusedBoth.errorPointers,
                 ["/partners/0/organisationId", "/stakeholderSupport/1/documentId", "/stakeholderSupport/2/documentId"])
             withPartner["title"] = String(repeating: "t", count: 301)
-            let refusedAll = try await client.call(
-                .patch, "/v1/proposals/\(mine)", body: withPartner, contentType: "application/merge-patch+json",
-                headers: ["If-Match": try XCTUnwrap(current.headers[.eTag])])
+            let refusedAll = try await patched(withPartner)
             XCTAssertProblem(refusedAll, .badRequest, "validation")
             XCTAssertEqual(
                 refusedAll.errorPointers,
                 ["/title", "/partners/0/organisationId", "/stakeholderSupport/1/documentId", "/stakeholderSupport/2/documentId"])
 
-            let accepted = try await client.call(
-                .patch, "/v1/proposals/\(mine)", body: ["stakeholderSupport": [["name": "Ana", "organisation": "Ministerio", "documentId": own]]],
-                contentType: "application/merge-patch+json", headers: ["If-Match": try XCTUnwrap(current.headers[.eTag])])
+            let accepted = try await patched(["stakeholderSupport": [["name": "Ana", "organisation": "Ministerio", "documentId": own]]])
             XCTAssertEqual(accepted.status, .ok, accepted.text)
         }
     }

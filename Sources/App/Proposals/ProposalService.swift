@@ -52,14 +52,12 @@ struct ProposalService: Sendable {
         let input = Self.canonical(input)
         let document = try Representation.json(input)
         // A new draft has no documents yet: any letter of support it names is not one of its own.
-        let unattached = Self.unattachedDocuments(input, attached: [])
+        let namesLetters = !Self.unattachedDocuments(input, attached: []).isEmpty
         let faults = ProposalValidation.faults(input, document: document)
         guard faults.isEmpty else {
             // The refusal also names the references that do not hold: every bad field at once.
-            let existing = try await pool.withConnection { connection in
-                try await OrganisationRepository.existing(connection, ids: Self.organisationIDs(input))
-            }
-            throw Problem.validation(faults + Self.missingOrganisations(input, existing: existing) + unattached)
+            let wrong = try await pool.withConnection { connection in try await Self.wrongReferences(connection, nil, input) }
+            throw Problem.validation(faults + wrong)
         }
         let lead = UUID(exactly: input.leadOrganisationId)!
         guard principal.actsFor(organisation: lead) else {
@@ -71,14 +69,13 @@ struct ProposalService: Sendable {
             target: "/v1/calls/\(callReference)/proposals", body: document)
         let organisations = Self.organisationIDs(input)
         return try await request.run(pool) { connection in
-            if !unattached.isEmpty {
+            if namesLetters {
                 // Refused whatever else holds: the organisations are looked up apart, so that the refusal
                 // names every reference that does not hold, not only the letters.
                 guard try await CallRepository.id(connection, callReference) != nil else {
                     throw Problem.notFound(.noSuch(.call, callReference))
                 }
-                let existing = try await OrganisationRepository.existing(connection, ids: organisations)
-                throw Problem.validation(Self.missingOrganisations(input, existing: existing) + unattached)
+                throw Problem.validation(try await Self.wrongReferences(connection, nil, input))
             }
             // One round trip: the call and the organisations are looked up by the INSERT itself.
             let row: ProposalRepository.Row
@@ -350,12 +347,13 @@ struct ProposalService: Sendable {
         ([input.leadOrganisationId] + (input.partners ?? []).map(\.organisationId)).compactMap(UUID.init(exactly:))
     }
 
-    /// Every reference of a stored proposal that does not hold: organisations that are not registered and
-    /// letters of support naming documents not attached to it.
-    static func wrongReferences(_ connection: Connection, _ id: UUID, _ input: Input) async throws -> [Problem.FieldError] {
+    /// Every reference of a proposal that does not hold: organisations that are not registered and letters
+    /// of support naming documents not attached to it (`id` nil: a proposal not yet stored, which has none).
+    static func wrongReferences(_ connection: Connection, _ id: UUID?, _ input: Input) async throws -> [Problem.FieldError] {
         let existing = try await OrganisationRepository.existing(connection, ids: organisationIDs(input))
-        return missingOrganisations(input, existing: existing)
-            + unattachedDocuments(input, attached: try await attachedDocuments(connection, id, input))
+        var attached: Set<UUID> = []
+        if let id { attached = try await attachedDocuments(connection, id, input) }
+        return missingOrganisations(input, existing: existing) + unattachedDocuments(input, attached: attached)
     }
 
     /// The organisations a proposal names that are not registered, with a pointer to each (an id that is
