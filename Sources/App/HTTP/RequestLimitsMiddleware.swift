@@ -25,8 +25,11 @@ struct RequestLimitsMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         try Self.checkPath(request.uri.path)
+        // The contract's operation, looked up once for what follows; reads (the hot path) need none.
+        let operation = request.method == .get || request.method == .head
+            ? nil : ContractConstraints.shared.operation(method: request.method.rawValue, path: request.uri.path)
         if let accept = request.headers[.accept], routes?.methods(forPath: request.uri.path).contains(request.method.rawValue) ?? true {
-            try Self.checkAccept(accept, request)
+            try Self.checkAccept(accept, request, operation: operation)
         }
         if let routes, request.method == .post || request.method == .patch || request.method == .put,
             !routes.methods(forPath: request.uri.path).contains(request.method.rawValue)
@@ -40,9 +43,11 @@ struct RequestLimitsMiddleware: RouterMiddleware {
             Self.declaresBody(request)
         {
             let principal = try await authenticator.authenticate(request.headers[.authorization])
-            return try await RequestScope.$authenticated.withValue(principal) { try await limit(request, context: context, next: next) }
+            return try await RequestScope.$authenticated.withValue(principal) {
+                try await limit(request, operation: operation, context: context, next: next)
+            }
         }
-        return try await limit(request, context: context, next: next)
+        return try await limit(request, operation: operation, context: context, next: next)
     }
 
     /// A path is read one way only: the router would serve `/v1/calls/` and `//v1//calls` as
@@ -77,21 +82,22 @@ struct RequestLimitsMiddleware: RouterMiddleware {
     /// answers `application/json` (a test holds changes to it) but the contract itself, a document
     /// download, whose stored type `DocumentAcceptMiddleware` checks once it is known, and the one whose
     /// success has no body (a revocation).
-    static func checkAccept(_ accept: String, _ request: Request) throws(Problem) {
+    static func checkAccept(_ accept: String, _ request: Request, operation: ContractConstraints.Operation?) throws(Problem) {
         guard AcceptHeader.isReadable(accept) else { throw Problem(.badRequest, detail: .acceptUnreadable) }
         let path = request.uri.path
         let segments = RequestLimits.segments(of: path)
         if segments.count == 5, segments[0] == "v1", segments[1] == "proposals", segments[3] == "documents" { return }
         // A success without a body (a revocation's 204) is no representation for `Accept` to rule out. (Every
         // GET answers one: reads, the hot path, need no look-up.)
-        if request.method != .get, request.method != .head,
-            ContractConstraints.shared.operation(method: request.method.rawValue, path: path)?.answersABody == false
-        { return }
+        if operation?.answersABody == false { return }
         let answered = path == "/openapi.yaml" ? "application/yaml" : "application/json"
         guard AcceptHeader.allows(answered, accept) else { throw Problem(.notAcceptable, detail: .noAcceptableRepresentation) }
     }
 
-    private func limit(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    private func limit(
+        _ request: Request, operation: ContractConstraints.Operation?, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         // No GET, HEAD or DELETE of the contract takes a body: one sent anyway has no meaning here (RFC 9110
         // §9.3.1, §9.3.5), so it is not read, checked or parsed (the server discards it after the answer);
         // nor could it be read before the credential, which is checked later for these methods.
@@ -99,7 +105,6 @@ struct RequestLimitsMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let declaredLength = request.headers[.contentLength].flatMap { Int($0) }
-        let operation = ContractConstraints.shared.operation(method: request.method.rawValue, path: request.uri.path)
         // An operation that takes no body (submit, withdraw, screening) ignores one, as a GET does: clients
         // that send `{}` with every POST are common. It is not read, checked or parsed, whatever its size,
         // type or coding (the server discards it after the answer).
