@@ -116,11 +116,26 @@ final class DocumentTests: XCTestCase {
                 try await client.call(.post, "/v1/proposals/\(id)/documents?filename=..%2Fetc%2Fpasswd", body: Data([1]),
                                       contentType: "text/plain"),
                 .badRequest, "validation")
+            // Nothing blank or invisible at either end (a trailing paragraph separator, a combining grapheme
+            // joiner alone, a byte-order mark, which decoders drop), no noncharacter.
             for name in ["evil%0D%0ASet-Cookie%3A%20x.pdf", "tab%09name.pdf", "nul%00.pdf", ".", "..", "invoice%E2%80%AEfdp.exe",
-                         "a%E2%81%A6b.pdf", "%20padded.pdf"] {
+                         "a%E2%81%A6b.pdf", "%20padded.pdf", "x%E2%80%A9", "%CD%8F", "%EF%BF%BE", "%EF%BB%BFa.pdf",
+                         "%EF%BB%BF%EF%BB%BF", "a%EF%BB%BFb.pdf", "%E2%80%8Bhidden.pdf", "nbsp.pdf%C2%A0"] {
                 XCTAssertProblem(
                     try await client.call(.post, "/v1/proposals/\(id)/documents?filename=\(name)", body: Data([1]), contentType: "text/plain"),
                     .badRequest, "validation")
+            }
+            let bom = try await client.call(
+                .post, "/v1/proposals/\(id)/documents?filename=%EF%BB%BFa.pdf", body: Data([1]), contentType: "text/plain")
+            let errors = try XCTUnwrap(bom.json["errors"] as? [[String: Any]], bom.text)
+            XCTAssertEqual(errors.map { $0["pointer"] as? String }, ["filename"], bom.text)
+            XCTAssertEqual(errors.first?["detail"] as? String, "must not contain a byte-order mark (U+FEFF)")
+            // Visible characters joined or varied by invisible ones are names like any other.
+            for name in ["%E2%9D%A4%EF%B8%8F", "a%E2%80%8Db.pdf"] {
+                let kept = try await client.call(
+                    .post, "/v1/proposals/\(id)/documents?filename=\(name)", body: Data([1]), contentType: "text/plain")
+                XCTAssertEqual(kept.status, .created, kept.text)
+                XCTAssertEqual(kept["filename"] as? String, name.removingPercentEncoding)
             }
             XCTAssertProblem(
                 try await client.call(.post, "/v1/proposals/\(id)/documents", body: Data([1]), contentType: "text/plain"),
@@ -253,9 +268,23 @@ final class DocumentTests: XCTestCase {
             let pdf = try await client.call(
                 .post, "/v1/proposals/\(id)/documents?filename=a.pdf", body: Data([1]), contentType: "application/pdf; version=1.7")
             XCTAssertEqual(pdf["contentType"] as? String, "application/pdf")
-            let malformed = try await client.call(
-                .post, "/v1/proposals/\(id)/documents?filename=b.txt", body: Data([65]), contentType: "text/plain; charset=\"utf 8")
-            XCTAssertProblem(malformed, .unsupportedMediaType, "unsupported-media-type")
+            // The header's grammar (RFC 9110 §5.6.6): a parameter without a value, an unterminated quote, an
+            // empty charset are refused; a quoted pair is read as the character it quotes.
+            for contentType in ["text/plain; charset=\"utf 8", "text/plain; charset", "text/plain; charset=utf-8; x=\"open",
+                                "text/plain; charset=", "text/plain; charset=\"\"", "text/plain charset=utf-8"] {
+                let malformed = try await client.call(
+                    .post, "/v1/proposals/\(id)/documents?filename=b.txt", body: Data([65]), contentType: contentType)
+                XCTAssertProblem(malformed, .unsupportedMediaType, "unsupported-media-type")
+            }
+            let quoted = try await client.call(
+                .post, "/v1/proposals/\(id)/documents?filename=q.txt", body: Data([65]), contentType: "text/plain; charset=\"utf\\-8\";;")
+            XCTAssertEqual(quoted["contentType"] as? String, "text/plain; charset=utf-8", quoted.text)
+            // JSON is no document type: refused as such, the bytes never read as this service's JSON.
+            for body in ["not json", "{\"a\": 1, \"a\": 2}"] {
+                let json = try await client.call(
+                    .post, "/v1/proposals/\(id)/documents?filename=j.json", body: Data(body.utf8), contentType: "application/json")
+                XCTAssertProblem(json, .unsupportedMediaType, "unsupported-media-type")
+            }
             // A parameter given twice is not read as one of the two.
             for contentType in ["text/plain; charset=iso-8859-1; charset=utf-8", "text/plain; Charset=utf-8; CHARSET=utf-8"] {
                 let twice = try await client.call(

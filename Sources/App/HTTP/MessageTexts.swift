@@ -9,7 +9,7 @@ extension Message {
         case mustBePlainFileName, documentIsEmpty
         case mustMatchPattern, mustBeAtLeastCharacters, mustHoldAtMostItems, mustHoldAtLeastItems, mustBeAtLeast, mustBeAtMost
         case mustHaveAtLeastMembers
-        case notAnInstantValue, notAURI, mustNotContainNUL, repeatedMember, nestedTooDeep, notAParameterHere, givenMoreThanOnce
+        case notAnInstantValue, notAURI, mustNotContainNUL, mustNotContainByteOrderMark, repeatedMember, nestedTooDeep, notAParameterHere, givenMoreThanOnce
         case repeatsEarlierValue, repeatsEarlierLanguage, repeatsEarlierCountry, repeatsEarlierID, repeatsEarlierRank
         case repeatsEarlierTargetGroup, repeatsEarlierOrganisation
         case notAKnownField, hasInvalidValue, mustBeOneOf, mustBe, mustBeNotNull
@@ -153,6 +153,10 @@ extension Message {
                 Texts(
                     en: "must not contain the NUL character (U+0000)", fr: "ne doit pas contenir le caractère NUL (U+0000)",
                     es: "no debe contener el carácter NUL (U+0000)", pt: "não deve conter o caractere NUL (U+0000)")
+            case .mustNotContainByteOrderMark:
+                Texts(
+                    en: "must not contain a byte-order mark (U+FEFF)", fr: "ne doit pas contenir de marque d'ordre des octets (U+FEFF)",
+                    es: "no debe contener una marca de orden de bytes (U+FEFF)", pt: "não deve conter uma marca de ordem de bytes (U+FEFF)")
             case .notAParameterHere:
                 Texts(
                     en: "is not a parameter of this operation", fr: "n'est pas un paramètre de cette opération",

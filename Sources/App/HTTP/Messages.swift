@@ -110,6 +110,7 @@ extension Message {
     static let notAnInstantValue = Message(.notAnInstantValue)
     static let notAURI = Message(.notAURI)
     static let mustNotContainNUL = Message(.mustNotContainNUL)
+    static let mustNotContainByteOrderMark = Message(.mustNotContainByteOrderMark)
     static let repeatedMember = Message(.repeatedMember)
     static func nestedTooDeep(limit: Int) -> Message { Message(.nestedTooDeep, .data(String(limit))) }
     static let notAParameterHere = Message(.notAParameterHere)

@@ -19,6 +19,7 @@ struct QueryConstraintsMiddleware: ServerMiddleware {
             for item in items {
                 if let value = item.value {
                     if value.unicodeScalars.contains("\u{0}") { v.fail(item.name, .mustNotContainNUL) }
+                    if value.unicodeScalars.contains("\u{FEFF}") { v.fail(item.name, .mustNotContainByteOrderMark) }
                 } else {
                     v.fail(item.name, .hasInvalidValue)
                 }
@@ -39,11 +40,16 @@ struct QueryConstraintsMiddleware: ServerMiddleware {
 
     /// The query's parameters as the generated server reads them (form encoding: `+` is a space), so
     /// a value is checked as it will be used: `limit=+5` is ` 5`, not 5. A value whose
-    /// percent-encoding is broken is nil.
+    /// percent-encoding is broken is nil. A leading byte-order mark, which Foundation's decoding drops
+    /// (and so would the generated server, changing the value unseen), is kept, to be refused.
     static func items(_ query: Substring) -> [(name: String, value: String?)] {
         query.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (text: Substring) in text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
+            let decode = { (text: Substring) -> String? in
+                guard let decoded = text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else { return nil }
+                let marked = text.uppercased().hasPrefix("%EF%BB%BF") || text.unicodeScalars.first == "\u{FEFF}"
+                return marked && decoded.unicodeScalars.first != "\u{FEFF}" ? "\u{FEFF}" + decoded : decoded
+            }
             let name = decode(parts[0]) ?? String(parts[0])
             return (name, parts.count == 2 ? decode(parts[1]) : "")
         }

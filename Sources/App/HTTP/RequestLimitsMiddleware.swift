@@ -144,7 +144,10 @@ struct RequestLimitsMiddleware: RouterMiddleware {
                 throw Problem(.unsupportedMediaType, detail: .contentTypeNotAccepted)
             }
             // What the operation itself would refuse before reading the body is refused here too, before the
-            // body is read or invited (`100 Continue`): a media type it does not take, a role it does not allow.
+            // body is read or invited (`100 Continue`): a media type it does not take (for an upload, one that
+            // is not a document type), a role it does not allow.
+            let upload = Self.isDocumentUpload(request)
+            if upload { _ = try DocumentService.acceptedType(contentType) }
             if let operation {
                 let essence = "\(mediaType.kind)".lowercased()
                 guard operation.takes(essence) else {
@@ -166,7 +169,8 @@ struct RequestLimitsMiddleware: RouterMiddleware {
                 // The body ended before its declared length, or its chunks did not parse: the client's fault.
                 throw Problem(.badRequest, detail: .bodyUnreadable)
             }
-            isJSON = Self.isJSON(mediaType)
+            // An upload's bytes are the file, whatever they look like: never read as this service's JSON.
+            isJSON = Self.isJSON(mediaType) && !upload
             if isJSON {
                 document = try Self.refuseAmbiguousJSON(in: body, nesting: BodyNesting(method: request.method, path: request.uri.path))
             }

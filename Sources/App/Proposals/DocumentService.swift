@@ -30,9 +30,7 @@ struct DocumentService: Sendable {
     ) async throws -> Document {
         let actor = AuditActor.current
         let principal = try Principal.current
-        guard let type = Self.storedType(contentType), let media = Self.mediaType(type), Self.acceptedTypes.contains(media) else {
-            throw Problem(.unsupportedMediaType, detail: .documentTypes(Self.acceptedTypes.sorted().joined(separator: ", ")))
-        }
+        let type = try Self.acceptedType(contentType)
         var v = Validator()
         v.check(Self.isPlainFileName(filename), "filename", .mustBePlainFileName)
         v.check(!bytes.isEmpty, "", .documentIsEmpty)
@@ -66,14 +64,22 @@ struct DocumentService: Sendable {
 
     /// A name shown to people and sent in a header: no folders (`/`, `\\`, `.`, `..`), no control
     /// characters, no bidirectional formatting (U+202E would show `invoice\u{202E}fdp.exe` as `invoiceexe.pdf`),
-    /// no surrounding blanks.
+    /// no byte-order mark or noncharacter, nothing blank or invisible at either end.
     static func isPlainFileName(_ name: String) -> Bool {
-        !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("\\")
-            && name.trimmingCharacters(in: .whitespaces) == name
-            && !name.unicodeScalars.contains { scalar in
-                scalar.properties.generalCategory == .control
-                    || (scalar.properties.generalCategory == .format && scalar.properties.isBidiControl)
-            }
+        guard let first = name.first, let last = name.last, name != ".", name != "..", !name.contains("/"), !name.contains("\\")
+        else { return false }
+        // A name must begin and end with something visible: not a blank of any kind (a trailing U+2029) nor
+        // a character that shows nothing (U+034F, a zero-width space), so no name is invisible either.
+        let isBlank = { (character: Character) in
+            character.unicodeScalars.allSatisfy { $0.properties.isWhitespace || $0.properties.isDefaultIgnorableCodePoint }
+        }
+        guard !isBlank(first), !isBlank(last) else { return false }
+        return !name.unicodeScalars.contains { scalar in
+            let properties = scalar.properties
+            // A byte-order mark is dropped by decoders at the start of a text: the name would not stay as sent.
+            return properties.generalCategory == .control || properties.isBidiControl || properties.isNoncharacterCodePoint
+                || scalar == "\u{FEFF}"
+        }
     }
 
     func list(proposalID: String, page request: PageRequest) async throws -> (items: [Document], next: String?) {
@@ -125,27 +131,28 @@ struct DocumentService: Sendable {
 
     /// `type/subtype` of a Content-Type header, lower-cased, without parameters.
     static func mediaType(_ header: String?) -> String? {
-        guard let header, let type = header.split(separator: ";").first else { return nil }
-        let trimmed = type.trimmingCharacters(in: .whitespaces).lowercased()
-        return trimmed.isEmpty ? nil : trimmed
+        header.flatMap(MediaTypeHeader.init)?.essence
     }
 
     /// The type a document is stored and served with: the media type, and for text its `charset` (a
-    /// CSV in ISO-8859-1 cannot be read as UTF-8). Other parameters are dropped; a malformed charset is
-    /// refused (nil).
+    /// CSV in ISO-8859-1 cannot be read as UTF-8). Other parameters are dropped. A value that breaks
+    /// the header's grammar, or a charset given twice or empty, is refused (nil).
     static func storedType(_ header: String?) -> String? {
-        guard let header, let media = mediaType(header) else { return nil }
-        guard media.hasPrefix("text/") else { return media }
-        var charset: String?
-        for parameter in header.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else { continue }
-            var value = pair[1].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
-            let token = value.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "!#$%&'*+-.^_`|~".unicodeScalars.contains($0)) }
-            guard !value.isEmpty, token else { return nil }
-            charset = value.lowercased()
+        guard let header, let type = MediaTypeHeader(header) else { return nil }
+        let charsets = type.parameters.filter { $0.name == "charset" }.map(\.value)
+        guard charsets.count <= 1 else { return nil }
+        guard type.essence.hasPrefix("text/"), let charset = charsets.first else { return type.essence }
+        guard !charset.isEmpty, charset.utf8.allSatisfy(MediaTypeHeader.isTokenByte) else { return nil }
+        return "\(type.essence); charset=\(charset.lowercased())"
+    }
+
+    /// The type to store a document sent with this `Content-Type` as; 415 when it is not one of the
+    /// types documents may have, or cannot be read. (Checked before the body is read or invited, too.)
+    static func acceptedType(_ header: String?) throws(Problem) -> String {
+        guard let header, !header.isEmpty else { throw Problem(.unsupportedMediaType, detail: .bodyNeedsContentType) }
+        guard let type = storedType(header), let media = mediaType(type), acceptedTypes.contains(media) else {
+            throw Problem(.unsupportedMediaType, detail: .documentTypes(acceptedTypes.sorted().joined(separator: ", ")))
         }
-        return charset.map { "\(media); charset=\($0)" } ?? media
+        return type
     }
 }
