@@ -137,9 +137,12 @@ final class DocumentTests: XCTestCase {
                 XCTAssertEqual(kept.status, .created, kept.text)
                 XCTAssertEqual(kept["filename"] as? String, name.removingPercentEncoding)
             }
-            XCTAssertProblem(
-                try await client.call(.post, "/v1/proposals/\(id)/documents", body: Data([1]), contentType: "text/plain"),
-                .badRequest, "bad-request")
+            // A name left out is named as a fault of `filename`, as an empty one is.
+            for query in ["", "?filename="] {
+                let unnamed = try await client.call(.post, "/v1/proposals/\(id)/documents\(query)", body: Data([1]), contentType: "text/plain")
+                XCTAssertProblem(unnamed, .badRequest, "validation")
+                XCTAssertEqual((unnamed.json["errors"] as? [[String: Any]])?.compactMap { $0["pointer"] as? String }, ["filename"], unnamed.text)
+            }
             let submitted = try await client.call(.post, "/v1/proposals/\(id)/submit")
             XCTAssertEqual(submitted.status, .ok, submitted.text)
             XCTAssertProblem(

@@ -47,6 +47,10 @@ enum ProblemMapping {
         case 406:
             return Problem(.notAcceptable, detail: .noAcceptableRepresentation)
         case 400..<500:
+            // A required query parameter left out is a fault of that parameter, named as one given empty is.
+            if let name = error.causeDescription.removingPrefix(missingQueryParameter) {
+                return .validation([.init(pointer: name, detail: .required)])
+            }
             // The runtime's cause names the parameter or header at fault (never a value we stored).
             return Problem(.badRequest, detail: runtimeCauseMessage(error.causeDescription))
         default:
@@ -83,10 +87,12 @@ enum ProblemMapping {
         return Problem(kind ?? (status < 500 ? .badRequest : .internalError))
     }
 
+    private static let missingQueryParameter = "Missing required query parameter named: "
+
     /// The runtime says what it could not read in English sentences (its error type is not public); the ones a
     /// client causes are recognised and said from the catalog, keeping the names they carry.
     static func runtimeCauseMessage(_ cause: String) -> Message {
-        if let name = cause.removingPrefix("Missing required query parameter named: ") { return .missingQueryParameter(name) }
+        if let name = cause.removingPrefix(missingQueryParameter) { return .missingQueryParameter(name) }
         if let name = cause.removingPrefix("Missing required path parameter named: ") { return .missingPathParameter(name) }
         if let rest = cause.removingPrefix("The required header field named '"), rest.hasSuffix("' is missing.") {
             return .missingHeader(String(rest.dropLast("' is missing.".count)))
