@@ -41,11 +41,21 @@ final class ProposalLifecycleTests: XCTestCase {
             body["winnersAnnouncedOn"] = "2021-06-15"
             body["labStartsOn"] = "2021-06-01"
             body["pilotEndsOn"] = "2021-05-01"
+            // Sub-criterion ids repeated within a criterion and across two, each pointed at where it is.
+            var criteria = try XCTUnwrap(body["criteria"] as? [[String: Any]])
+            var second = try XCTUnwrap(criteria[1]["subCriteria"] as? [[String: Any]])
+            second[1]["id"] = second[0]["id"]
+            criteria[1]["subCriteria"] = second
+            var third = try XCTUnwrap(criteria[2]["subCriteria"] as? [[String: Any]])
+            third[0]["id"] = (criteria[0]["subCriteria"] as? [[String: Any]])?.first?["id"]
+            criteria[2]["subCriteria"] = third
+            body["criteria"] = criteria
             let refused = try await client.call(.post, "/v1/calls", body: body)
             XCTAssertProblem(refused, .badRequest, "validation")
             XCTAssertEqual(Set(refused.errorPointers), [
                 "/questions", "/organisationKinds/1", "/targetGroups/0/id", "/prizes", "/prizes/0/amount", "/prizes/1/amount",
                 "/prizes/2/currency", "/winnersAnnouncedOn", "/labStartsOn", "/pilotEndsOn",
+                "/criteria/1/subCriteria/1", "/criteria/2/subCriteria/0",
             ])
             // The seed's own definition is one that can run.
             let fine = try await client.call(.post, "/v1/calls", body: try Fixtures.callBody(code: "FINE-1"))

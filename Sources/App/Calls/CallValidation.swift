@@ -13,7 +13,13 @@ enum CallValidation {
         v.unique(call.solutionTypes.map(\.id), "/solutionTypes", what: .id)
         v.unique(call.targetGroups.map(\.id), "/targetGroups", what: .id)
         v.unique(call.criteria.map(\.id), "/criteria", what: .id)
-        v.unique(call.criteria.flatMap { $0.subCriteria.map(\.id) }, "/criteria/*/subCriteria", what: .id)
+        // Sub-criterion ids are unique across the call (scores name them alone): each repeat is pointed at where it is.
+        var subCriteria = Set<String>()
+        for (index, criterion) in call.criteria.enumerated() {
+            for (subIndex, sub) in criterion.subCriteria.enumerated() where !subCriteria.insert(sub.id).inserted {
+                v.fail("/criteria/\(index)/subCriteria/\(subIndex)", .repeatsEarlier(.id))
+            }
+        }
         for (index, criterion) in call.criteria.enumerated() {
             v.check((Decimal(string: criterion.weight) ?? 0) > 0, "/criteria/\(index)/weight", .mustBeGreaterThanZero)
         }
