@@ -26,10 +26,15 @@ enum Representation {
         return decoder
     }()
 
-    /// RFC 3339 in UTC with milliseconds, rounded to the nearest millisecond from whole numbers (a
-    /// formatter working on the floating-point seconds turns `.435` into `.434` about half the time).
+    /// RFC 3339 in UTC with milliseconds, digits beyond them dropped as PostgreSQL's `to_char` drops
+    /// them (`SQLInstant`), so an instant reads the same whichever side wrote it (a receipt's
+    /// `submittedAt` and a message that quotes it). A date that is a whole millisecond but for the
+    /// floating point's error is that millisecond (a formatter working on the floating-point seconds
+    /// turns `.435` into `.434` about half the time); PostgreSQL's microseconds are further apart.
     static func instant(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let scaled = date.timeIntervalSince1970 * 1000
+        let nearest = scaled.rounded()
+        let milliseconds = Int64(abs(scaled - nearest) <= max(scaled.ulp * 2, 0.000_5) ? nearest : scaled.rounded(.down))
         var seconds = time_t(milliseconds.floorDivided(by: 1000))
         var parts = tm()
         gmtime_r(&seconds, &parts)
