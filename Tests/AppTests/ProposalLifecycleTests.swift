@@ -67,12 +67,17 @@ final class ProposalLifecycleTests: XCTestCase {
     /// grants and payouts are in money, not in a fund or a metal.
     func testOrganisationAndPayoutValuesHoldWhatTheyClaim() async throws {
         try await TestApp.run { _, client in
-            for website in ["https://a.example/<script>", "https://user:pass@example.org", "https://", "ftp://files.example"] {
+            for website in ["https://a.example/<script>", "https://user:pass@example.org", "https://", "ftp://files.example",
+                            "https://x.example/%zz", "https://x.example/100%", "https://x.example:99999/", "https://x.example:0/"] {
                 var body = Fixtures.organisationBody(name: "Web")
                 body["website"] = website
                 let refused = try await client.call(.post, "/v1/organisations", body: body)
                 XCTAssertEqual(refused.errorPointers, ["/website"], website)
             }
+            var encoded = Fixtures.organisationBody(name: "Encoded")
+            encoded["website"] = "https://x.example:8443/caf%C3%A9?q=a%2Fb"
+            let kept = try await client.call(.post, "/v1/organisations", body: encoded)
+            XCTAssertEqual(kept.status, .created, kept.text)
             var early = Fixtures.organisationBody(name: "Early")
             early["foundedOn"] = "2015-03-01"
             early["registration"] = ["number": "EARLY-1", "country": "PE", "registeredOn": "1900-01-01"]

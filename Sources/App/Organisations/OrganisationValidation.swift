@@ -57,14 +57,27 @@ enum OrganisationValidation {
         }
     }
 
-    /// An `http`/`https` URL as RFC 3986 writes it (nothing a browser would have to escape), with a host
-    /// and no credentials in it.
+    /// An `http`/`https` URL as RFC 3986 writes it (nothing a browser would have to escape, every `%`
+    /// followed by two hexadecimal digits), with a host, a port (if any) a TCP port can be, and no
+    /// credentials in it.
     static func isWebsite(_ text: String) -> Bool {
         let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%")
-        guard text.unicodeScalars.allSatisfy(allowed.contains), let components = URLComponents(string: text),
+        guard text.unicodeScalars.allSatisfy(allowed.contains), isPercentEncodedWell(text), let components = URLComponents(string: text),
             let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = components.host, !host.isEmpty, components.user == nil, components.password == nil
+            let host = components.host, !host.isEmpty, components.user == nil, components.password == nil,
+            components.port.map({ (1...65_535).contains($0) }) ?? true
         else { return false }
+        return true
+    }
+
+    private static func isPercentEncodedWell(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        let isHex = { (byte: UInt8) in
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20)
+        }
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "%") {
+            guard index + 2 < bytes.count, isHex(bytes[index + 1]), isHex(bytes[index + 2]) else { return false }
+        }
         return true
     }
 
