@@ -33,12 +33,15 @@ struct EligibilityService: Sendable {
     func eligibility(_ id: String, phases: [String]?) async throws -> Eligibility {
         let visibility = try ProposalService.visibility()
         let principal = try Principal.current
-        let phases = phases.flatMap { $0.isEmpty ? nil : $0 } ?? CompiledRuleset.eligibilityPhases
+        let named = phases.flatMap { $0.isEmpty ? nil : $0 } ?? CompiledRuleset.eligibilityPhases
         var v = Validator()
-        for (index, phase) in phases.enumerated() {
+        for (index, phase) in named.enumerated() {
             v.check(RulesetValidation.isPhase(phase), "phase/\(index)", .notAPhaseName)
         }
         try v.throwIfInvalid()
+        // A phase named twice is evaluated, and answered, once, in the order first given.
+        var seen = Set<String>()
+        let phases = named.filter { seen.insert($0).inserted }
         let instant = now()
         let language = RequestScope.language
         return try await pool.withConnection { connection in
