@@ -380,7 +380,7 @@ final class EligibilityRulesetTests: XCTestCase {
             XCTAssertEqual(derived["countriesInCall"] as? [String], ["PE", "CO"])
             XCTAssertEqual(derived["countriesOutsideCall"] as? [String], ["FR"])
             XCTAssertEqual(derived["callQuestionsAnswered"] as? [String], ["Q1"])
-            XCTAssertEqual(derived["localCurrencies"] as? [String], ["PEN", "COP"])
+            XCTAssertEqual(derived["localCurrencies"] as? [String], ["PEN", "COP", "EUR"], "every implementation country's")
             XCTAssertNil(derived["bankAccountHolderMatchesLead"])
         }
     }
@@ -429,6 +429,8 @@ final class EligibilityRulesetTests: XCTestCase {
             let grantRules = try XCTUnwrap(disbursement["rules"] as? [[String: Any]])
             XCTAssertEqual(grantRules.count, 8)
             XCTAssertTrue(grantRules.allSatisfy { $0["outcome"] as? String == "fail" }, disbursement.text)
+            let twice = try await client.call(.get, "/v1/proposals/\(id)/eligibility?phase=disbursement&phase=submission&phase=disbursement")
+            XCTAssertEqual(twice["phases"] as? [String], ["disbursement", "submission"], twice.text)
 
             let badPhase = try await client.call(.get, "/v1/proposals/\(id)/eligibility?phase=Not%20a%20phase")
             XCTAssertProblem(badPhase, .badRequest, "validation")
@@ -930,7 +932,13 @@ final class FactsDerivationRulesetTests: XCTestCase {
         XCTAssertEqual(ReferenceData.localCurrencies["PE"], ["PEN"])
         XCTAssertEqual(ReferenceData.localCurrencies["CL"], ["CLP"], "units of account are not currencies a grant is paid in")
         XCTAssertEqual(ReferenceData.localCurrencies["PA"], ["PAB", "USD"])
-        XCTAssertNil(ReferenceData.localCurrencies["FR"])
+        // Every country, so a call in another region can ask for local currencies too.
+        XCTAssertEqual(ReferenceData.localCurrencies["KE"], ["KES"])
+        XCTAssertEqual(ReferenceData.localCurrencies["SN"], ["XOF"])
+        XCTAssertEqual(ReferenceData.localCurrencies["TR"], ["TRY"])
+        XCTAssertEqual(ReferenceData.localCurrencies["CH"], ["CHF"], "WIR units are not money a grant is paid in")
+        XCTAssertEqual(ReferenceData.localCurrencies["PS"], [])
+        XCTAssertEqual(ReferenceData.localCurrencies.count, 249)
     }
 
     /// The bench's facts document is a `Facts` document as the API writes it (nothing unknown, nothing lost).
