@@ -105,6 +105,19 @@ final class ConventionTests: XCTestCase {
                 .get, "/v1/proposals?status=lost&limit=abc&language=de&updatedSince=2021-02-30T00:00:00Z&country=pe")
             XCTAssertProblem(bad, .badRequest, "validation")
             XCTAssertEqual(bad.errorPointers, ["country", "language", "limit", "status", "updatedSince"])
+
+            // Empty pairs in a query name nothing, as a trailing `&` does, on every list.
+            let filtered = try await client.call(.get, "/v1/proposals?&limit=1&&country=MX&")
+            XCTAssertEqual(filtered.status, .ok, filtered.text)
+            XCTAssertEqual((filtered["items"] as? [[String: Any]])?.map { $0["countries"] as? [String] }, [["MX"]])
+            let proposal = try XCTUnwrap((mexico["items"] as? [[String: Any]])?.first?["id"] as? String)
+            for list in ["/v1/calls", "/v1/organisations", "/v1/proposals", "/v1/tokens", "/v1/audit-events",
+                         "/v1/proposals/\(proposal)/documents", "/v1/calls/LAC-2021/rulesets"] {
+                for query in ["?&", "?&&", "?&limit=1", "?limit=1&&"] {
+                    let answer = try await client.call(.get, list + query)
+                    XCTAssertEqual(answer.status, .ok, "\(list)\(query): \(answer.text)")
+                }
+            }
         }
     }
 
