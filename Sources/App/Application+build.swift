@@ -96,8 +96,10 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
         auditEvents: AuditEventsService(pool: pool),
         rulesets: RulesetService(pool: pool, audit: audit),
         eligibility: EligibilityService(pool: pool, audit: audit, now: dependencies.now))
-    // Read now, so a contract the constraints cannot be compiled from stops start-up, not a request.
+    // Read now, so a contract the constraints cannot be compiled from, or missing reference data, stops
+    // start-up, not a request.
     _ = ContractConstraints.shared
+    try ReferenceData.loadAtStart()
     let access = AccessMiddleware(
         policy: AccessPolicy(contract: String(decoding: contract, as: UTF8.self)),
         authenticator: Authenticator(

@@ -928,6 +928,19 @@ final class FactsDerivationRulesetTests: XCTestCase {
         XCTAssertFalse(FactsBuilder.sameLegalName("", ""))
     }
 
+    /// A reference file missing from the bundled files stops start-up (it would otherwise stop the process
+    /// at the first request that reads it).
+    func testMissingReferenceFilesAreNamed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString, isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("[]".utf8).write(to: folder.appendingPathComponent("iso3166-countries.json"))
+        XCTAssertEqual(ReferenceData.missingFiles(in: folder).map { URL(fileURLWithPath: $0).lastPathComponent },
+                       ["iso4217-currencies.csv", "country-currencies.json"])
+        XCTAssertEqual(ReferenceData.missingFiles(in: BundledFiles.root.appendingPathComponent("reference")), [])
+        XCTAssertNoThrow(try ReferenceData.loadAtStart())
+    }
+
     func testLocalCurrenciesComeFromTheReferenceList() {
         XCTAssertEqual(ReferenceData.localCurrencies["PE"], ["PEN"])
         XCTAssertEqual(ReferenceData.localCurrencies["CL"], ["CLP"], "units of account are not currencies a grant is paid in")

@@ -2,6 +2,27 @@ import Foundation
 
 /// ISO 3166-1 countries and ISO 4217 currencies, loaded once from the bundled reference files.
 enum ReferenceData {
+    /// The reference files the service reads.
+    static let files = ["iso3166-countries.json", "iso4217-currencies.csv", "country-currencies.json"]
+
+    /// A reference file the service needs is not where the bundled files are.
+    struct MissingFiles: Error, CustomStringConvertible {
+        let paths: [String]
+        var description: String { "bundled reference files are missing or unreadable: \(paths.joined(separator: ", "))" }
+    }
+
+    /// The reference files that cannot be read under `folder`.
+    static func missingFiles(in folder: URL) -> [String] {
+        files.map { folder.appendingPathComponent($0).path }.filter { !FileManager.default.isReadableFile(atPath: $0) }
+    }
+
+    /// Reads every list now, so that a missing or broken file stops start-up rather than the first
+    /// request that needs it.
+    static func loadAtStart() throws {
+        let missing = missingFiles(in: BundledFiles.root.appendingPathComponent("reference", isDirectory: true))
+        guard missing.isEmpty else { throw MissingFiles(paths: missing) }
+        _ = (countryCodes, currencyCodes, moneyMinorUnits, localCurrencies)
+    }
     static let countryCodes: Set<String> = {
         struct Country: Decodable {
             let alpha2: String
