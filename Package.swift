@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         // Reads openapi.yaml: the constraints of its schemas (server), every operation's access rules (tests).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // Seals list cursors (ChaCha20-Poly1305).
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // libpq, as Debian ships it (libpq-dev).
@@ -77,6 +79,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 // Reads the contract's schemas, whose declared constraints every write is checked against.
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -17,4 +17,6 @@ struct APIHandlers: APIProtocol {
     let auditEvents: AuditEventsService
     let rulesets: RulesetService
     let eligibility: EligibilityService
+    /// Seals the lists' cursors.
+    let cursorKey: CursorKey
 }

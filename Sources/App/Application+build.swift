@@ -95,7 +95,8 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
         tokens: TokensService(pool: pool, audit: audit, now: dependencies.now),
         auditEvents: AuditEventsService(pool: pool),
         rulesets: RulesetService(pool: pool, audit: audit),
-        eligibility: EligibilityService(pool: pool, audit: audit, now: dependencies.now))
+        eligibility: EligibilityService(pool: pool, audit: audit, now: dependencies.now),
+        cursorKey: CursorKey(pool: pool))
     // Read now, so a contract the constraints cannot be compiled from, or missing reference data, stops
     // start-up, not a request.
     _ = ContractConstraints.shared
@@ -129,7 +130,7 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
         maxBodyBytes: dependencies.configuration.maxBodyBytes,
         maxDocumentBytes: dependencies.configuration.maxDocumentBytes, authenticator: access.authenticator,
         policy: access.policy, routes: routes))
-    router.add(middleware: ProposalFastPaths(access: access, proposals: handlers.proposals))
+    router.add(middleware: ProposalFastPaths(access: access, proposals: handlers.proposals, cursorKey: handlers.cursorKey))
     router.add(middleware: RuleEvaluationFastPath(access: access, rulesets: handlers.rulesets))
     try register(router)
     return router

@@ -35,7 +35,7 @@ final class ConventionTests: XCTestCase {
     }
 
     func testACursorPagesOnlyTheListAndFiltersThatGaveIt() async throws {
-        try await TestApp.run { _, client in
+        try await TestApp.run { app, client in
             let lead = try await Fixtures.createOrganisation(client)
             for _ in 0..<3 { _ = try await Fixtures.proposalID(client, lead: lead) }
             let first = try await client.call(.get, "/v1/proposals?limit=1&status=draft&language=es")
@@ -49,15 +49,24 @@ final class ConventionTests: XCTestCase {
             XCTAssertEqual(rest.count, 2)
             XCTAssertFalse(rest.contains(firstID))
 
-            // Another list, other filters, no filters (the fast path), a position edited by hand, the
-            // earlier unbound format: each is refused rather than paging through something else.
+            // A cursor says nothing a caller could read: the same page's cursor is new each time.
+            let again = try await client.call(.get, "/v1/proposals?limit=1&status=draft&language=es")
+            XCTAssertNotEqual(again["nextCursor"] as? String, cursor)
+            XCTAssertEqual((again["items"] as? [[String: Any]])?.first?["id"] as? String, firstID)
+
+            // Another list, other filters, no filters (the fast path), a byte changed, another spelling
+            // of the same bytes, a position written by hand in the earlier format: each is refused
+            // rather than paging through something else.
             let elsewhere = [
                 "/v1/proposals?limit=1&status=submitted&language=es&cursor=\(cursor)",
                 "/v1/proposals?limit=1&status=draft&cursor=\(cursor)",
                 "/v1/proposals?limit=1&cursor=\(cursor)",
                 "/v1/organisations?cursor=\(cursor)",
                 "/v1/calls?cursor=\(cursor)",
-                "/v1/proposals?status=draft&language=es&cursor=\(try Self.cursor(cursor, movedBy: -1))",
+                "/v1/proposals?status=draft&language=es&cursor=\(try Self.cursor(cursor, flippingByte: 20))",
+                "/v1/proposals?status=draft&language=es&cursor=\(try Self.cursor(cursor, flippingByte: 0))",
+                "/v1/proposals?status=draft&language=es&cursor=\(cursor)%3D%3D",
+                "/v1/proposals?status=draft&language=es&cursor=" + Self.base64URL(Data("s2.1.b6e8a34acd9d22cb".utf8)),
                 "/v1/proposals?status=draft&language=es&cursor=" + Data("s1:1".utf8).base64EncodedString(),
             ]
             for path in elsewhere {
@@ -66,18 +75,26 @@ final class ConventionTests: XCTestCase {
                 XCTAssertProblem(refused, .badRequest, "validation")
                 XCTAssertEqual(refused.errorPointers, ["cursor"], path)
             }
+
+            // The key is the database's: another server on it (or this one restarted) reads the cursor.
+            let other = try await CursorKey(pool: app.pool).current()
+            let read = PageRequest(
+                path: "/v1/proposals", query: [("status", "draft"), ("language", "es")], cursor: cursor, limit: nil, key: other)
+            XCTAssertGreaterThan(try read.after(), 0)
         }
     }
 
-    /// The cursor with its position changed and its check left as it was.
-    private static func cursor(_ cursor: String, movedBy delta: Int64) throws -> String {
+    /// The cursor with one of its bytes changed.
+    private static func cursor(_ cursor: String, flippingByte index: Int) throws -> String {
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
-        let text = try XCTUnwrap(Data(base64Encoded: base64).flatMap { String(data: $0, encoding: .utf8) })
-        let parts = text.split(separator: ".")
-        XCTAssertEqual(parts.count, 3, text)
-        let seq = try XCTUnwrap(Int64(parts[1]))
-        return Data("\(parts[0]).\(seq + delta).\(parts[2])".utf8).base64EncodedString()
+        var bytes = try XCTUnwrap(Data(base64Encoded: base64))
+        bytes[index] ^= 0x01
+        return base64URL(bytes)
+    }
+
+    private static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }

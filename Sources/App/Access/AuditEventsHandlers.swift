@@ -13,7 +13,7 @@ extension APIHandlers {
             ("actorTokenId", q.actorTokenId), ("action", q.action),
             ("occurredFrom", q.occurredFrom.map(Representation.instant)), ("occurredTo", q.occurredTo.map(Representation.instant)),
         ]
-        let request = PageRequest(path: "/v1/audit-events", query: query.compactMap(Self.pair), cursor: q.cursor, limit: q.limit)
+        let request = PageRequest(path: "/v1/audit-events", query: query.compactMap(Self.pair), cursor: q.cursor, limit: q.limit, key: try await cursorKey.current())
         let page = try await auditEvents.list(filter: filter, page: request)
         let link = request.link(next: page.next)
         return .ok(.init(

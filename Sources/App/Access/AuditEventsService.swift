@@ -30,7 +30,7 @@ struct AuditEventsService: Sendable {
         let rows = try await pool.withConnection { [actor] connection in
             try await AuditEventsRepository.list(connection, filter: filter, actor: actor, after: after, limit: limit + 1)
         }
-        let (page, next) = request.page(rows, limit: limit) { row in row.id }
+        let (page, next) = try request.page(rows, limit: limit) { row in row.id }
         return (try page.map { try Representation.decode(Event.self, from: $0.json) }, next)
     }
 }

@@ -14,7 +14,7 @@ extension APIHandlers {
     func listTokens(_ input: Operations.ListTokens.Input) async throws -> Operations.ListTokens.Output {
         let q = input.query
         let request = PageRequest(
-            path: "/v1/tokens", query: [("limit", q.limit.map(String.init))].compactMap(Self.pair), cursor: q.cursor, limit: q.limit)
+            path: "/v1/tokens", query: [("limit", q.limit.map(String.init))].compactMap(Self.pair), cursor: q.cursor, limit: q.limit, key: try await cursorKey.current())
         let page = try await tokens.list(page: request)
         let link = request.link(next: page.next)
         return .ok(.init(

@@ -48,7 +48,7 @@ struct TokensService: Sendable {
         let rows = try await pool.withConnection { connection in
             try await TokensRepository.list(connection, after: after, limit: limit + 1)
         }
-        let (page, next) = request.page(rows, limit: limit) { row in row.seq }
+        let (page, next) = try request.page(rows, limit: limit) { row in row.seq }
         return (try page.map { try Representation.decode(Token.self, from: $0.json) }, next)
     }
 

@@ -38,7 +38,7 @@ struct CallService: Sendable {
         let rows = try await pool.withConnection { connection in
             try await CallRepository.list(connection, after: after, limit: limit + 1)
         }
-        let (page, next) = request.page(rows, limit: limit) { row in row.seq }
+        let (page, next) = try request.page(rows, limit: limit) { row in row.seq }
         return (try page.map { try Representation.decode(Call.self, from: $0.json) }, next)
     }
 

@@ -7,7 +7,7 @@ extension APIHandlers {
     func listCalls(_ input: Operations.ListCalls.Input) async throws -> Operations.ListCalls.Output {
         let request = PageRequest(
             path: "/v1/calls", query: [("limit", input.query.limit.map(String.init))].compactMap(Self.pair),
-            cursor: input.query.cursor, limit: input.query.limit)
+            cursor: input.query.cursor, limit: input.query.limit, key: try await cursorKey.current())
         let page = try await calls.list(page: request)
         let link = request.link(next: page.next)
         return .ok(.init(

@@ -85,7 +85,7 @@ struct OrganisationService: Sendable {
         let rows = try await pool.withConnection { [filter] connection in
             try await OrganisationRepository.list(connection, filter: filter, after: after, limit: limit + 1)
         }
-        let (page, next) = request.page(rows, limit: limit) { row in row.seq }
+        let (page, next) = try request.page(rows, limit: limit) { row in row.seq }
         return (try page.map { try view($0, for: principal) }, next)
     }
 

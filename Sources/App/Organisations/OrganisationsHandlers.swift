@@ -11,7 +11,7 @@ extension APIHandlers {
             ("limit", q.limit.map(String.init)), ("kind", q.kind?.rawValue), ("country", q.country),
             ("dueDiligence", q.dueDiligence?.rawValue), ("updatedSince", q.updatedSince.map(Representation.instant)),
         ]
-        let request = PageRequest(path: "/v1/organisations", query: query.compactMap(Self.pair), cursor: q.cursor, limit: q.limit)
+        let request = PageRequest(path: "/v1/organisations", query: query.compactMap(Self.pair), cursor: q.cursor, limit: q.limit, key: try await cursorKey.current())
         let page = try await organisations.list(filter: filter, page: request)
         let link = request.link(next: page.next)
         return .ok(.init(

@@ -92,7 +92,7 @@ struct DocumentService: Sendable {
                 ORDER BY seq LIMIT \(limit + 1)
                 """).map { (try Self.document($0), try $0.decode(Int64.self, column: "seq")) }
         }
-        let (page, next) = request.page(rows, limit: limit) { row in row.1 }
+        let (page, next) = try request.page(rows, limit: limit) { row in row.1 }
         return (page.map(\.0), next)
     }
 

@@ -21,7 +21,7 @@ extension APIHandlers {
         let request = PageRequest(
             path: "/v1/proposals/\(input.path.proposalId)/documents",
             query: [("limit", input.query.limit.map(String.init))].compactMap(Self.pair),
-            cursor: input.query.cursor, limit: input.query.limit)
+            cursor: input.query.cursor, limit: input.query.limit, key: try await cursorKey.current())
         let page = try await documents.list(proposalID: input.path.proposalId, page: request)
         let link = request.link(next: page.next)
         return .ok(.init(

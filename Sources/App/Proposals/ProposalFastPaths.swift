@@ -14,6 +14,7 @@ import Rules
 struct ProposalFastPaths<Context: RequestContext>: RouterMiddleware {
     let access: AccessMiddleware
     let proposals: ProposalService
+    let cursorKey: CursorKey
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // `Accept` was checked before (`RequestLimitsMiddleware`): it admits JSON.
@@ -95,7 +96,8 @@ struct ProposalFastPaths<Context: RequestContext>: RouterMiddleware {
     private func page(limit: Int?, cursor: String?, _ request: Request) async throws -> Response {
         let principal = try await access.authorize("listProposals", authorization: request.headers[.authorization])
         let pageRequest = PageRequest(
-            path: "/v1/proposals", query: limit.map { [("limit", String($0))] } ?? [], cursor: cursor, limit: limit)
+            path: "/v1/proposals", query: limit.map { [("limit", String($0))] } ?? [], cursor: cursor, limit: limit,
+            key: try await cursorKey.current())
         let page = try await RequestScope.$principal.withValue(principal) {
             try await proposals.representations(filter: .init(), page: pageRequest)
         }

@@ -140,7 +140,7 @@ struct ProposalService: Sendable {
         let rows = try await pool.withConnection { connection in
             try await ProposalRepository.list(connection, filter: filter, visibility: visibility, after: after, limit: limit + 1)
         }
-        let (page, next) = request.page(rows, limit: limit) { row in row.seq }
+        let (page, next) = try request.page(rows, limit: limit) { row in row.seq }
         let principal = try Principal.current
         return (try page.map { try Self.view($0.json, for: principal) }, next)
     }

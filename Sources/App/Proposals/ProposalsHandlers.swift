@@ -32,7 +32,7 @@ extension APIHandlers {
             ("solutionTypeId", q.solutionTypeId), ("targetGroup", q.targetGroup),
             ("leadOrganisationId", q.leadOrganisationId), ("updatedSince", q.updatedSince.map(Representation.instant)),
         ]
-        let request = PageRequest(path: "/v1/proposals", query: query.compactMap(Self.pair), cursor: q.cursor, limit: q.limit)
+        let request = PageRequest(path: "/v1/proposals", query: query.compactMap(Self.pair), cursor: q.cursor, limit: q.limit, key: try await cursorKey.current())
         let page = try await proposals.list(filter: filter, page: request)
         let link = request.link(next: page.next)
         return .ok(.init(

@@ -73,7 +73,7 @@ struct RulesetService: Sendable {
             let after = try request.after()
             return (try await RulesetRepository.list(connection, callID: callID, afterVersion: after, limit: limit + 1), request)
         }
-        let (page, next) = request.page(rows, limit: limit) { row in Int64(row.version) }
+        let (page, next) = try request.page(rows, limit: limit) { row in Int64(row.version) }
         return (try page.map { try Representation.decode(Ruleset.self, from: $0.json) }, next)
     }
 

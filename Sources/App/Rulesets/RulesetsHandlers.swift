@@ -14,7 +14,7 @@ extension APIHandlers {
         let callID = input.path.callId
         let request = PageRequest(
             path: "/v1/calls/\(callID)/rulesets", query: [("limit", input.query.limit.map(String.init))].compactMap(Self.pair),
-            cursor: input.query.cursor, limit: input.query.limit)
+            cursor: input.query.cursor, limit: input.query.limit, key: try await cursorKey.current())
         let page = try await rulesets.list(callReference: callID, page: request)
         let link = request.link(next: page.next)
         return .ok(.init(

@@ -1,14 +1,15 @@
+import Crypto
 import Foundation
 
 /// Keyset cursors: the position after the last row of a page (its `seq`), never an offset, bound to
 /// the list and the filters that produced it.
 ///
-/// A cursor is base64url of `s2.<seq>.<tag>`, where the tag is a 64-bit FNV-1a digest of the list's
-/// path, its filters (every query parameter but `limit` and `cursor`) and the position. A cursor
-/// from another list, from the same list under other filters, or edited by hand is refused (400)
-/// instead of silently paging through something else. The tag is a check, not a secret: access
-/// rules and filters are applied to every page whatever cursor comes in, so a forged position
-/// shows nothing the caller could not list anyway.
+/// A cursor is base64url of a version byte and the position sealed with ChaCha20-Poly1305 under the
+/// service's cursor key (`CursorKey`), the list's path and filters (every query parameter but `limit`
+/// and `cursor`) authenticated with it. So a cursor says nothing a caller could read (the position
+/// would tell an applicant how many rows others made, and when), and one from another list, from the
+/// same list under other filters, or edited or made by hand is refused (400) instead of silently
+/// paging through something else. Access rules and filters are applied to every page anyway.
 struct PageRequest: Sendable {
     static let defaultLimit = 50
 
@@ -19,9 +20,11 @@ struct PageRequest: Sendable {
     let query: [(String, String)]
     let cursor: String?
     let requestedLimit: Int?
+    private let key: SymmetricKey
 
-    init(path: String, query: [(String, String)], cursor: String?, limit: Int?) {
+    init(path: String, query: [(String, String)], cursor: String?, limit: Int?, key: SymmetricKey) {
         self.path = path
+        self.key = key
         self.scope = path.lowercased()
         self.query = query.filter { $0.0 != "cursor" }
         self.cursor = cursor
@@ -39,11 +42,12 @@ struct PageRequest: Sendable {
     /// The position to read after: 0 without a cursor.
     func after() throws(Problem) -> Int64 {
         guard let cursor else { return 0 }
-        guard let text = Self.base64URLDecoded(cursor) else { throw Self.refusal }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "s2", let seq = Int64(parts[1]), seq >= 0, String(seq) == parts[1],
-            parts[2] == tag(seq)
+        guard cursor.utf8.count == Self.cursorLength, let bytes = Self.base64URLDecoded(cursor), bytes.first == Self.version,
+            let box = try? ChaChaPoly.SealedBox(combined: bytes.dropFirst()),
+            let position = try? ChaChaPoly.open(box, using: key, authenticating: scopeBytes()), position.count == 8
         else { throw Self.refusal }
+        let seq = position.reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        guard seq >= 0 else { throw Self.refusal }
         return seq
     }
 
@@ -57,14 +61,18 @@ struct PageRequest: Sendable {
     }
 
     /// The cursor for the page after `seq`.
-    func cursor(after seq: Int64) -> String {
-        Self.base64URL("s2.\(seq).\(tag(seq))")
+    func cursor(after seq: Int64) throws -> String {
+        let position = withUnsafeBytes(of: seq.bigEndian) { Data($0) }
+        // A fresh random nonce each time: 2^-96 odds of a repeat, whatever the number of cursors.
+        let box = try ChaChaPoly.seal(position, using: key, authenticating: scopeBytes())
+        return Self.base64URL(Data([Self.version]) + box.combined)
     }
 
     /// Cuts a page that was read one row past the limit: the extra row only says a next page exists.
-    func page<Row>(_ rows: [Row], limit: Int, position: (Row) -> Int64) -> (rows: ArraySlice<Row>, next: String?) {
+    func page<Row>(_ rows: [Row], limit: Int, position: (Row) -> Int64) throws -> (rows: ArraySlice<Row>, next: String?) {
         let page = rows.prefix(limit)
-        return (page, rows.count > limit ? page.last.map { cursor(after: position($0)) } : nil)
+        guard rows.count > limit, let last = page.last else { return (page, nil) }
+        return (page, try cursor(after: position(last)))
     }
 
     /// `Link: <…>; rel="next"` for the next page, keeping the other query parameters.
@@ -78,35 +86,38 @@ struct PageRequest: Sendable {
 
     private static var refusal: Problem { Problem.validation([.init(pointer: "cursor", detail: .notACursor)]) }
 
-    /// The digest of the list, its filters (sorted by name, so their order in the URL does not
-    /// matter) and the position, each part length-prefixed so no two scopes write the same bytes.
-    private func tag(_ seq: Int64) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ text: String) {
-            for byte in "\(text.utf8.count):\(text)".utf8 {
-                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-            }
-        }
-        mix(scope)
+    /// The cursor format: a version byte, then the sealed box (12 bytes of nonce, 8 of position, 16 of tag).
+    private static let version: UInt8 = 3
+    /// base64url, unpadded, of those 37 bytes.
+    private static let cursorLength = 50
+
+    /// What a cursor is bound to: the format, the list and its filters (sorted by name, so their order
+    /// in the URL does not matter), each part length-prefixed so no two scopes write the same bytes.
+    private func scopeBytes() -> Data {
+        var text = "convoca-cursor-\(Self.version)"
+        func add(_ part: String) { text += "\(part.utf8.count):\(part)" }
+        add(scope)
         for (name, value) in query.filter({ $0.0 != "limit" }).sorted(by: { $0.0 < $1.0 }) {
-            mix(name)
-            mix(value)
+            add(name)
+            add(value)
         }
-        mix(String(seq))
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return Data(text.utf8)
     }
 
-    private static func base64URL(_ text: String) -> String {
-        Data(text.utf8).base64EncodedString()
+    private static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    private static func base64URLDecoded(_ text: String) -> String? {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+    /// Unpadded base64url only: padding or the standard alphabet would give one cursor several spellings.
+    private static func base64URLDecoded(_ text: String) -> Data? {
+        guard text.utf8.allSatisfy({ byte in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        }) else { return nil }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64).flatMap { String(data: $0, encoding: .utf8) }
+        return Data(base64Encoded: base64)
     }
 }
