@@ -94,7 +94,7 @@ struct JSONTextParser {
     mutating func parseDocument() throws(RuleError) -> JSONValue {
         nextValue: while true {
             skipWhitespace()
-            guard position < bytes.count else { throw failure("unexpected end of input") }
+            guard position < bytes.count else { throw failure(.unexpectedEnd) }
             var completed: JSONValue
             switch bytes[position] {
             case UInt8(ascii: "["):
@@ -142,7 +142,7 @@ struct JSONTextParser {
             // Hand the finished value to its container, closing containers that end here.
             while let isArray = openIsArray.last {
                 skipWhitespace()
-                guard position < bytes.count else { throw failure("unexpected end of input") }
+                guard position < bytes.count else { throw failure(.unexpectedEnd) }
                 let byte = bytes[position]
                 position += 1
                 // What is nested too deep is read, but not kept.
@@ -150,7 +150,7 @@ struct JSONTextParser {
                 if isArray {
                     if keeps { openArrays[openArrays.count - 1].append(completed) }
                     if byte == UInt8(ascii: ",") { continue nextValue }
-                    guard byte == UInt8(ascii: "]") else { throw failure("expected ',' or ']'", at: position - 1) }
+                    guard byte == UInt8(ascii: "]") else { throw failure(.expectedCommaOrBracket, at: position - 1) }
                     let items = openArrays.removeLast()
                     completed = keeps ? .array(items) : .null
                 } else {
@@ -163,14 +163,14 @@ struct JSONTextParser {
                         pendingKeys.append(try parseKey())
                         continue nextValue
                     }
-                    guard byte == UInt8(ascii: "}") else { throw failure("expected ',' or '}'", at: position - 1) }
+                    guard byte == UInt8(ascii: "}") else { throw failure(.expectedCommaOrBrace, at: position - 1) }
                     let members = openObjects.removeLast()
                     completed = keeps ? .object(members) : .null
                 }
                 openIsArray.removeLast()
             }
             skipWhitespace()
-            guard position == bytes.count else { throw failure("unexpected text after the JSON value") }
+            guard position == bytes.count else { throw failure(.textAfterValue) }
             return completed
         }
     }
@@ -236,12 +236,12 @@ struct JSONTextParser {
     private mutating func parseKey() throws(RuleError) -> String {
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-            throw failure("expected a string key")
+            throw failure(.expectedKey)
         }
         let key = try parseString()
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
-            throw failure("expected ':' after an object key")
+            throw failure(.expectedColon)
         }
         position += 1
         return key
@@ -249,10 +249,10 @@ struct JSONTextParser {
 
     private mutating func expectWord(_ word: StaticString) throws(RuleError) {
         let length = word.utf8CodeUnitCount
-        guard position + length <= bytes.count else { throw failure("unexpected end of input") }
+        guard position + length <= bytes.count else { throw failure(.unexpectedEnd) }
         let start = word.utf8Start
         for offset in 0..<length where bytes[position + offset] != start[offset] {
-            throw failure("unexpected character")
+            throw failure(.unexpectedCharacter)
         }
         position += length
     }
@@ -270,12 +270,12 @@ struct JSONTextParser {
                 position += 1
                 if isASCII { return String(decoding: slice, as: UTF8.self) }
                 guard let text = String(validating: slice, as: UTF8.self) else {
-                    throw failure("invalid UTF-8 in a string", at: start)
+                    throw failure(.invalidUTF8, at: start)
                 }
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw failure("control character in a string") }
+            if byte < 0x20 { throw failure(.controlCharacter) }
             if byte >= 0x80 { isASCII = false }
             position += 1
         }
@@ -286,12 +286,12 @@ struct JSONTextParser {
             case UInt8(ascii: "\""):
                 position += 1
                 guard let text = String(validating: decoded, as: UTF8.self) else {
-                    throw failure("invalid UTF-8 in a string", at: start)
+                    throw failure(.invalidUTF8, at: start)
                 }
                 return text
             case UInt8(ascii: "\\"):
                 position += 1
-                guard position < bytes.count else { throw failure("unexpected end of input") }
+                guard position < bytes.count else { throw failure(.unexpectedEnd) }
                 let escape = bytes[position]
                 position += 1
                 switch escape {
@@ -307,15 +307,15 @@ struct JSONTextParser {
                     let scalar = try parseUnicodeEscape()
                     decoded.append(contentsOf: String(Character(scalar)).utf8)
                 default:
-                    throw failure("invalid escape sequence", at: position - 1)
+                    throw failure(.invalidEscape, at: position - 1)
                 }
             default:
-                if byte < 0x20 { throw failure("control character in a string") }
+                if byte < 0x20 { throw failure(.controlCharacter) }
                 decoded.append(byte)
                 position += 1
             }
         }
-        throw failure("unterminated string", at: start - 1)
+        throw failure(.unterminatedString, at: start - 1)
     }
 
     /// Reads the hex digits after `\u`, joining surrogate pairs; a lone surrogate becomes U+FFFD.
@@ -338,7 +338,7 @@ struct JSONTextParser {
     }
 
     private mutating func parseHexQuad() throws(RuleError) -> UInt32 {
-        guard position + 4 <= bytes.count else { throw failure("unexpected end of input") }
+        guard position + 4 <= bytes.count else { throw failure(.unexpectedEnd) }
         var value: UInt32 = 0
         for _ in 0..<4 {
             let byte = bytes[position]
@@ -347,7 +347,7 @@ struct JSONTextParser {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw failure("invalid \\u escape")
+            default: throw failure(.invalidUnicodeEscape)
             }
             value = value << 4 | UInt32(digit)
             position += 1
@@ -364,7 +364,7 @@ struct JSONTextParser {
             position += 1
         }
         guard position < bytes.count, isDigit(bytes[position]) else {
-            throw failure("unexpected character", at: start)
+            throw failure(.unexpectedCharacter, at: start)
         }
         var integer: Int64 = 0
         var digitCount = 0
@@ -381,7 +381,7 @@ struct JSONTextParser {
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             isInteger = false
             position += 1
-            guard position < bytes.count, isDigit(bytes[position]) else { throw failure("expected a digit after '.'") }
+            guard position < bytes.count, isDigit(bytes[position]) else { throw failure(.expectedDigitAfterPoint) }
             while position < bytes.count, isDigit(bytes[position]) { position += 1 }
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
@@ -390,7 +390,7 @@ struct JSONTextParser {
             if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                 position += 1
             }
-            guard position < bytes.count, isDigit(bytes[position]) else { throw failure("expected a digit in the exponent") }
+            guard position < bytes.count, isDigit(bytes[position]) else { throw failure(.expectedDigitInExponent) }
             while position < bytes.count, isDigit(bytes[position]) { position += 1 }
         }
         // Integers of up to 15 digits are exact as doubles, so they skip the general parser.
@@ -400,7 +400,7 @@ struct JSONTextParser {
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
-            throw failure("number out of range", at: start)
+            throw failure(.numberOutOfRange, at: start)
         }
         return value
     }
@@ -409,7 +409,7 @@ struct JSONTextParser {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
-    private func failure(_ reason: String, at offset: Int? = nil) -> RuleError {
-        .invalidJSON("\(reason) at byte \(offset ?? position)")
+    private func failure(_ fault: JSONSyntaxFault, at offset: Int? = nil) -> RuleError {
+        .invalidJSON(fault, byte: offset ?? position)
     }
 }

@@ -55,7 +55,7 @@ struct RuleCompiler {
                 argumentLevel = level + 1
             }
             guard op.arity.contains(rawArguments.count) else {
-                throw .invalidArguments(operator: name, detail: Self.arityDetail(op.arity, got: rawArguments.count))
+                throw .argumentCount(operator: name, takes: op.arity, given: rawArguments.count)
             }
             var arguments = ContiguousArray<Node>()
             arguments.reserveCapacity(rawArguments.count)
@@ -187,21 +187,5 @@ struct RuleCompiler {
                 break
             }
         }
-    }
-
-    private static func arityDetail(_ arity: ClosedRange<Int>, got: Int) -> String {
-        let expected: String
-        let counted: Int
-        if arity.upperBound == Int.max {
-            expected = "at least \(arity.lowerBound)"
-            counted = arity.lowerBound
-        } else if arity.lowerBound == arity.upperBound {
-            expected = "exactly \(arity.lowerBound)"
-            counted = arity.lowerBound
-        } else {
-            expected = "\(arity.lowerBound) to \(arity.upperBound)"
-            counted = arity.upperBound
-        }
-        return "expects \(expected) argument\(counted == 1 ? "" : "s"), got \(got)"
     }
 }

@@ -5,12 +5,14 @@
 /// JSON Logic community edition: it is what `try` catches. Limit errors are never catchable,
 /// so a rule cannot use `try` to keep running past its budget.
 public enum RuleError: Error, Sendable, Equatable {
-    /// The text is not valid JSON (RFC 8259); the string says where and why.
-    case invalidJSON(String)
+    /// The text is not valid JSON (RFC 8259): what is wrong, and at which byte (counted from 0).
+    case invalidJSON(JSONSyntaxFault, byte: Int)
     /// A single-key object names an operator this evaluator does not know.
     case unknownOperator(String)
-    /// An operator was given a number of arguments (or a literal argument) it cannot work with.
+    /// An operator was given a literal argument it cannot work with.
     case invalidArguments(operator: String, detail: String)
+    /// An operator was given a number of arguments outside the counts it takes.
+    case argumentCount(operator: String, takes: ClosedRange<Int>, given: Int)
     /// Nesting went past ``RuleLimits/maxDepth``.
     case tooDeep(limit: Int)
     /// The rule has more JSON values than ``RuleLimits/maxNodes``.
@@ -42,7 +44,7 @@ extension RuleError {
         switch self {
         case .invalidJSON: return "invalid_json"
         case .unknownOperator: return "unknown_operator"
-        case .invalidArguments: return "invalid_arguments"
+        case .invalidArguments, .argumentCount: return "invalid_arguments"
         case .tooDeep: return "too_deep"
         case .tooLarge: return "too_large"
         case .inputTooLarge: return "input_too_large"
@@ -60,12 +62,14 @@ extension RuleError {
     /// A sentence describing the error for people.
     public var message: String {
         switch self {
-        case .invalidJSON(let detail):
-            return "Invalid JSON: \(detail)."
+        case .invalidJSON(let fault, let byte):
+            return "Invalid JSON: \(fault.rawValue) at byte \(byte)."
         case .unknownOperator(let name):
             return "Unknown operator \"\(name)\"."
         case .invalidArguments(let name, let detail):
             return "Invalid arguments for \"\(name)\": \(detail)."
+        case .argumentCount(let name, let takes, let given):
+            return "Invalid arguments for \"\(name)\": expects \(Self.counts(takes)), got \(given)."
         case .tooDeep(let limit):
             return "Nesting is deeper than the limit of \(limit) levels."
         case .tooLarge(let limit):
@@ -91,6 +95,17 @@ extension RuleError {
         return nil
     }
 
+    /// "exactly 1 argument", "at least 2 arguments", "2 to 3 arguments".
+    private static func counts(_ range: ClosedRange<Int>) -> String {
+        if range.upperBound == Int.max {
+            return "at least \(range.lowerBound) argument\(range.lowerBound == 1 ? "" : "s")"
+        }
+        if range.lowerBound == range.upperBound {
+            return "exactly \(range.lowerBound) argument\(range.lowerBound == 1 ? "" : "s")"
+        }
+        return "\(range.lowerBound) to \(range.upperBound) arguments"
+    }
+
     private static func thrownType(_ value: JSONValue) -> String? {
         if case .object(let fields) = value, case .string(let type)? = fields["type"] { return type }
         return nil
@@ -99,4 +114,23 @@ extension RuleError {
 
 extension RuleError: CustomStringConvertible {
     public var description: String { message }
+}
+
+/// Why a text is not JSON, in the words the engine's English messages use.
+public enum JSONSyntaxFault: String, Sendable, CaseIterable {
+    case unexpectedEnd = "unexpected end of input"
+    case expectedCommaOrBracket = "expected ',' or ']'"
+    case expectedCommaOrBrace = "expected ',' or '}'"
+    case textAfterValue = "unexpected text after the JSON value"
+    case expectedKey = "expected a string key"
+    case expectedColon = "expected ':' after an object key"
+    case unexpectedCharacter = "unexpected character"
+    case invalidUTF8 = "invalid UTF-8 in a string"
+    case controlCharacter = "control character in a string"
+    case invalidEscape = "invalid escape sequence"
+    case unterminatedString = "unterminated string"
+    case invalidUnicodeEscape = "invalid \\u escape"
+    case expectedDigitAfterPoint = "expected a digit after '.'"
+    case expectedDigitInExponent = "expected a digit in the exponent"
+    case numberOutOfRange = "number out of range"
 }

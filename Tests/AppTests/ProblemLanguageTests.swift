@@ -136,6 +136,21 @@ final class ProblemLanguageTests: XCTestCase {
         }
     }
 
+    /// Where a body stops being JSON, and why, is said in the reader's language too.
+    func testMalformedJSON() async throws {
+        try await TestApp.run { _, client in
+            try await Self.assertTranslated(
+                { try await client.call(.post, "/v1/organisations", body: Data(#"{"legalName":"#.utf8), headers: $0) },
+                status: .badRequest, type: "malformed-json",
+                detail: [
+                    .en: "The body is not valid JSON: unexpected end of input at byte 13.",
+                    .fr: "Le corps de la requête n'est pas un JSON valide : fin inattendue du texte à l'octet 13.",
+                    .es: "El cuerpo de la solicitud no es un JSON válido: fin inesperado del texto en el byte 13.",
+                    .pt: "O corpo da requisição não é um JSON válido: fim inesperado do texto no byte 13.",
+                ])
+        }
+    }
+
     func testUnauthorized() async throws {
         try await TestApp.run { _, client in
             try await Self.assertTranslated(
@@ -171,11 +186,9 @@ final class ProblemLanguageTests: XCTestCase {
             try await Self.assertTranslated(
                 { try await client.call(
                     .post, "/v1/proposals/\(id)/documents", body: Data("%PDF".utf8), contentType: "application/pdf", headers: $0) },
-                status: .badRequest, type: "bad-request",
-                detail: [
-                    .en: "The query parameter filename is required.", .fr: "Le paramètre de requête filename est obligatoire.",
-                    .es: "El parámetro de consulta filename es obligatorio.", .pt: "O parâmetro de consulta filename é obrigatório.",
-                ])
+                status: .badRequest, type: "validation",
+                detail: [.en: "1 field is not valid.", .fr: "1 champ n'est pas valide.", .es: "1 campo no es válido.", .pt: "1 campo não é válido."],
+                errors: ["filename": [.en: "is required", .fr: "est obligatoire", .es: "es obligatorio", .pt: "é obrigatório"]])
             // A query value outside its enumeration is named, like any bad field, before the runtime reads it.
             try await Self.assertTranslated(
                 { try await client.call(.get, "/v1/proposals?status=lost", headers: $0) },
@@ -225,11 +238,20 @@ final class ProblemLanguageTests: XCTestCase {
         XCTAssertEqual(Message.translated([.en: "Lead", .fr: "Chef de file"]).text(in: .es), "Lead", "English stands in")
         // The English texts of rule errors are the engine's own.
         let errors: [RuleError] = [
-            .invalidJSON("unexpected end at byte 3"), .unknownOperator("zz"), .invalidArguments(operator: "if", detail: "x"),
+            .invalidJSON(.unexpectedEnd, byte: 3), .unknownOperator("zz"), .invalidArguments(operator: "if", detail: "x"),
+            .argumentCount(operator: "==", takes: 2...2, given: 1), .argumentCount(operator: "!", takes: 1...1, given: 3),
+            .argumentCount(operator: "and", takes: 1...Int.max, given: 0), .argumentCount(operator: "var", takes: 0...2, given: 3),
             .tooDeep(limit: 1), .tooLarge(limit: 2), .inputTooLarge(limit: 3), .valueTooLarge(limit: 4), .tooManySteps(limit: 5),
             .notANumber, .invalidArgumentsValue, .thrown(["type": "custom"]),
         ]
         for error in errors { XCTAssertEqual(Message.ruleError(error).text(in: .en), error.message) }
+        for fault in JSONSyntaxFault.allCases {
+            XCTAssertEqual(Message.ruleError(.invalidJSON(fault, byte: 8)).text(in: .en), RuleError.invalidJSON(fault, byte: 8).message)
+        }
+        // …and in the other languages they are said whole, not half in English.
+        XCTAssertEqual(Message.ruleError(.argumentCount(operator: "==", takes: 2...2, given: 1)).text(in: .es),
+                       "Argumentos no válidos para «==»: espera exactamente 2 argumentos, recibe 1.")
+        XCTAssertEqual(Message.ruleError(.invalidJSON(.unexpectedEnd, byte: 8)).text(in: .pt), "JSON inválido: fim inesperado do texto no byte 8.")
 
         let problem = Problem(.validation, detail: .fieldsNotValid(1), errors: [.init(pointer: "/x", detail: .required)])
         let body = try? JSONSerialization.jsonObject(with: problem.body(requestID: "r", language: .fr)) as? [String: Any]

@@ -59,12 +59,12 @@ final class HostileInputTests: XCTestCase {
     }
 
     func testWrongArityIsACompileError() {
-        assertRule(#"{"substr": []}"#, fails: .invalidArguments(operator: "substr", detail: "expects 2 to 3 arguments, got 0"))
-        assertRule(#"{">": [3, 2, 5]}"#, fails: .invalidArguments(operator: ">", detail: "expects exactly 2 arguments, got 3"))
-        assertRule(#"{"map": [[1]]}"#, fails: .invalidArguments(operator: "map", detail: "expects exactly 2 arguments, got 1"))
-        assertRule(#"{"!": [1, 2]}"#, fails: .invalidArguments(operator: "!", detail: "expects exactly 1 argument, got 2"))
-        assertRule(#"{"*": []}"#, fails: .invalidArguments(operator: "*", detail: "expects at least 1 argument, got 0"))
-        assertRule(#"{"var": ["a", 1, 2]}"#, fails: .invalidArguments(operator: "var", detail: "expects 0 to 2 arguments, got 3"))
+        assertRule(#"{"substr": []}"#, fails: .argumentCount(operator: "substr", takes: 2...3, given: 0))
+        assertRule(#"{">": [3, 2, 5]}"#, fails: .argumentCount(operator: ">", takes: 2...2, given: 3))
+        assertRule(#"{"map": [[1]]}"#, fails: .argumentCount(operator: "map", takes: 2...2, given: 1))
+        assertRule(#"{"!": [1, 2]}"#, fails: .argumentCount(operator: "!", takes: 1...1, given: 2))
+        assertRule(#"{"*": []}"#, fails: .argumentCount(operator: "*", takes: 1...Int.max, given: 0))
+        assertRule(#"{"var": ["a", 1, 2]}"#, fails: .argumentCount(operator: "var", takes: 0...2, given: 3))
     }
 
     func testNestedLoopsHitTheStepLimit() {

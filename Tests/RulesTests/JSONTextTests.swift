@@ -49,7 +49,7 @@ final class JSONTextTests: XCTestCase {
         XCTAssertEqual(deep.tooDeep, ["/0/0/0"])
         XCTAssertEqual(deep.value, [[[nil]], 1])
         XCTAssertThrowsError(try JSONValue.reading(Array(arrays.dropLast(2).utf8), limits: limits)) { error in
-            XCTAssertEqual(error as? RuleError, .invalidJSON("unexpected end of input at byte \(arrays.utf8.count - 2)"))
+            XCTAssertEqual(error as? RuleError, .invalidJSON(.unexpectedEnd, byte: arrays.utf8.count - 2))
         }
         // At most `maxTooDeep` places are noted.
         let many = "[" + Array(repeating: "[[[[]]]]", count: 500).joined(separator: ",") + "]"
@@ -116,7 +116,7 @@ final class JSONTextTests: XCTestCase {
 
     func testErrorsSayWhere() {
         XCTAssertThrowsError(try JSONValue(parsing: "[1, ?]")) { error in
-            XCTAssertEqual(error as? RuleError, .invalidJSON("unexpected character at byte 4"))
+            XCTAssertEqual(error as? RuleError, .invalidJSON(.unexpectedCharacter, byte: 4))
         }
     }
 

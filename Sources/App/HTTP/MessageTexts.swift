@@ -27,11 +27,16 @@ extension Message {
         case mustHoldAtMostRules, ruleIDFormat, phaseFormat, repeatsRuleID, operatorNotPortable, ruleIsInvalid
         case ruleInvalidJSON, ruleUnknownOperator, ruleInvalidArguments, ruleTooDeep, ruleTooLarge, ruleInputTooLarge
         case ruleValueTooLarge, ruleTooManySteps, ruleNaN, ruleInvalidArgumentValues, ruleRaised
+        case ruleArgumentsExactlyOne, ruleArgumentsExactly, ruleArgumentsAtLeastOne, ruleArgumentsAtLeast, ruleArgumentsFromTo
+        case jsonUnexpectedEnd, jsonExpectedCommaOrBracket, jsonExpectedCommaOrBrace, jsonTextAfterValue, jsonExpectedKey
+        case jsonExpectedColon, jsonUnexpectedCharacter, jsonInvalidUTF8, jsonControlCharacter, jsonInvalidEscape
+        case jsonUnterminatedString, jsonInvalidUnicodeEscape, jsonExpectedDigitAfterPoint, jsonExpectedDigitInExponent
+        case jsonNumberOutOfRange
         // Problem details
         case oneFieldNotValid, fieldsNotValid
         case methodNotAllowed, noOperation, unexpectedError, contentTypeNotAccepted, noAcceptableRepresentation
         case bodyNotJSON, bodyNotJSONBecause, bodyNestedTooDeep, bodyUnreadable, documentUnreadable, bodyTooLarge, bodyOverLimit
-        case bodyNeedsContentType, missingQueryParameter, missingHeader, missingPathParameter, bodyRequired
+        case bodyNeedsContentType, missingHeader, missingPathParameter, bodyRequired
         case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
         case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted, requestTookTooLong
         case pendingMigrations, tooManyConnections, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable, pathUnreadable, acceptUnreadable
@@ -418,6 +423,96 @@ extension Message {
                 Texts(
                     en: "Invalid arguments for \"{0}\": {1}.", fr: "Arguments non valides pour « {0} » : {1}.",
                     es: "Argumentos no válidos para «{0}»: {1}.", pt: "Argumentos inválidos para “{0}”: {1}.")
+            case .ruleArgumentsExactlyOne:
+                Texts(
+                    en: "Invalid arguments for \"{0}\": expects exactly 1 argument, got {1}.",
+                    fr: "Arguments non valides pour « {0} » : attend exactement 1 argument, en reçoit {1}.",
+                    es: "Argumentos no válidos para «{0}»: espera exactamente 1 argumento, recibe {1}.",
+                    pt: "Argumentos inválidos para “{0}”: espera exatamente 1 argumento, recebe {1}.")
+            case .ruleArgumentsExactly:
+                Texts(
+                    en: "Invalid arguments for \"{0}\": expects exactly {2} arguments, got {1}.",
+                    fr: "Arguments non valides pour « {0} » : attend exactement {2} arguments, en reçoit {1}.",
+                    es: "Argumentos no válidos para «{0}»: espera exactamente {2} argumentos, recibe {1}.",
+                    pt: "Argumentos inválidos para “{0}”: espera exatamente {2} argumentos, recebe {1}.")
+            case .ruleArgumentsAtLeastOne:
+                Texts(
+                    en: "Invalid arguments for \"{0}\": expects at least 1 argument, got {1}.",
+                    fr: "Arguments non valides pour « {0} » : attend au moins 1 argument, en reçoit {1}.",
+                    es: "Argumentos no válidos para «{0}»: espera al menos 1 argumento, recibe {1}.",
+                    pt: "Argumentos inválidos para “{0}”: espera pelo menos 1 argumento, recebe {1}.")
+            case .ruleArgumentsAtLeast:
+                Texts(
+                    en: "Invalid arguments for \"{0}\": expects at least {2} arguments, got {1}.",
+                    fr: "Arguments non valides pour « {0} » : attend au moins {2} arguments, en reçoit {1}.",
+                    es: "Argumentos no válidos para «{0}»: espera al menos {2} argumentos, recibe {1}.",
+                    pt: "Argumentos inválidos para “{0}”: espera pelo menos {2} argumentos, recebe {1}.")
+            case .ruleArgumentsFromTo:
+                Texts(
+                    en: "Invalid arguments for \"{0}\": expects {2} to {3} arguments, got {1}.",
+                    fr: "Arguments non valides pour « {0} » : attend de {2} à {3} arguments, en reçoit {1}.",
+                    es: "Argumentos no válidos para «{0}»: espera de {2} a {3} argumentos, recibe {1}.",
+                    pt: "Argumentos inválidos para “{0}”: espera de {2} a {3} argumentos, recebe {1}.")
+            case .jsonUnexpectedEnd:
+                Texts(
+                    en: "unexpected end of input at byte {0}", fr: "fin inattendue du texte à l'octet {0}",
+                    es: "fin inesperado del texto en el byte {0}", pt: "fim inesperado do texto no byte {0}")
+            case .jsonExpectedCommaOrBracket:
+                Texts(
+                    en: "expected ',' or ']' at byte {0}", fr: "',' ou ']' attendu à l'octet {0}",
+                    es: "se esperaba ',' o ']' en el byte {0}", pt: "esperava-se ',' ou ']' no byte {0}")
+            case .jsonExpectedCommaOrBrace:
+                Texts(
+                    en: "expected ',' or '}' at byte {0}", fr: "',' ou '}' attendu à l'octet {0}",
+                    es: "se esperaba ',' o '}' en el byte {0}", pt: "esperava-se ',' ou '}' no byte {0}")
+            case .jsonTextAfterValue:
+                Texts(
+                    en: "unexpected text after the JSON value at byte {0}", fr: "texte inattendu après la valeur JSON à l'octet {0}",
+                    es: "texto inesperado después del valor JSON en el byte {0}", pt: "texto inesperado após o valor JSON no byte {0}")
+            case .jsonExpectedKey:
+                Texts(
+                    en: "expected a string key at byte {0}", fr: "clé de type chaîne attendue à l'octet {0}",
+                    es: "se esperaba una clave de tipo cadena en el byte {0}", pt: "esperava-se uma chave do tipo string no byte {0}")
+            case .jsonExpectedColon:
+                Texts(
+                    en: "expected ':' after an object key at byte {0}", fr: "':' attendu après une clé d'objet à l'octet {0}",
+                    es: "se esperaba ':' después de una clave de objeto en el byte {0}", pt: "esperava-se ':' após uma chave de objeto no byte {0}")
+            case .jsonUnexpectedCharacter:
+                Texts(
+                    en: "unexpected character at byte {0}", fr: "caractère inattendu à l'octet {0}",
+                    es: "carácter inesperado en el byte {0}", pt: "caractere inesperado no byte {0}")
+            case .jsonInvalidUTF8:
+                Texts(
+                    en: "invalid UTF-8 in a string at byte {0}", fr: "UTF-8 non valide dans une chaîne à l'octet {0}",
+                    es: "UTF-8 no válido en una cadena en el byte {0}", pt: "UTF-8 inválido em uma string no byte {0}")
+            case .jsonControlCharacter:
+                Texts(
+                    en: "control character in a string at byte {0}", fr: "caractère de contrôle dans une chaîne à l'octet {0}",
+                    es: "carácter de control en una cadena en el byte {0}", pt: "caractere de controle em uma string no byte {0}")
+            case .jsonInvalidEscape:
+                Texts(
+                    en: "invalid escape sequence at byte {0}", fr: "séquence d'échappement non valide à l'octet {0}",
+                    es: "secuencia de escape no válida en el byte {0}", pt: "sequência de escape inválida no byte {0}")
+            case .jsonUnterminatedString:
+                Texts(
+                    en: "unterminated string at byte {0}", fr: "chaîne non terminée à l'octet {0}",
+                    es: "cadena sin terminar en el byte {0}", pt: "string não terminada no byte {0}")
+            case .jsonInvalidUnicodeEscape:
+                Texts(
+                    en: "invalid \\u escape at byte {0}", fr: "échappement \\u non valide à l'octet {0}",
+                    es: "escape \\u no válido en el byte {0}", pt: "escape \\u inválido no byte {0}")
+            case .jsonExpectedDigitAfterPoint:
+                Texts(
+                    en: "expected a digit after '.' at byte {0}", fr: "chiffre attendu après '.' à l'octet {0}",
+                    es: "se esperaba un dígito después de '.' en el byte {0}", pt: "esperava-se um dígito após '.' no byte {0}")
+            case .jsonExpectedDigitInExponent:
+                Texts(
+                    en: "expected a digit in the exponent at byte {0}", fr: "chiffre attendu dans l'exposant à l'octet {0}",
+                    es: "se esperaba un dígito en el exponente en el byte {0}", pt: "esperava-se um dígito no expoente no byte {0}")
+            case .jsonNumberOutOfRange:
+                Texts(
+                    en: "number out of range at byte {0}", fr: "nombre hors limites à l'octet {0}",
+                    es: "número fuera de rango en el byte {0}", pt: "número fora do intervalo no byte {0}")
             case .ruleTooDeep:
                 Texts(
                     en: "Nesting is deeper than the limit of {0} levels.", fr: "L'imbrication dépasse la limite de {0} niveaux.",
@@ -524,10 +619,6 @@ extension Message {
                     fr: "Un corps de requête doit être accompagné d'un en-tête Content-Type.",
                     es: "Un cuerpo de solicitud requiere un encabezado Content-Type.",
                     pt: "Um corpo de requisição exige um cabeçalho Content-Type.")
-            case .missingQueryParameter:
-                Texts(
-                    en: "The query parameter {0} is required.", fr: "Le paramètre de requête {0} est obligatoire.",
-                    es: "El parámetro de consulta {0} es obligatorio.", pt: "O parâmetro de consulta {0} é obrigatório.")
             case .missingHeader:
                 Texts(
                     en: "The header {0} is required.", fr: "L'en-tête {0} est obligatoire.", es: "El encabezado {0} es obligatorio.",

@@ -236,9 +236,10 @@ extension Message {
     /// What the rules engine reports, said in the reader's language (the values it names stay as they are).
     static func ruleError(_ error: RuleError) -> Message {
         switch error {
-        case .invalidJSON(let detail): Message(.ruleInvalidJSON, .data(detail))
+        case .invalidJSON(let fault, let byte): Message(.ruleInvalidJSON, .phrase(jsonSyntax(fault, byte: byte)))
         case .unknownOperator(let name): Message(.ruleUnknownOperator, .data(name))
         case .invalidArguments(let name, let detail): Message(.ruleInvalidArguments, .data(name), .data(detail))
+        case .argumentCount(let name, let takes, let given): argumentCount(operator: name, takes: takes, given: given)
         case .tooDeep(let limit): Message(.ruleTooDeep, .data(String(limit)))
         case .tooLarge(let limit): Message(.ruleTooLarge, .data(String(limit)))
         case .inputTooLarge(let limit): Message(.ruleInputTooLarge, .data(String(limit)))
@@ -271,7 +272,42 @@ extension Message {
     static let contentTypeNotAccepted = Message(.contentTypeNotAccepted)
     static let noAcceptableRepresentation = Message(.noAcceptableRepresentation)
     static let bodyNotJSON = Message(.bodyNotJSON)
-    static func bodyNotJSON(reason: String) -> Message { Message(.bodyNotJSONBecause, .data(reason)) }
+    static func bodyNotJSON(because reason: Message) -> Message { Message(.bodyNotJSONBecause, .phrase(reason)) }
+    /// Where and why a text stops being JSON (`JSONSyntaxFault`), without a full stop: it ends other sentences.
+    static func jsonSyntax(_ fault: JSONSyntaxFault, byte: Int) -> Message {
+        let key: Key =
+            switch fault {
+            case .unexpectedEnd: .jsonUnexpectedEnd
+            case .expectedCommaOrBracket: .jsonExpectedCommaOrBracket
+            case .expectedCommaOrBrace: .jsonExpectedCommaOrBrace
+            case .textAfterValue: .jsonTextAfterValue
+            case .expectedKey: .jsonExpectedKey
+            case .expectedColon: .jsonExpectedColon
+            case .unexpectedCharacter: .jsonUnexpectedCharacter
+            case .invalidUTF8: .jsonInvalidUTF8
+            case .controlCharacter: .jsonControlCharacter
+            case .invalidEscape: .jsonInvalidEscape
+            case .unterminatedString: .jsonUnterminatedString
+            case .invalidUnicodeEscape: .jsonInvalidUnicodeEscape
+            case .expectedDigitAfterPoint: .jsonExpectedDigitAfterPoint
+            case .expectedDigitInExponent: .jsonExpectedDigitInExponent
+            case .numberOutOfRange: .jsonNumberOutOfRange
+            }
+        return Message(key, .data(String(byte)))
+    }
+    /// An operator given a number of arguments it does not take.
+    static func argumentCount(operator name: String, takes: ClosedRange<Int>, given: Int) -> Message {
+        let (low, high, got) = (String(takes.lowerBound), String(takes.upperBound), String(given))
+        if takes.upperBound == Int.max {
+            return takes.lowerBound == 1
+                ? Message(.ruleArgumentsAtLeastOne, .data(name), .data(got)) : Message(.ruleArgumentsAtLeast, .data(name), .data(got), .data(low))
+        }
+        if takes.lowerBound == takes.upperBound {
+            return takes.lowerBound == 1
+                ? Message(.ruleArgumentsExactlyOne, .data(name), .data(got)) : Message(.ruleArgumentsExactly, .data(name), .data(got), .data(low))
+        }
+        return Message(.ruleArgumentsFromTo, .data(name), .data(got), .data(low), .data(high))
+    }
     static func bodyNestedTooDeep(limit: Int) -> Message { Message(.bodyNestedTooDeep, .data(String(limit))) }
     static let bodyUnreadable = Message(.bodyUnreadable)
     static let documentUnreadable = Message(.documentUnreadable)
@@ -280,7 +316,6 @@ extension Message {
     }
     static func bodyOverLimit(_ limit: Int) -> Message { Message(.bodyOverLimit, .data(String(limit))) }
     static let bodyNeedsContentType = Message(.bodyNeedsContentType)
-    static func missingQueryParameter(_ name: String) -> Message { Message(.missingQueryParameter, .data(name)) }
     static func missingHeader(_ name: String) -> Message { Message(.missingHeader, .data(name)) }
     static func missingPathParameter(_ name: String) -> Message { Message(.missingPathParameter, .data(name)) }
     static let bodyRequired = Message(.bodyRequired)

@@ -92,7 +92,6 @@ enum ProblemMapping {
     /// The runtime says what it could not read in English sentences (its error type is not public); the ones a
     /// client causes are recognised and said from the catalog, keeping the names they carry.
     static func runtimeCauseMessage(_ cause: String) -> Message {
-        if let name = cause.removingPrefix(missingQueryParameter) { return .missingQueryParameter(name) }
         if let name = cause.removingPrefix("Missing required path parameter named: ") { return .missingPathParameter(name) }
         if let rest = cause.removingPrefix("The required header field named '"), rest.hasSuffix("' is missing.") {
             return .missingHeader(String(rest.dropLast("' is missing.".count)))

@@ -200,9 +200,7 @@ struct RequestLimitsMiddleware: RouterMiddleware {
             return try await RequestScope.$jsonBody.withValue(document) { try await next(request, context) }
         } catch let error as ServerError where error.underlyingError is DecodingError {
             // The decoder only says "not valid JSON"; say where, from the bytes still at hand.
-            if isJSON, let reason = Self.syntaxError(in: body) {
-                throw Problem(.malformedJSON, detail: .bodyNotJSON(reason: reason))
-            }
+            if isJSON, let error = Self.syntaxError(in: body) { throw Self.notJSON(error) }
             throw error
         }
     }
@@ -226,7 +224,7 @@ struct RequestLimitsMiddleware: RouterMiddleware {
         } catch {
             // Not JSON as RFC 8259 exchanges it (UTF-8 only): the generated decoders would accept a
             // UTF-16 body, past the checks above, so it is refused here, saying where it breaks.
-            throw Problem(.malformedJSON, detail: .bodyNotJSON(reason: reason(error)))
+            throw notJSON(error)
         }
         let document = reading.value
         var errors = reading.duplicates.map { Problem.FieldError(pointer: $0, detail: .repeatedMember) }
@@ -280,10 +278,10 @@ struct RequestLimitsMiddleware: RouterMiddleware {
         }
     }
 
-    private static func reason(_ error: RuleError) -> String {
-        if case .invalidJSON(let reason) = error { return reason }
-        // The message is a sentence; the problem's detail adds its own full stop.
-        return error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
+    /// A body that is not JSON, saying where it breaks and why, in the reader's language.
+    private static func notJSON(_ error: RuleError) -> Problem {
+        guard case .invalidJSON(let fault, let byte) = error else { return Problem(.malformedJSON, detail: .bodyNotJSON) }
+        return Problem(.malformedJSON, detail: .bodyNotJSON(because: .jsonSyntax(fault, byte: byte)))
     }
 
     /// `application/json` or a `+json` type (`application/merge-patch+json`); not a type that merely
@@ -294,12 +292,12 @@ struct RequestLimitsMiddleware: RouterMiddleware {
     }
 
     /// Where the body stops being JSON text, nil when it is JSON (however deep: nesting is not its concern).
-    static func syntaxError(in body: ByteBuffer) -> String? {
+    static func syntaxError(in body: ByteBuffer) -> RuleError? {
         do {
             _ = try JSONValue.reading(body.readableBytesView, limits: RuleLimits(maxTextBytes: .max))
             return nil
         } catch {
-            return reason(error)
+            return error
         }
     }
 
