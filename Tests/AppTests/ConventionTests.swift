@@ -49,6 +49,13 @@ final class ConventionTests: XCTestCase {
             XCTAssertEqual(rest.count, 2)
             XCTAssertFalse(rest.contains(firstID))
 
+            // Ids are read in either case, by the filter and by the cursor alike.
+            let byLead = try await client.call(.get, "/v1/proposals?limit=1&leadOrganisationId=\(lead.lowercased())")
+            let leadCursor = try XCTUnwrap(byLead["nextCursor"] as? String, byLead.text)
+            let upper = try await client.call(.get, "/v1/proposals?limit=1&leadOrganisationId=\(lead.uppercased())&cursor=\(leadCursor)")
+            XCTAssertEqual(upper.status, .ok, upper.text)
+            XCTAssertEqual((upper["items"] as? [[String: Any]])?.count, 1)
+
             // A cursor says nothing a caller could read: the same page's cursor is new each time.
             let again = try await client.call(.get, "/v1/proposals?limit=1&status=draft&language=es")
             XCTAssertNotEqual(again["nextCursor"] as? String, cursor)
@@ -122,6 +129,9 @@ final class ConventionTests: XCTestCase {
                 .get, "/v1/proposals?status=lost&limit=abc&language=de&updatedSince=2021-02-30T00:00:00Z&country=pe")
             XCTAssertProblem(bad, .badRequest, "validation")
             XCTAssertEqual(bad.errorPointers, ["country", "language", "limit", "status", "updatedSince"])
+            // An empty id filter would match nothing; it is refused like the others.
+            let empty = try await client.call(.get, "/v1/proposals?questionId=&solutionTypeId=&targetGroup=")
+            XCTAssertEqual(Set(empty.errorPointers), ["questionId", "solutionTypeId", "targetGroup"], empty.text)
 
             // Empty pairs in a query name nothing, as a trailing `&` does, on every list.
             let filtered = try await client.call(.get, "/v1/proposals?&limit=1&&country=MX&")

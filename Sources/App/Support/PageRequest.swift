@@ -99,7 +99,8 @@ struct PageRequest: Sendable {
         add(scope)
         for (name, value) in query.filter({ $0.0 != "limit" }).sorted(by: { $0.0 < $1.0 }) {
             add(name)
-            add(value)
+            // Ids are read in either case, so a cursor does not depend on the case they were written in.
+            add(UUID(exactly: value) == nil ? value : value.lowercased())
         }
         return Data(text.utf8)
     }
