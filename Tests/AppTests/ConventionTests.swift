@@ -91,6 +91,22 @@ final class ConventionTests: XCTestCase {
         }
     }
 
+    /// Cursors are base64url without padding, one spelling per value.
+    func testCursorTextIsCanonicalBase64URL() throws {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<48 {
+            let data = Data((0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            let text = PageRequest.base64URL(data)
+            XCTAssertEqual(text, Self.base64URL(data))
+            XCTAssertEqual(PageRequest.base64URLDecoded(text), data)
+        }
+        for text in ["A", "AB", "AAA=", "A+/A", "AAB", "é"] { XCTAssertNil(PageRequest.base64URLDecoded(text), text) }
+        XCTAssertEqual(PageRequest.base64URLDecoded("AA"), Data([0]))
+        XCTAssertTrue(RequestLimitsMiddleware.hasEmptyPair("&a=1"))
+        XCTAssertTrue(RequestLimitsMiddleware.hasEmptyPair("a=1&&b=2"))
+        XCTAssertFalse(RequestLimitsMiddleware.hasEmptyPair("a=1&b=2&"))
+    }
+
     /// The cursor with one of its bytes changed.
     private static func cursor(_ cursor: String, flippingByte index: Int) throws -> String {
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")

@@ -27,7 +27,7 @@ struct RequestLimitsMiddleware: RouterMiddleware {
         try Self.checkPath(request.uri.path)
         // An empty pair in the query (`?&limit=5`, `a=1&&b=2`) names nothing, as a trailing `&` does: it is
         // dropped, as browsers' URLSearchParams drop it (the generated server would fail to read the query).
-        if let query = request.uri.query, query.hasPrefix("&") || query.contains("&&") {
+        if let query = request.uri.query, Self.hasEmptyPair(query) {
             var head = request.head
             let pairs = query.split(separator: "&")
             head.path = request.uri.path + (pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&"))
@@ -56,6 +56,16 @@ struct RequestLimitsMiddleware: RouterMiddleware {
             }
         }
         return try await limit(request, operation: operation, context: context, next: next)
+    }
+
+    /// Whether a query starts with `&` or holds `&&` (one scan of its bytes: every request with a query asks).
+    static func hasEmptyPair(_ query: String) -> Bool {
+        var previous = UInt8(ascii: "&")
+        for byte in query.utf8 {
+            if byte == UInt8(ascii: "&"), previous == UInt8(ascii: "&") { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// A path is read one way only: the router would serve `/v1/calls/` and `//v1//calls` as

@@ -105,20 +105,48 @@ struct PageRequest: Sendable {
         return Data(text.utf8)
     }
 
-    private static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    private static let values: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(index) }
+        return table
+    }()
+
+    /// base64url without padding (RFC 4648 §5), written directly: every page of every list makes one.
+    static func base64URL(_ data: Data) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity((data.count * 4 + 2) / 3)
+        var bits = 0, count = 0
+        for byte in data {
+            bits = bits << 8 | Int(byte)
+            count += 8
+            while count >= 6 {
+                count -= 6
+                out.append(alphabet[(bits >> count) & 0x3F])
+            }
+        }
+        if count > 0 { out.append(alphabet[(bits << (6 - count)) & 0x3F]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// Unpadded base64url only: padding or the standard alphabet would give one cursor several spellings.
-    private static func base64URLDecoded(_ text: String) -> Data? {
-        guard text.utf8.allSatisfy({ byte in
-            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
-        }) else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
+    /// Unpadded base64url only: padding, the standard alphabet or stray bits would give one cursor
+    /// several spellings.
+    static func base64URLDecoded(_ text: String) -> Data? {
+        var out = Data()
+        out.reserveCapacity(text.utf8.count * 3 / 4)
+        var bits = 0, count = 0
+        for byte in text.utf8 {
+            let value = values[Int(byte)]
+            guard value != 0xFF else { return nil }
+            bits = (bits << 6 | Int(value)) & 0xFFFF
+            count += 6
+            if count >= 8 {
+                count -= 8
+                out.append(UInt8((bits >> count) & 0xFF))
+            }
+        }
+        // What is left must be fewer than 8 zero bits (a lone sixth of a byte is no base64 at all).
+        guard count < 6, bits & ((1 << count) - 1) == 0 else { return nil }
+        return out
     }
 }
