@@ -91,6 +91,21 @@ final class ConventionTests: XCTestCase {
         }
     }
 
+    /// Servers that start together on a new database agree on one cursor key.
+    func testServersStartingTogetherShareOneCursorKey() async throws {
+        try await TestApp.run { app, _ in
+            let keys = try await withThrowingTaskGroup(of: Data.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await CursorKey(pool: app.pool).current().withUnsafeBytes { Data($0) } }
+                }
+                return try await group.reduce(into: [Data]()) { $0.append($1) }
+            }
+            XCTAssertEqual(keys.count, 8)
+            XCTAssertEqual(Set(keys).count, 1)
+            XCTAssertEqual(keys.first?.count, 32)
+        }
+    }
+
     /// Cursors are base64url without padding, one spelling per value.
     func testCursorTextIsCanonicalBase64URL() throws {
         var generator = SystemRandomNumberGenerator()

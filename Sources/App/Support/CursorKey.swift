@@ -17,14 +17,17 @@ final class CursorKey: Sendable {
     func current() async throws -> SymmetricKey {
         if let key = cached.withLock({ $0 }) { return key }
         let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        // Two servers starting together may both propose one: the first stored wins, and both read it.
-        let stored = try await pool.withConnection { connection in
-            try await connection.query("""
-                WITH proposed AS (
-                    INSERT INTO service_secrets (name, secret) VALUES ('cursor', \(fresh))
-                    ON CONFLICT (name) DO NOTHING RETURNING secret)
-                SELECT secret FROM proposed UNION ALL SELECT secret FROM service_secrets WHERE name = 'cursor'
-                """).first!.decode(Data.self, column: "secret")
+        let stored = try await pool.withConnection { connection -> Data in
+            let proposed = try await connection.query("""
+                INSERT INTO service_secrets (name, secret) VALUES ('cursor', \(fresh))
+                ON CONFLICT (name) DO NOTHING RETURNING secret
+                """)
+            if let row = proposed.first { return try row.decode(Data.self, column: "secret") }
+            // One is stored already (or another server stored one while this statement waited for it,
+            // which its snapshot could not see): a statement of its own reads it.
+            guard let row = try await connection.query("SELECT secret FROM service_secrets WHERE name = 'cursor'").first
+            else { throw Problem(.internalError) }
+            return try row.decode(Data.self, column: "secret")
         }
         let key = SymmetricKey(data: stored)
         cached.withLock { $0 = key }

@@ -118,7 +118,7 @@ struct PageRequest: Sendable {
         out.reserveCapacity((data.count * 4 + 2) / 3)
         var bits = 0, count = 0
         for byte in data {
-            bits = bits << 8 | Int(byte)
+            bits = (bits << 8 | Int(byte)) & 0xFFFF
             count += 8
             while count >= 6 {
                 count -= 6
