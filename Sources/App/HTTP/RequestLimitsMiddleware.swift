@@ -131,8 +131,9 @@ struct RequestLimitsMiddleware: RouterMiddleware {
         let body: ByteBuffer
         let isJSON: Bool
         var document: JSONValue?
+        let upload = Self.isDocumentUpload(request)
         if hasBody {
-            let limit = Self.isDocumentUpload(request) ? maxDocumentBytes : maxBodyBytes
+            let limit = upload ? maxDocumentBytes : maxBodyBytes
             if let declaredLength, declaredLength > limit {
                 throw Problem(.contentTooLarge, detail: .bodyTooLarge(bytes: declaredLength, limit: limit))
             }
@@ -164,7 +165,6 @@ struct RequestLimitsMiddleware: RouterMiddleware {
             // What the operation itself would refuse before reading the body is refused here too, before the
             // body is read or invited (`100 Continue`): a media type it does not take (for an upload, one that
             // is not a document type), a role it does not allow.
-            let upload = Self.isDocumentUpload(request)
             if upload { _ = try DocumentService.acceptedType(contentType) }
             if let operation {
                 let essence = "\(mediaType.kind)".lowercased()
