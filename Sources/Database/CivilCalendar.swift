@@ -50,7 +50,16 @@ enum CivilCalendar {
         guard interval.isFinite, abs(interval) < 1.0e15 else { return nil }
         // Split first so the fraction keeps its precision.
         let whole = interval.rounded(.down)
-        let fraction = Int64(((interval - whole) * 1_000_000).rounded())
+        var fraction = Int64(((interval - whole) * 1_000_000).rounded())
+        // Far from 2001 a Date cannot hold a microsecond (about 30 µs apart in year 9999): an instant
+        // written to the millisecond (9999-12-31T23:59:59.999Z) would be stored a few microseconds off,
+        // and read back, to the millisecond, as the one before. Within the Date's own error of a whole
+        // millisecond, it is that millisecond. (Near 2001 the error is under a microsecond: nothing moves.)
+        let tolerance = Int64(interval.ulp * 2 * 1_000_000)
+        if tolerance > 0 {
+            let millisecond = (fraction + 500) / 1000 * 1000
+            if abs(fraction - millisecond) <= tolerance { fraction = millisecond }
+        }
         let (micros, overflow1) = (Int64(whole) + secondsFrom2000To2001).multipliedReportingOverflow(by: microsPerSecond)
         let (total, overflow2) = micros.addingReportingOverflow(fraction)
         return overflow1 || overflow2 ? nil : total

@@ -140,6 +140,26 @@ struct TypeRoundTripTests {
         }
     }
 
+    /// Instants written to the millisecond keep it, however far from 2001 (a Date's resolution there is
+    /// coarser than a microsecond).
+    @Test func farInstantsKeepTheirMilliseconds() async throws {
+        try await withTestDatabase { db in
+            let texts = ["9999-12-31 23:59:59.999", "5000-06-01 00:00:00.999", "2500-06-01 00:00:00.001", "0001-01-01 00:00:00.001",
+                         "2026-11-27 19:00:00.785"]
+            for text in texts {
+                // Proleptic Gregorian days, as PostgreSQL counts them, then the time of day.
+                let n = text.split(whereSeparator: { "- :.".contains($0) }).map { Int($0)! }
+                let day = try #require(PGDate(year: n[0], month: n[1], day: n[2]))
+                let milliseconds = (Int64(day.daysSince1970) * 86_400 + Int64(n[3] * 3600 + n[4] * 60 + n[5])) * 1000 + Int64(n[6])
+                let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+                let stored = try await db.pool.withConnection { c in
+                    try await c.scalar(String.self, "SELECT to_char(\(date)::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')")
+                }
+                #expect(stored == text + "000", "\(text)")
+            }
+        }
+    }
+
     @Test func timestampsKeepMicroseconds() async throws {
         try await withTestDatabase { db in
             let micros: [Int64] = [
