@@ -177,6 +177,15 @@ final class TokenTests: XCTestCase {
                 "name": "x", "role": "platform", "expiresAt": "2100-01-01T00:00:00Z",
             ])
             XCTAssertEqual(plain.status, .created, plain.text)
+
+            // An optional member given as null is absent, as the contract says; a required one is refused.
+            let nullOrganisations = try await client.call(.post, "/v1/tokens", body: [
+                "name": "x", "role": "platform", "organisationIds": NSNull(), "expiresAt": "2100-01-01T00:00:00Z",
+            ])
+            XCTAssertEqual(nullOrganisations.status, .created, nullOrganisations.text)
+            XCTAssertEqual(nullOrganisations["role"] as? String, "platform")
+            let nullExpiry = try await client.call(.post, "/v1/tokens", body: ["name": "x", "role": "platform", "expiresAt": NSNull()])
+            XCTAssertEqual(nullExpiry.errorPointers, ["/expiresAt"], nullExpiry.text)
         }
     }
 
