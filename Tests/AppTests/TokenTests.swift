@@ -223,6 +223,8 @@ final class TokenTests: XCTestCase {
             XCTAssertEqual(byEntity.status, .ok, byEntity.text)
             let events = try XCTUnwrap(byEntity["items"] as? [[String: Any]])
             XCTAssertEqual(events.compactMap { $0["action"] as? String }, ["organisation.created", "organisation.updated"])
+            let upper = try await client.call(.get, "/v1/audit-events?entityType=organisation&entityId=\(first.uppercased())")
+            XCTAssertEqual((upper["items"] as? [Any])?.count, 2, "ids are read in either case")
             let update = events[1]
             XCTAssertEqual(update["actor"] as? [String: String], ["tokenId": issued.id, "role": "platform"])
             XCTAssertEqual(update["entity"] as? [String: String], ["type": "organisation", "id": first])

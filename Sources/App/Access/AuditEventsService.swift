@@ -55,7 +55,8 @@ enum AuditEventsRepository {
     ) async throws -> [Row] {
         var sql: SQL = "SELECT \(representation) FROM audit_events WHERE id > \(id)"
         if let entityType = filter.entityType { sql += " AND entity_type = \(entityType)" }
-        if let entityID = filter.entityID { sql += " AND entity_id = \(entityID)" }
+        // Ids are stored in lower case and read in either, as everywhere else.
+        if let entityID = filter.entityID { sql += " AND entity_id = \(UUID(exactly: entityID) == nil ? entityID : entityID.lowercased())" }
         if let actor { sql += " AND actor_token_id = \(actor)" }
         if let action = filter.action { sql += " AND action = \(action)" }
         if let from = filter.occurredFrom { sql += " AND occurred_at >= \(from)" }
