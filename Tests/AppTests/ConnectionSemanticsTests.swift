@@ -212,6 +212,13 @@ final class ConnectionSemanticsTests: XCTestCase {
                 ("two lines", "POST /v1/calls HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501,
                  "not-implemented"),
                 ("HTTP/1.0", "POST /v1/calls HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, "bad-request"),
+                // Present but naming no coding: the parser would read no body, and the body as the next request.
+                ("empty", "POST /v1/calls HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n\r\n", 400, "bad-request"),
+                ("blank", "POST /v1/calls HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:   \r\n\r\n", 400, "bad-request"),
+                ("a comma", "POST /v1/calls HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ,\r\n\r\n", 400, "bad-request"),
+                ("empty, with a length", "POST /v1/calls HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\nContent-Length: 18\r\n\r\n", 400,
+                 "bad-request"),
+                ("empty, on a GET", "GET /v1/calls HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n\r\n", 400, "bad-request"),
             ]
             for (name, request, status, type) in refused {
                 let answer = try RawConnection.answer(to: request + RawConnection.get("/healthz"), port: port)

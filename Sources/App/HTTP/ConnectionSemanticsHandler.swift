@@ -65,6 +65,7 @@ final class ConnectionSemanticsHandler: ChannelDuplexHandler, RemovableChannelHa
             var upgrade = false
             var expect = false
             var codings: [String] = []
+            var framedByCodings = false
             for header in head.headers {
                 switch header.name.utf8.count {
                 case 4:
@@ -76,6 +77,9 @@ final class ConnectionSemanticsHandler: ChannelDuplexHandler, RemovableChannelHa
                 case 7: if header.name.lowercased() == "upgrade" { upgrade = true }
                 case 17:
                     guard header.name.lowercased() == "transfer-encoding" else { break }
+                    // Present, even empty or `,`: NIO's parser would read no body at all, and the body's
+                    // bytes as the next request (where a proxy in front may have read them as a body).
+                    framedByCodings = true
                     for coding in header.value.split(separator: ",") {
                         let blank = { (character: Character) in character == " " || character == "\t" }
                         let start = coding.drop(while: blank)
@@ -90,7 +94,7 @@ final class ConnectionSemanticsHandler: ChannelDuplexHandler, RemovableChannelHa
                 refuse(head, Problem(.badRequest, detail: detail), context: context)
                 return
             }
-            if !codings.isEmpty, isHTTP10 || codings != ["chunked"] {
+            if framedByCodings, isHTTP10 || codings != ["chunked"] {
                 let problem = isHTTP10 || codings.last != "chunked"
                     ? Problem(.badRequest, detail: .transferEncodingUnframed)
                     : Problem(.notImplemented, detail: .transferCodingNotImplemented(codings.joined(separator: ", ")))
