@@ -301,6 +301,28 @@ extension AbuseTests {
         }
     }
 
+    /// A body that stalls is timed by the body timeout, not the idle timeout, even when that is shorter: the
+    /// client gets its 408, not a connection closed without a word.
+    func testAStalledBodyGetsItsAnswerWhenTheIdleTimeoutIsShorter() async throws {
+        try await LiveApp.run(configure: { $0.idleTimeout = .seconds(1); $0.bodyTimeout = .seconds(3) }) { port, _ in
+            let connection = try RawConnection(port: port)
+            try connection.send(RawConnection.post("/v1/organisations", "Content-Type: application/json", "Content-Length: 100") + "{\"legalName\":")
+            let started = ContinuousClock.now
+            let answer = try connection.readAnswer(within: .seconds(6))
+            let elapsed = ContinuousClock.now - started
+            XCTAssertRawProblem(answer, 408, "request-timeout")
+            XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(2500), "answered before the body timeout")
+            XCTAssertTrue(answer.closed)
+            // An idle connection is still closed at the idle timeout.
+            let idle = try RawConnection(port: port)
+            try idle.send(RawConnection.get("/healthz"))
+            XCTAssertTrue(try idle.readHead(within: .seconds(2)).hasPrefix("HTTP/1.1 200"))
+            let idleStarted = ContinuousClock.now
+            XCTAssertTrue(try idle.closedByServer(within: .seconds(4)), "the idle connection was not closed")
+            XCTAssertLessThan(ContinuousClock.now - idleStarted, .milliseconds(2500))
+        }
+    }
+
     /// A body that arrives in time is served as ever, and the deadline ends with it: the connection
     /// then serves another request after the body timeout has passed.
     func testABodyInTimeIsServedAndItsConnectionOutlivesTheDeadline() async throws {

@@ -5,12 +5,13 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
-/// Each HTTP/1 connection's pipeline, as Hummingbird's `HTTP1Channel` builds it but for two things:
+/// Each HTTP/1 connection's pipeline, as Hummingbird's `HTTP1Channel` builds it but for three things:
 /// - `ConnectionSemanticsHandler` sits before the conversion to HTTP types, which drops the request's
 ///   HTTP version (persistence, `Host` and `Expect` depend on it);
 /// - the response encoder is not told the request methods: NIO's server pipeline then strips the body
 ///   and `Content-Length` of every answer to `CONNECT`, the 405 problem included. Answers to `HEAD`
-///   already have no body (`ProblemMiddleware`).
+///   already have no body (`ProblemMiddleware`);
+/// - `IdleTimeoutHandler` times idle connections, never a request whose head has arrived.
 struct HTTP1Pipeline: ServerChildChannel, HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
@@ -30,7 +31,7 @@ struct HTTP1Pipeline: ServerChildChannel, HTTPChannelHandler {
             try pipeline.addHandler(ConnectionSemanticsHandler())
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try pipeline.addHandlers(configuration.additionalChannelHandlers())
-            try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: configuration.idleTimeout.map { .init($0) }, logger: logger))
+            try pipeline.addHandler(IdleTimeoutHandler(timeout: configuration.idleTimeout))
             return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }
     }

@@ -1,0 +1,104 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+
+/// Closes a connection that has no request in progress, or whose request head has not arrived in full,
+/// once it has been idle for the idle timeout (`CONVOCA_IDLE_TIMEOUT_SECONDS`); at shutdown, closes each
+/// connection once its answers are written.
+///
+/// A request whose head has arrived is never cut off here: its body is timed by `BodyDeadlineHandler`
+/// (408, then the connection is closed), its answer by nothing (it is being made). Bytes of an unfinished
+/// head are no activity (only whole parts are), so a head trickled in is closed all the same.
+/// (Hummingbird's own connection handler, which this replaces, also closed a connection whose body
+/// paused for the idle timeout, with no answer at all, whenever that was shorter than the body timeout.)
+final class IdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let timeout: TimeAmount?
+    private var timer: Scheduled<Void>?
+    /// Requests whose head was read and whose answer is not yet written in full.
+    private var inProgress = 0
+    private var lastActive = NIODeadline.now()
+    /// The server is shutting down: the connection closes once its answers are written.
+    private var closeWhenAnswered = false
+
+    init(timeout: TimeAmount?) {
+        self.timeout = timeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { arm(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        lastActive = .now()
+        arm(context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        disarm()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        disarm()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head = unwrapInboundIn(data) { inProgress += 1 }
+        lastActive = .now()
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard case .end = unwrapOutboundIn(data), inProgress > 0 else {
+            context.write(data, promise: promise)
+            return
+        }
+        inProgress -= 1
+        guard inProgress == 0 else {
+            context.write(data, promise: promise)
+            return
+        }
+        if closeWhenAnswered {
+            context.writeAndFlush(data, promise: promise)
+            context.close(promise: nil)
+            return
+        }
+        context.write(data, promise: promise)
+        lastActive = .now()
+        arm(context)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        if inProgress == 0 { context.close(promise: nil) } else { closeWhenAnswered = true }
+    }
+
+    /// One timer at a time; it closes the connection only if nothing happened since it was set and no
+    /// request is in progress (the last answer sets it again).
+    private func arm(_ context: ChannelHandlerContext) {
+        guard let timeout, timer == nil else { return }
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: lastActive + timeout) {
+            self.timer = nil
+            guard self.inProgress == 0 else { return }
+            if NIODeadline.now() >= self.lastActive + timeout {
+                context.close(promise: nil)
+            } else {
+                self.arm(context)
+            }
+        }
+    }
+
+    private func disarm() {
+        timer?.cancel()
+        timer = nil
+    }
+}
