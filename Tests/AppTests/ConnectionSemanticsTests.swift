@@ -245,6 +245,10 @@ final class ConnectionSemanticsTests: XCTestCase {
                 ("a path", "GET /healthz HTTP/1.1\r\nHost: a/b\r\n\r\n"),
                 ("a port that is not one", "GET /healthz HTTP/1.1\r\nHost: a:b\r\n\r\n"),
                 ("HTTP/1.0 with two", "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\nHost: a\r\nHost: b\r\n\r\n"),
+                // An absolute-form target's authority stands for Host, and is held to the same rule.
+                ("a target without a host", "GET http:///healthz HTTP/1.1\r\nHost: a\r\n\r\n"),
+                ("a target with user info", "GET http://u:p@a/healthz HTTP/1.1\r\nHost: a\r\n\r\n"),
+                ("a target of another scheme", "GET ftp://a/healthz HTTP/1.1\r\nHost: a\r\n\r\n"),
             ]
             for (name, request) in refused {
                 let answer = try RawConnection.answer(to: request + RawConnection.get("/healthz"), port: port)
@@ -257,6 +261,12 @@ final class ConnectionSemanticsTests: XCTestCase {
                 try connection.send("GET /healthz HTTP/1.1\r\nHost: \(host)\r\n\r\n")
                 let head = try connection.readHead(within: .seconds(5))
                 XCTAssertTrue(head.hasPrefix("HTTP/1.1 200 "), "\(host): \(head)")
+            }
+            for target in ["http://a/healthz", "HTTPS://a:8443/healthz", "http://[::1]/healthz"] {
+                let connection = try RawConnection(port: port)
+                try connection.send("GET \(target) HTTP/1.1\r\nHost: a\r\n\r\n")
+                let head = try connection.readHead(within: .seconds(5))
+                XCTAssertFalse(head.hasPrefix("HTTP/1.1 400 "), "\(target): \(head)")
             }
         }
     }

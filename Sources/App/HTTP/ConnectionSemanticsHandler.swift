@@ -89,7 +89,11 @@ final class ConnectionSemanticsHandler: ChannelDuplexHandler, RemovableChannelHa
                 }
             }
             let isHTTP10 = head.version.minor == 0
-            guard hosts <= 1, hostsValid, isHTTP10 || hosts == 1 else {
+            // An absolute-form target's authority stands for `Host` (RFC 9112 §3.2.2), so it is held to the same
+            // rule, and to what an http URI needs (RFC 9110 §4.2): the http(s) scheme, a host, no user info.
+            let absoluteFormValid = head.uri.hasPrefix("/") || head.uri == "*" || head.method == .CONNECT
+                || Self.absoluteFormAuthority(head.uri).map { !$0.isEmpty && Self.isHost(String($0)) } == true
+            guard hosts <= 1, hostsValid, absoluteFormValid, isHTTP10 || hosts == 1 else {
                 let detail: Message = isHTTP10 || hosts == 1 ? .hostNotValid : .hostRequired
                 refuse(head, Problem(.badRequest, detail: detail), context: context)
                 return
@@ -143,6 +147,15 @@ final class ConnectionSemanticsHandler: ChannelDuplexHandler, RemovableChannelHa
             guard name.unicodeScalars.allSatisfy(isHostCharacter) else { return false }
         }
         return port.isEmpty || port.hasPrefix(":") && port.dropFirst().allSatisfy { ("0"..."9").contains($0) }
+    }
+
+    /// The authority of an `http://` or `https://` request target (empty when it has none), nil for any other scheme.
+    static func absoluteFormAuthority(_ target: String) -> Substring? {
+        let lowered = target.prefix(8).lowercased()
+        let scheme = lowered.hasPrefix("http://") ? 7 : lowered.hasPrefix("https://") ? 8 : nil
+        guard let scheme else { return nil }
+        let rest = target.dropFirst(scheme)
+        return rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
     }
 
     private func refuse(_ head: HTTPRequestHead, _ problem: Problem, context: ChannelHandlerContext) {
