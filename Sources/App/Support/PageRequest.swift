@@ -10,6 +10,10 @@ import Foundation
 /// would tell an applicant how many rows others made, and when), and one from another list, from the
 /// same list under other filters, or edited or made by hand is refused (400) instead of silently
 /// paging through something else. Access rules and filters are applied to every page anyway.
+///
+/// The nonce is derived from what is sealed (HMAC-SHA256 under a key of its own), so the same page
+/// always gets the same cursor (a HEAD's `Link` is its GET's) and a nonce is never reused for another
+/// position or scope.
 struct PageRequest: Sendable {
     static let defaultLimit = 50
 
@@ -20,9 +24,9 @@ struct PageRequest: Sendable {
     let query: [(String, String)]
     let cursor: String?
     let requestedLimit: Int?
-    private let key: SymmetricKey
+    private let key: CursorKeys
 
-    init(path: String, query: [(String, String)], cursor: String?, limit: Int?, key: SymmetricKey) {
+    init(path: String, query: [(String, String)], cursor: String?, limit: Int?, key: CursorKeys) {
         self.path = path
         self.key = key
         self.scope = path.lowercased()
@@ -44,7 +48,7 @@ struct PageRequest: Sendable {
         guard let cursor else { return 0 }
         guard cursor.utf8.count == Self.cursorLength, let bytes = Self.base64URLDecoded(cursor), bytes.first == Self.version,
             let box = try? ChaChaPoly.SealedBox(combined: bytes.dropFirst()),
-            let position = try? ChaChaPoly.open(box, using: key, authenticating: scopeBytes()), position.count == 8
+            let position = try? ChaChaPoly.open(box, using: key.cipher, authenticating: scopeBytes()), position.count == 8
         else { throw Self.refusal }
         let seq = position.reduce(Int64(0)) { $0 << 8 | Int64($1) }
         guard seq >= 0 else { throw Self.refusal }
@@ -63,8 +67,10 @@ struct PageRequest: Sendable {
     /// The cursor for the page after `seq`.
     func cursor(after seq: Int64) throws -> String {
         let position = withUnsafeBytes(of: seq.bigEndian) { Data($0) }
-        // A fresh random nonce each time: 2^-96 odds of a repeat, whatever the number of cursors.
-        let box = try ChaChaPoly.seal(position, using: key, authenticating: scopeBytes())
+        let scope = scopeBytes()
+        let code = HMAC<SHA256>.authenticationCode(for: scope + position, using: key.nonce)
+        let nonce = try ChaChaPoly.Nonce(data: Data(code).prefix(12))
+        let box = try ChaChaPoly.seal(position, using: key.cipher, nonce: nonce, authenticating: scope)
         return Self.base64URL(Data([Self.version]) + box.combined)
     }
 
