@@ -181,6 +181,12 @@ final class ConventionTests: XCTestCase {
                     let answer = try await client.call(.get, list + query)
                     XCTAssertEqual(answer.status, .ok, "\(list)\(query): \(answer.text)")
                 }
+                // Every list names the page size's range the same way.
+                for limit in ["0", "201"] {
+                    let refused = try await client.call(.get, list + "?limit=" + limit)
+                    let errors = refused.json["errors"] as? [[String: Any]]
+                    XCTAssertEqual(errors?.first?["detail"] as? String, "must be from 1 to 200", "\(list): \(refused.text)")
+                }
             }
         }
     }

@@ -93,7 +93,8 @@ extension Message {
     static let required = Message(.required)
     static let mustNotBeBlank = Message(.mustNotBeBlank)
     static func mustBeAtMost(characters: Int) -> Message { Message(.mustBeAtMostCharacters, .data(String(characters))) }
-    static func mustBeFrom(_ low: Int, to high: Int) -> Message { Message(.mustBeFromTo, .data(String(low)), .data(String(high))) }
+    static func mustBeFrom(_ low: Int, to high: Int) -> Message { mustBeFrom(String(low), to: String(high)) }
+    static func mustBeFrom(_ low: String, to high: String) -> Message { Message(.mustBeFromTo, .data(low), .data(high)) }
     static let mustBeGreaterThanZero = Message(.mustBeGreaterThanZero)
     static let notACountryCode = Message(.notACountryCode)
     static let notACurrencyCode = Message(.notACurrencyCode)

@@ -329,8 +329,14 @@ final class ContractConstraints: Sendable {
             }
             if let format = node.format, let message = formatError(text, format) { report(message) }
         case .number(let number):
-            if let min = node.minimum, number < min { report(.mustBeAtLeast(display(min))) }
-            if let max = node.maximum, number > max { report(.mustBeAtMost(display(max))) }
+            // A range with both ends is named whole ("from 1 to 200"), whichever end is crossed.
+            if let min = node.minimum, let max = node.maximum, number < min || number > max {
+                report(.mustBeFrom(display(min), to: display(max)))
+            } else if let min = node.minimum, number < min {
+                report(.mustBeAtLeast(display(min)))
+            } else if let max = node.maximum, number > max {
+                report(.mustBeAtMost(display(max)))
+            }
         case .array(let elements):
             if let max = node.maxItems, elements.count > max { report(.mustHoldAtMost(items: max)) }
             if let min = node.minItems, elements.count < min { report(.mustHoldAtLeast(items: min)) }
