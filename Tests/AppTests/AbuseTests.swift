@@ -323,6 +323,38 @@ extension AbuseTests {
         }
     }
 
+    /// An answer read slowly is delivered in full, however long it takes past the idle timeout: the idle
+    /// time starts once the answer has left for the socket, not when it is handed over.
+    func testALargeDownloadReadSlowlyIsNotCutShort() async throws {
+        try await LiveApp.run(configure: { $0.idleTimeout = .seconds(1); $0.maxDocumentBytes = 16_000_000 }) { port, client in
+            let call = try await client.call(.post, "/v1/calls", body: try Fixtures.callBody(code: "LAC-2021"))
+            XCTAssertEqual(call.status, .created, call.text)
+            let lead = try await Fixtures.createOrganisation(client)
+            let proposal = try await Fixtures.proposalID(client, lead: lead)
+            var bytes = Data("%PDF-1.7\n".utf8)
+            bytes.append(Data(repeating: 0x41, count: 12_000_000))
+            let uploaded = try await client.call(
+                .post, "/v1/proposals/\(proposal)/documents?filename=big.pdf", body: bytes, contentType: "application/pdf")
+            let document = try XCTUnwrap(uploaded["id"] as? String, uploaded.text)
+            let connection = try RawConnection(port: port)
+            try connection.send(
+                "GET /v1/proposals/\(proposal)/documents/\(document) HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer \(TestApp.adminToken)\r\n\r\n")
+            let head = try connection.readHead(within: .seconds(5))
+            XCTAssertTrue(head.hasPrefix("HTTP/1.1 200"), head)
+            // About 1.3 MB a second: some nine seconds, far past the idle timeout.
+            var received = 0
+            let started = ContinuousClock.now
+            while received < bytes.count, ContinuousClock.now - started < .seconds(30) {
+                let chunk = try connection.readBytes(65_536, within: .seconds(3))
+                if chunk.isEmpty { break }
+                received += chunk.count
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            XCTAssertEqual(received, bytes.count, "the download was cut short after \(ContinuousClock.now - started)")
+        }
+    }
+
     /// A body that arrives in time is served as ever, and the deadline ends with it: the connection
     /// then serves another request after the body timeout has passed.
     func testABodyInTimeIsServedAndItsConnectionOutlivesTheDeadline() async throws {

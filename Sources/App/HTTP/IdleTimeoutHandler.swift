@@ -19,7 +19,7 @@ final class IdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let timeout: TimeAmount?
     private var timer: Scheduled<Void>?
-    /// Requests whose head was read and whose answer is not yet written in full.
+    /// Requests whose head was read and whose answer has not yet left for the socket in full.
     private var inProgress = 0
     private var lastActive = NIODeadline.now()
     /// The server is shutting down: the connection closes once its answers are written.
@@ -59,17 +59,26 @@ final class IdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(data, promise: promise)
             return
         }
-        inProgress -= 1
-        guard inProgress == 0 else {
-            context.write(data, promise: promise)
-            return
+        // An answer is done once its last byte has left for the socket, not when it is handed over: a
+        // client reading a large download slowly keeps it in the channel's buffers for a while, and
+        // closing then would cut it short.
+        let written = promise ?? context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolated().whenComplete { _ in self.answered(context) }
+        if closeWhenAnswered, inProgress == 1 {
+            context.writeAndFlush(data, promise: written)
+        } else {
+            context.write(data, promise: written)
         }
+    }
+
+    /// An answer has been written in full: the idle time starts once no request is left in progress.
+    private func answered(_ context: ChannelHandlerContext) {
+        inProgress -= 1
+        guard inProgress == 0 else { return }
         if closeWhenAnswered {
-            context.writeAndFlush(data, promise: promise)
             context.close(promise: nil)
             return
         }
-        context.write(data, promise: promise)
         lastActive = .now()
         arm(context)
     }
