@@ -64,7 +64,8 @@ final class IdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // closing then would cut it short.
         let written = promise ?? context.eventLoop.makePromise(of: Void.self)
         written.futureResult.assumeIsolated().whenComplete { _ in self.answered(context) }
-        if closeWhenAnswered, inProgress == 1 {
+        // At shutdown the connection closes once this completes, so it must not wait for a flush.
+        if closeWhenAnswered {
             context.writeAndFlush(data, promise: written)
         } else {
             context.write(data, promise: written)
