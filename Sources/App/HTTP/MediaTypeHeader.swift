@@ -2,15 +2,11 @@
 /// `; name=value` parameters whose value is a token or a quoted string (`\` quoting the next
 /// character). Empty parameters (`;;`) are allowed, as in the grammar; anything else that breaks it
 /// (`charset` without a value, an unterminated quote) makes the whole value unreadable.
-struct MediaTypeHeader: Equatable {
+struct MediaTypeHeader {
     /// `type/subtype`, lower-cased.
     var essence: String
     /// Names lower-cased, values unquoted and as given.
     var parameters: [(name: String, value: String)]
-
-    static func == (a: MediaTypeHeader, b: MediaTypeHeader) -> Bool {
-        a.essence == b.essence && a.parameters.elementsEqual(b.parameters) { $0.name == $1.name && $0.value == $1.value }
-    }
 
     init?(_ header: String) {
         var bytes = Array(header.utf8)[...]
@@ -60,11 +56,6 @@ struct MediaTypeHeader: Equatable {
             }
             parameters.append((name.lowercased(), value))
         }
-    }
-
-    /// The value of the parameter named `name` (lower-case), nil when absent.
-    func parameter(_ name: String) -> String? {
-        parameters.first { $0.name == name }?.value
     }
 
     /// `tchar`: visible ASCII other than delimiters.

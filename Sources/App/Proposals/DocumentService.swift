@@ -129,30 +129,25 @@ struct DocumentService: Sendable {
             createdAt: Representation.parseInstant(try row.decode(String.self, column: "created_at")) ?? Date())
     }
 
-    /// `type/subtype` of a Content-Type header, lower-cased, without parameters.
-    static func mediaType(_ header: String?) -> String? {
-        header.flatMap(MediaTypeHeader.init)?.essence
-    }
-
     /// The type a document is stored and served with: the media type, and for text its `charset` (a
     /// CSV in ISO-8859-1 cannot be read as UTF-8). Other parameters are dropped. A value that breaks
     /// the header's grammar, or a charset given twice or empty, is refused (nil).
-    static func storedType(_ header: String?) -> String? {
+    static func storedType(_ header: String?) -> (essence: String, stored: String)? {
         guard let header, let type = MediaTypeHeader(header) else { return nil }
         let charsets = type.parameters.filter { $0.name == "charset" }.map(\.value)
         guard charsets.count <= 1 else { return nil }
-        guard type.essence.hasPrefix("text/"), let charset = charsets.first else { return type.essence }
+        guard type.essence.hasPrefix("text/"), let charset = charsets.first else { return (type.essence, type.essence) }
         guard !charset.isEmpty, charset.utf8.allSatisfy(MediaTypeHeader.isTokenByte) else { return nil }
-        return "\(type.essence); charset=\(charset.lowercased())"
+        return (type.essence, "\(type.essence); charset=\(charset.lowercased())")
     }
 
     /// The type to store a document sent with this `Content-Type` as; 415 when it is not one of the
     /// types documents may have, or cannot be read. (Checked before the body is read or invited, too.)
     static func acceptedType(_ header: String?) throws(Problem) -> String {
         guard let header, !header.isEmpty else { throw Problem(.unsupportedMediaType, detail: .bodyNeedsContentType) }
-        guard let type = storedType(header), let media = mediaType(type), acceptedTypes.contains(media) else {
+        guard let type = storedType(header), acceptedTypes.contains(type.essence) else {
             throw Problem(.unsupportedMediaType, detail: .documentTypes(acceptedTypes.sorted().joined(separator: ", ")))
         }
-        return type
+        return type.stored
     }
 }
