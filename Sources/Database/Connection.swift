@@ -27,15 +27,18 @@ public final class Connection {
     /// Messages sent then answered: what a transaction costs in waits for the server.
     private(set) var roundTrips = 0
 
-    /// One message of a pipeline: a parameterless command, or a statement (prepared, cached).
+    /// One message of a pipeline: a parameterless command, a statement (prepared, cached), or a Sync
+    /// that ends the implicit transaction of the steps before it.
     private enum Step {
         case command(String)
         case statement(SQL)
+        case sync
 
-        var text: String {
+        var text: String? {
             switch self {
             case .command(let text): text
             case .statement(let sql): sql.text
+            case .sync: nil
             }
         }
     }
@@ -217,6 +220,25 @@ public final class Connection {
         QueryResult(handle: try await run(sql, mayRetryStaleStatement: true))
     }
 
+    /// Runs each statement in an implicit transaction of its own, all in one round trip (libpq
+    /// pipeline mode, a Sync after each), and returns their rows in order. Each statement's snapshot
+    /// is taken after the ones before it ended: it sees what they committed, and none of their locks
+    /// are held any more. Throws the first failure once every answer is in. Not inside a transaction.
+    public func queryEach(_ sqls: [SQL]) async throws -> [QueryResult] {
+        guard !inTransactionBody, queued.isEmpty else {
+            throw DatabaseError(kind: .client, message: "statements of their own cannot run inside a transaction")
+        }
+        guard !sqls.isEmpty else { return [] }
+        for sql in sqls { try validate(sql.bindings, text: sql.text) }
+        queued = Array(sqls.flatMap { [Step.statement($0), .sync] }.dropLast())
+        let results = try await pipeline()
+        guard results.count == sqls.count else {
+            results.forEach { PQclear($0) }
+            throw DatabaseError(kind: .connection, message: "the server sent no result", query: sqls.last?.text)
+        }
+        return results.map(QueryResult.init(handle:))
+    }
+
     /// Runs a statement and returns the number of rows it affected.
     @discardableResult
     public func execute(_ sql: SQL) async throws -> Int {
@@ -281,7 +303,7 @@ public final class Connection {
                 return value
             }
             queued.append(.command("COMMIT"))
-            let result = try await pipeline()
+            let result = try await pipelineLast()
             defer { PQclear(result) }
             // COMMIT of a transaction that an earlier error aborted answers ROLLBACK rather than failing.
             guard PQcmdStatus(result).map({ String(cString: $0) }) == "COMMIT" else {
@@ -341,10 +363,10 @@ public final class Connection {
         if !queued.isEmpty {
             if queued.allSatisfy({ if case .command = $0 { true } else { false } }) {
                 // BEGIN (and its settings) join the text: still one round trip.
-                text = (queued.map(\.text) + [text]).joined(separator: "; ")
+                text = (queued.compactMap(\.text) + [text]).joined(separator: "; ")
                 queued.removeAll()
             } else {
-                PQclear(try await pipeline())
+                PQclear(try await pipelineLast())
             }
         }
         let handle = try liveHandle()
@@ -356,7 +378,7 @@ public final class Connection {
         if !queued.isEmpty {
             try validate(sql.bindings, text: sql.text)
             queued.append(.statement(sql))
-            return try await pipeline()
+            return try await pipelineLast()
         }
         let handle = try liveHandle()
         let text = sql.text
@@ -403,18 +425,30 @@ public final class Connection {
         DatabaseEventLoop.current !== home || home.takePendingInput(socket, owner: id)
     }
 
-    /// Sends every queued step in one pipeline (libpq pipeline mode, one Sync) and reads all the
-    /// answers. Returns the last step's result; throws the first failure once every answer is in
-    /// (steps after a failure are skipped by the server). Uncached statements are prepared in the
-    /// same pipeline and cached once their preparation succeeded.
-    private func pipeline() async throws -> OpaquePointer {
+    /// Sends every queued step in one pipeline (libpq pipeline mode) and reads all the answers.
+    /// Returns the last step's result; throws the first failure once every answer is in.
+    private func pipelineLast() async throws -> OpaquePointer {
+        var results = try await pipeline()
+        let last = results.removeLast()
+        results.forEach { PQclear($0) }
+        return last
+    }
+
+    /// Sends every queued step in one pipeline (libpq pipeline mode, a Sync at the end and wherever
+    /// a `.sync` step says) and reads all the answers. Returns every successful result, in order (the
+    /// caller clears them); throws the first failure once every answer is in (the server skips the
+    /// steps after a failure up to the next Sync). Uncached statements are prepared in the same
+    /// pipeline and cached once their preparation succeeded.
+    private func pipeline() async throws -> [OpaquePointer] {
         let steps = queued
         queued.removeAll()
         let handle = try liveHandle()
+        let lastText = steps.last(where: { $0.text != nil })?.text
         // Every name is settled before anything is sent, so a refusal here leaves nothing half-sent.
         struct Sent {
-            var query: String
+            var query: String?
             var preparing: (key: StatementKey, name: String)?
+            var isSync = false
         }
         var plan: [(step: Step, name: String, prepare: StatementKey?)] = []
         var preparedHere: [StatementKey: String] = [:]
@@ -436,7 +470,7 @@ public final class Connection {
             plan.append((step, name, key))
         }
 
-        guard PQenterPipelineMode(handle) == 1 else { throw sendError(handle, query: steps.last?.text) }
+        guard PQenterPipelineMode(handle) == 1 else { throw sendError(handle, query: lastText) }
         var sent: [Sent] = []
         for (step, name, prepare) in plan {
             switch step {
@@ -455,19 +489,36 @@ public final class Connection {
                 }
                 guard ok == 1 else { throw sendError(handle, query: sql.text) }
                 sent.append(Sent(query: sql.text))
+            case .sync:
+                guard PQpipelineSync(handle) == 1 else { throw sendError(handle, query: lastText) }
+                sent.append(Sent(query: nil, isSync: true))
             }
         }
-        guard PQpipelineSync(handle) == 1 else { throw sendError(handle, query: steps.last?.text) }
-        try await flush(handle, query: steps.last?.text)
+        guard PQpipelineSync(handle) == 1 else { throw sendError(handle, query: lastText) }
+        sent.append(Sent(query: nil, isSync: true))
+        try await flush(handle, query: lastText)
 
-        var last: OpaquePointer?
-        var failure: (result: OpaquePointer, query: String)?
+        var results: [OpaquePointer] = []
+        var failure: (result: OpaquePointer, query: String?)?
         defer {
-            if let last { PQclear(last) }
+            results.forEach { PQclear($0) }
             if let failure { PQclear(failure.result) }
         }
         var evictions: [String] = []
         for item in sent {
+            if item.isSync {
+                // A Sync's own result ends its part of the pipeline.
+                try await awaitResult(handle, query: nil)
+                if let sync = PQgetResult(handle) {
+                    let status = PQresultStatus(sync)
+                    PQclear(sync)
+                    guard status == PGRES_PIPELINE_SYNC else {
+                        poisoned = true
+                        throw DatabaseError(kind: .connection, message: "the server answered a pipeline out of order")
+                    }
+                }
+                continue
+            }
             var succeeded = false
             while true {
                 try await awaitResult(handle, query: item.query)
@@ -480,22 +531,12 @@ public final class Connection {
                     if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH { poisoned = true }
                 } else {
                     succeeded = true
-                    if let last { PQclear(last) }
-                    last = result
+                    // A preparation's own result is no step's answer.
+                    if item.preparing == nil { results.append(result) } else { PQclear(result) }
                 }
             }
             if succeeded, let preparing = item.preparing, let evicted = statements.insert(preparing.key, name: preparing.name) {
                 evictions.append(evicted)
-            }
-        }
-        // The Sync's own result ends the pipeline.
-        try await awaitResult(handle, query: nil)
-        if let sync = PQgetResult(handle) {
-            let status = PQresultStatus(sync)
-            PQclear(sync)
-            guard status == PGRES_PIPELINE_SYNC else {
-                poisoned = true
-                throw DatabaseError(kind: .connection, message: "the server answered a pipeline out of order")
             }
         }
         guard PQexitPipelineMode(handle) == 1 else { throw sendError(handle, query: nil) }
@@ -506,11 +547,12 @@ public final class Connection {
             throw error
         }
         await deallocate(evictions, handle)
-        guard let result = last else {
-            throw DatabaseError(kind: .connection, message: "the server sent no result", query: steps.last?.text)
+        guard !results.isEmpty else {
+            throw DatabaseError(kind: .connection, message: "the server sent no result", query: lastText)
         }
-        last = nil
-        return result
+        let answers = results
+        results = []
+        return answers
     }
 
     /// Frees server-side statements the cache evicted; best effort (a failure costs server memory only).

@@ -1,4 +1,5 @@
 @testable import App
+import Database
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -32,6 +33,83 @@ final class ConventionTests: XCTestCase {
             XCTAssertEqual(seen, created)
             XCTAssertEqual(Set(seen).count, seen.count)
         }
+    }
+
+    /// A row whose transaction drew its position before a page was read and commits after it is
+    /// not skipped: the page waits for that transaction instead of showing a later row and moving
+    /// the walk past the earlier position for good.
+    func testAWalkSeesARowCommittedAfterALaterOne() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let first = try await Fixtures.proposalID(client, lead: lead)
+            let late = UUID()
+            let (later, walk) = try await app.pool.withTransaction { connection in
+                // Draws the next position and holds it uncommitted: a copy of the first proposal.
+                try await connection.execute("""
+                    INSERT INTO proposals (id, call_id, lead_organisation_id, document)
+                    SELECT \(late), call_id, lead_organisation_id, document FROM proposals WHERE id = \(try XCTUnwrap(UUID(exactly: first)))
+                    """)
+                // A later position, committed at once.
+                let later = try await Fixtures.proposalID(client, lead: lead)
+                let walk = Task { try await Self.walk(client, "/v1/proposals?limit=2") }
+                try await Task.sleep(for: .milliseconds(300))
+                return (later, walk)
+            }
+            let seen = try await walk.value
+            XCTAssertEqual(seen, [first, late.uuidString.lowercased(), later])
+        }
+    }
+
+    /// The trigger that makes writers wait for nothing but lets a page wait for them is on every listed table.
+    func testEveryListedTableHasItsGate() async throws {
+        try await TestApp.run(seed: false) { app, _ in
+            let gated = try await app.pool.withConnection { connection in
+                try await connection.query("""
+                    SELECT c.relname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
+                    WHERE p.proname = 'list_gate_enter' AND t.tgenabled = 'O'
+                    """).map { try $0.decode(String.self, column: "name") }
+            }
+            XCTAssertEqual(Set(gated), Set(ListedTable.allCases.map(\.rawValue)))
+            for table in ListedTable.allCases {
+                let horizon = try await app.pool.withConnection { connection in
+                    try await connection.query("SELECT list_horizon(\(table.rawValue)) AS horizon")[0].decode(Int64.self, column: "horizon")
+                }
+                XCTAssertGreaterThanOrEqual(horizon, 0, table.rawValue)
+            }
+        }
+    }
+
+    /// A page shows positions up to its horizon only: a row drawn after it (here by the page's own
+    /// statement) may have an earlier position still uncommitted, so it is left for a later page.
+    func testAPageLeavesOutPositionsDrawnAfterItsHorizon() async throws {
+        try await TestApp.run(seed: false) { app, _ in
+            let event: SQL = "INSERT INTO audit_events (actor_role, action, entity_type, entity_id) VALUES ('admin', 'test', 'call', 'x')"
+            let (shown, all) = try await app.pool.withConnection { connection in
+                for _ in 0..<2 { try await connection.execute(event) }
+                let shown = try await connection.keysetPage(of: .auditEvents, """
+                    WITH drawn AS (\(event) RETURNING id)
+                    SELECT id FROM audit_events UNION ALL SELECT id FROM drawn ORDER BY id
+                    """).map { try $0.decode(Int64.self, column: "id") }
+                let all = try await connection.query("SELECT id FROM audit_events ORDER BY id").map { try $0.decode(Int64.self, column: "id") }
+                return (shown, all)
+            }
+            XCTAssertGreaterThanOrEqual(all.count, 3)
+            XCTAssertEqual(shown, Array(all.dropLast()))
+        }
+    }
+
+    /// Every item id of a list, page after page.
+    static func walk(_ client: any TestClientProtocol, _ path: String) async throws -> [String] {
+        var ids: [String] = []
+        var cursor: String?
+        for _ in 0..<50 {
+            let page = try await client.call(.get, path + (cursor.map { "&cursor=\($0)" } ?? ""))
+            guard page.status == .ok else { throw TestSetupError(message: page.text) }
+            ids += (page["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            cursor = page["nextCursor"] as? String
+            if cursor == nil { return ids }
+        }
+        throw TestSetupError(message: "the walk did not end")
     }
 
     func testACursorPagesOnlyTheListAndFiltersThatGaveIt() async throws {

@@ -159,4 +159,43 @@ struct PipelineTests {
             #expect(length == 2 * value.utf8.count)
         }
     }
+
+    @Test func statementsOfTheirOwnRunInOneRoundTripEachInItsOwnTransaction() async throws {
+        try await withTestDatabase(poolSize: 1) { db in
+            var results: [QueryResult] = []
+            let trips = try await roundTrips(db) {
+                results = try await db.pool.withConnection { c in
+                    try await c.queryEach([
+                        "SELECT pg_current_xact_id()::text AS xid, pg_advisory_xact_lock(\(Int64(42))) IS NULL AS locked",
+                        """
+                        SELECT pg_current_xact_id()::text AS xid, count(*)::int8 AS held FROM pg_locks
+                        WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+                        """,
+                    ])
+                }
+            }
+            #expect(trips == 1)
+            #expect(results.count == 2)
+            // Another transaction, and the first one's lock was let go when it ended.
+            #expect(try results[0][0].decode(String.self, column: "xid") != results[1][0].decode(String.self, column: "xid"))
+            #expect(try results[1][0].decode(Int.self, column: "held") == 0)
+        }
+    }
+
+    @Test func aFailedStatementOfItsOwnDoesNotStopTheNextButIsThrown() async throws {
+        try await withTestDatabase(poolSize: 1) { db in
+            try await db.pool.withConnection { c in try await c.execute("CREATE TABLE t (n int PRIMARY KEY)") }
+            let error = await #expect(throws: DatabaseError.self) {
+                try await db.pool.withConnection { c in
+                    _ = try await c.queryEach(["SELECT 1 / \(Int32(0)) AS n", "INSERT INTO t VALUES (\(Int32(7)))"])
+                }
+            }
+            #expect(error?.sqlState == "22012")
+            // The second ran in a transaction of its own, which the first one's failure did not abort.
+            #expect(try await numbers(db) == [7])
+            await #expect(throws: DatabaseError.self) {
+                try await db.pool.withTransaction { c in _ = try await c.queryEach(["SELECT 1 AS n"]) }
+            }
+        }
+    }
 }

@@ -40,8 +40,9 @@ enum TokensRepository {
     }
 
     static func list(_ connection: Connection, after seq: Int64, limit: Int) async throws -> [Row] {
-        try await connection.query("SELECT \(representation) FROM api_tokens WHERE seq > \(seq) ORDER BY seq LIMIT \(limit)")
-            .map(decodeRow)
+        try await connection.keysetPage(
+            of: .apiTokens, "SELECT \(representation) FROM api_tokens WHERE seq > \(seq) ORDER BY seq LIMIT \(limit)"
+        ).map(decodeRow)
     }
 
     static func decodeRow(_ row: Database.Row) throws -> Row {

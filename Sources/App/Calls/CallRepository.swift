@@ -55,8 +55,9 @@ enum CallRepository {
     }
 
     static func list(_ connection: Connection, after seq: Int64, limit: Int) async throws -> [Row] {
-        try await connection.query("SELECT \(representation) FROM calls WHERE seq > \(seq) ORDER BY seq LIMIT \(limit)")
-            .map(decodeRow)
+        try await connection.keysetPage(
+            of: .calls, "SELECT \(representation) FROM calls WHERE seq > \(seq) ORDER BY seq LIMIT \(limit)"
+        ).map(decodeRow)
     }
 
     static func decodeRow(_ row: Database.Row) throws -> Row {

@@ -87,7 +87,7 @@ struct DocumentService: Sendable {
         let after = try request.after()
         let limit = try request.limit()
         let rows = try await pool.withConnection { connection in
-            try await connection.query("""
+            try await connection.keysetPage(of: .proposalDocuments, """
                 SELECT \(Self.metadata) FROM proposal_documents WHERE proposal_id = \(uuid) AND seq > \(after)
                 ORDER BY seq LIMIT \(limit + 1)
                 """).map { (try Self.document($0), try $0.decode(Int64.self, column: "seq")) }

@@ -1,0 +1,28 @@
+import Database
+
+/// The tables that lists walk by keyset, each with a gate and a horizon (`sql/0011_list_horizon.sql`).
+enum ListedTable: String, Sendable, CaseIterable {
+    case calls, organisations, proposals
+    case proposalDocuments = "proposal_documents"
+    case apiTokens = "api_tokens"
+    case auditEvents = "audit_events"
+
+    /// The identity column that orders the list and that cursors hold.
+    var position: String { self == .auditEvents ? "id" : "seq" }
+}
+
+extension Connection {
+    /// The rows of a keyset page that a walk can trust while others insert.
+    ///
+    /// A position is drawn when a row is inserted but shows when its transaction commits, so a page
+    /// could show a later position while an earlier one is still uncommitted, and the cursor would
+    /// pass it for good. `list_horizon` waits for the transactions that may hold drawn positions and
+    /// returns the highest drawn; `sql` (ordered by the table's position) is then read with a later
+    /// snapshot, in the same round trip, and rows past the horizon are left out: they belong to
+    /// writes that began after it, which a later walk sees.
+    func keysetPage(of table: ListedTable, _ sql: SQL) async throws -> [Database.Row] {
+        let results = try await queryEach(["SELECT list_horizon(\(table.rawValue)) AS horizon", sql])
+        let horizon = try results[0][0].decode(Int64.self, column: "horizon")
+        return try Array(results[1].prefix { try $0.decode(Int64.self, column: table.position) <= horizon })
+    }
+}
