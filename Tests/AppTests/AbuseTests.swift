@@ -272,7 +272,8 @@ extension AbuseTests {
     /// A body trickled (each byte restarting the idle timeout) is cut off `CONVOCA_BODY_TIMEOUT_SECONDS`
     /// after its head: 408 problem+json in the request's language, and the connection is closed.
     func testABodyTrickledPastTheBodyTimeoutIsAnswered408AndClosed() async throws {
-        try await LiveApp.run(configure: { $0.bodyTimeout = .seconds(1) }) { port, _ in
+        let logs = CapturedLogs()
+        try await LiveApp.run(configure: { $0.bodyTimeout = .seconds(1) }, logs: logs) { port, _ in
             let body = Array(try JSONSerialization.data(withJSONObject: Fixtures.organisationBody(name: "Slow Body")))
             let connection = try RawConnection(port: port)
             try connection.send(RawConnection.post(
@@ -298,6 +299,14 @@ extension AbuseTests {
             XCTAssertLessThan(sent, body.count, "the whole body was sent")
             XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(900), "answered before the timeout")
             XCTAssertLessThan(elapsed, .seconds(4))
+            // The access line says what the client got.
+            var logged: [String] = []
+            for _ in 0..<40 where logged.isEmpty {
+                logged = logs.all.filter { $0.hasPrefix("info request method=") && $0.contains("requestId=slow-body-1") }
+                if logged.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            XCTAssertEqual(logged.count, 1, "\(logs.all)")
+            XCTAssertTrue(logged.first?.contains("status=408") == true, "\(logged)")
         }
     }
 
@@ -540,12 +549,14 @@ final class RawConnection {
 enum LiveApp {
     static func run(
         configure: (inout Configuration) -> Void = { _ in },
+        logs: CapturedLogs? = nil,
         _ body: @Sendable (_ port: Int, _ client: any TestClientProtocol) async throws -> Void
     ) async throws {
         let database = try await TestDatabase.create()
         do {
-            var logger = Logger(label: "test-live")
-            logger.logLevel = .warning
+            var logger = logs.map { logs in Logger(label: "test-live") { _ in CapturingLogHandler(logs: logs) } } ?? Logger(label: "test-live")
+            // With captured logs, down to the access lines.
+            logger.logLevel = logs == nil ? .warning : .info
             var configuration = Configuration(databaseURL: database.url, databasePoolSize: 2, adminToken: TestApp.adminToken)
             configure(&configuration)
             let dependencies = try makeDependencies(configuration: configuration, logger: logger)

@@ -58,8 +58,12 @@ final class BodyDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         let requestID = RequestID.accept(head.headerFields[.requestID])
         logger.info("request body timed out", metadata: ["requestId": "\(requestID)", "method": "\(head.method.rawValue)"])
+        // The router, reading the body, learns why it ends: its own answer (dropped below) and its log line
+        // say 408, as the client's does, rather than the 400 of a body cut short.
+        let timedOut = RequestBodyTimedOut(seconds: seconds)
+        context.fireErrorCaught(timedOut)
         ClosingAnswer.send(
-            Problem(.requestTimeout, detail: .bodyTooSlow(seconds: seconds)),
+            timedOut.problem,
             language: Language.negotiate(head.headerFields[.acceptLanguage]), toHead: head.method == .head, requestID: requestID, context: context,
             as: HTTPResponsePart.self)
     }
@@ -102,4 +106,10 @@ final class BodyDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
         deadline?.cancel()
         deadline = nil
     }
+}
+
+/// What reading a body throws once `BodyDeadlineHandler` has answered 408 for it.
+struct RequestBodyTimedOut: ProblemConvertible {
+    let seconds: Int
+    var problem: Problem { Problem(.requestTimeout, detail: .bodyTooSlow(seconds: seconds)) }
 }

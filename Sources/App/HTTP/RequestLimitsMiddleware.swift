@@ -183,6 +183,8 @@ struct RequestLimitsMiddleware: RouterMiddleware {
             } catch is NIOTooManyBytesError {
                 // A chunked body (no length declared) says it is too large only once it is.
                 throw Problem(.contentTooLarge, detail: .bodyOverLimit(limit))
+            } catch let timedOut as RequestBodyTimedOut {
+                throw timedOut
             } catch {
                 // The body ended before its declared length, or its chunks did not parse: the client's fault.
                 throw Problem(.badRequest, detail: .bodyUnreadable)
