@@ -387,7 +387,8 @@ extension AbuseTests {
     /// A head trickled byte by byte needs no deadline of its own: bytes of an unfinished head do not
     /// restart the idle timeout, so the connection is closed after it all the same.
     func testATrickledRequestHeadIsClosedAtTheIdleTimeout() async throws {
-        try await LiveApp.run(configure: { $0.idleTimeout = .seconds(1) }) { port, _ in
+        let logs = CapturedLogs()
+        try await LiveApp.run(configure: { $0.idleTimeout = .seconds(1) }, logs: logs) { port, _ in
             let connection = try RawConnection(port: port)
             try connection.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
             let started = ContinuousClock.now
@@ -397,6 +398,9 @@ extension AbuseTests {
             }
             XCTAssertTrue(try connection.closedByServer(within: .seconds(1)), "a trickled head keeps its connection")
             XCTAssertLessThan(ContinuousClock.now - started, .seconds(4))
+            // Closing it refused nothing: the log does not say the parser refused a head.
+            try await Task.sleep(for: .milliseconds(300))
+            XCTAssertFalse(logs.all.contains { $0.contains("refused") }, "\(logs.all)")
         }
     }
 }

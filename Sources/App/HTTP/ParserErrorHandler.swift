@@ -92,6 +92,11 @@ final class ParserErrorHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // The router answers the request (and reads the fault if it reads the body); that answer is the last.
             answersBeforeClosing = unanswered
             context.fireErrorCaught(error)
+        case (false, 0) where !context.channel.isActive:
+            // The connection closed in the middle of a head (the idle timeout, or the client went away): the
+            // parser only says the stream ended there. Nothing was refused, and no one is left to answer.
+            refused = true
+            logger.debug("connection closed in the middle of a request head")
         case (false, 0):
             refuse(parserError, context: context)
         case (false, _):
