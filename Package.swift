@@ -121,6 +121,8 @@ let package = Package(
             dependencies: [
                 "App",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // `HTTPServerBuilder`, for wrapping the application to learn the port it listens on.
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict

@@ -75,6 +75,17 @@ public func buildApplication(_ dependencies: AppDependencies, migrateAtStart: Bo
     return app
 }
 
+/// What `convoca serve` runs: the application until SIGTERM or SIGINT (or a triggered graceful shutdown), then its
+/// graceful shutdown, for at most `Configuration.shutdownGrace`. A connection whose client stops reading an answer
+/// never finishes it, and would hold the process until it is killed, the pool still open. Past the grace the group
+/// is cancelled: Hummingbird closes each connection left as its task is cancelled, the background services stop, and
+/// the pool waits for lent connections and closes them; `run()` then returns normally.
+public func makeServiceGroup(_ app: some ApplicationProtocol, configuration: Configuration) -> ServiceGroup {
+    var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
+    group.maximumGracefulShutdownDuration = configuration.shutdownGrace
+    return ServiceGroup(configuration: group)
+}
+
 /// Routes every documented operation through the middleware that enforces the API's conventions.
 public func buildRouter(_ dependencies: AppDependencies) throws -> Router<APIRequestContext> {
     try buildRouter(

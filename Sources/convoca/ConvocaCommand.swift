@@ -34,7 +34,7 @@ struct Serve: AsyncParsableCommand {
         let (configuration, logger) = loadEnvironment()
         let dependencies = try makeDependencies(configuration: configuration, logger: logger)
         let app = try buildApplication(dependencies, migrateAtStart: !noMigrate)
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        try await makeServiceGroup(app, configuration: configuration).run()
     }
 }
 

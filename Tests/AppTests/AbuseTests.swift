@@ -336,19 +336,9 @@ extension AbuseTests {
     /// time starts once the answer has left for the socket, not when it is handed over.
     func testALargeDownloadReadSlowlyIsNotCutShort() async throws {
         try await LiveApp.run(configure: { $0.idleTimeout = .seconds(1); $0.maxDocumentBytes = 16_000_000 }) { port, client in
-            let call = try await client.call(.post, "/v1/calls", body: try Fixtures.callBody(code: "LAC-2021"))
-            XCTAssertEqual(call.status, .created, call.text)
-            let lead = try await Fixtures.createOrganisation(client)
-            let proposal = try await Fixtures.proposalID(client, lead: lead)
-            var bytes = Data("%PDF-1.7\n".utf8)
-            bytes.append(Data(repeating: 0x41, count: 12_000_000))
-            let uploaded = try await client.call(
-                .post, "/v1/proposals/\(proposal)/documents?filename=big.pdf", body: bytes, contentType: "application/pdf")
-            let document = try XCTUnwrap(uploaded["id"] as? String, uploaded.text)
+            let (proposal, document, bytes) = try await Fixtures.largeDocument(client)
             let connection = try RawConnection(port: port)
-            try connection.send(
-                "GET /v1/proposals/\(proposal)/documents/\(document) HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Authorization: Bearer \(TestApp.adminToken)\r\n\r\n")
+            try connection.send(RawConnection.getDocument(proposal, document))
             let head = try connection.readHead(within: .seconds(5))
             XCTAssertTrue(head.hasPrefix("HTTP/1.1 200"), head)
             // About 1.3 MB a second: some nine seconds, far past the idle timeout.
@@ -458,6 +448,12 @@ final class RawConnection {
         let connection = try RawConnection(port: port)
         try connection.send(request)
         return try connection.readAnswer(within: .seconds(5))
+    }
+
+    /// The head of a GET of a proposal's document with the admin credential.
+    static func getDocument(_ proposal: String, _ document: String) -> String {
+        "GET /v1/proposals/\(proposal)/documents/\(document) HTTP/1.1\r\nHost: localhost\r\n"
+            + "Authorization: Bearer \(TestApp.adminToken)\r\n\r\n"
     }
 
     /// The head of a GET to `path`, without a credential.

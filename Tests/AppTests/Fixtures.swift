@@ -69,6 +69,20 @@ enum Fixtures {
                                      contentType: "application/merge-patch+json", headers: ["If-Match": tag])
     }
 
+    /// A proposal, under a call `LAC-2021` made for it, with a 12 MB document: larger than the socket buffers
+    /// hold, so a client that does not read its download keeps the answer unfinished.
+    static func largeDocument(_ client: any TestClientProtocol) async throws -> (proposal: String, document: String, bytes: Data) {
+        let call = try await client.call(.post, "/v1/calls", body: try callBody(code: "LAC-2021"))
+        XCTAssertEqual(call.status, .created, call.text)
+        let lead = try await createOrganisation(client)
+        let proposal = try await proposalID(client, lead: lead)
+        var bytes = Data("%PDF-1.7\n".utf8)
+        bytes.append(Data(repeating: 0x41, count: 12_000_000))
+        let uploaded = try await client.call(
+            .post, "/v1/proposals/\(proposal)/documents?filename=big.pdf", body: bytes, contentType: "application/pdf")
+        return (proposal, try XCTUnwrap(uploaded["id"] as? String, uploaded.text), bytes)
+    }
+
     /// The secretariat flags an organisation still at version 1.
     static func flag(_ client: any TestClientProtocol, _ id: String, note: String = "Forged letter.") async throws {
         let flagged = try await patchOrganisation(client, id, ["dueDiligence": ["status": "flagged", "note": note]], version: 1)

@@ -49,6 +49,8 @@ final class OperationsTests: XCTestCase {
         XCTAssertEqual(try Configuration.fromEnvironment(base.merging(["CONVOCA_MAX_CONNECTIONS": "50"]) { $1 }).maxConnections, 50)
         XCTAssertEqual(try Configuration.fromEnvironment(base).bodyTimeout, .seconds(30))
         XCTAssertEqual(try Configuration.fromEnvironment(base.merging(["CONVOCA_BODY_TIMEOUT_SECONDS": "5"]) { $1 }).bodyTimeout, .seconds(5))
+        XCTAssertEqual(try Configuration.fromEnvironment(base).shutdownGrace, .seconds(25))
+        XCTAssertEqual(try Configuration.fromEnvironment(base.merging(["CONVOCA_SHUTDOWN_GRACE_SECONDS": "5"]) { $1 }).shutdownGrace, .seconds(5))
         let cases: [([String: String], String)] = [
             ([:], "DATABASE_URL"),
             (base.merging(["PORT": "eighty"]) { $1 }, "PORT"),
@@ -59,6 +61,8 @@ final class OperationsTests: XCTestCase {
             (base.merging(["CONVOCA_IDLE_TIMEOUT_SECONDS": "0"]) { $1 }, "CONVOCA_IDLE_TIMEOUT_SECONDS"),
             (base.merging(["CONVOCA_MAX_CONNECTIONS": "0"]) { $1 }, "CONVOCA_MAX_CONNECTIONS"),
             (base.merging(["CONVOCA_BODY_TIMEOUT_SECONDS": "0"]) { $1 }, "CONVOCA_BODY_TIMEOUT_SECONDS"),
+            (base.merging(["CONVOCA_SHUTDOWN_GRACE_SECONDS": "0"]) { $1 }, "CONVOCA_SHUTDOWN_GRACE_SECONDS"),
+            (base.merging(["CONVOCA_SHUTDOWN_GRACE_SECONDS": "25s"]) { $1 }, "CONVOCA_SHUTDOWN_GRACE_SECONDS"),
             (base.merging(["CONVOCA_CORS_ORIGINS": "https://a.example.org/path"]) { $1 }, "CONVOCA_CORS_ORIGINS"),
         ]
         for (environment, variable) in cases {

@@ -4,7 +4,7 @@ import NIOHTTPTypes
 
 /// Closes a connection that has no request in progress, or whose request head has not arrived in full,
 /// once it has been idle for the idle timeout (`CONVOCA_IDLE_TIMEOUT_SECONDS`); at shutdown, closes each
-/// connection once its answers are written.
+/// connection once its answers are written (`makeServiceGroup` closes the ones left after the shutdown grace).
 ///
 /// A request whose head has arrived is never cut off here: its body is timed by `BodyDeadlineHandler`
 /// (408, then the connection is closed), its answer by nothing (it is being made). Bytes of an unfinished

@@ -29,6 +29,10 @@ public struct Configuration: Sendable {
     /// How long a request's body may take to arrive in full, from the end of its head: the idle timeout
     /// restarts with every piece of a body, so a body trickled slowly would hold its connection forever.
     public var bodyTimeout: Duration = .seconds(30)
+    /// How long a shutdown (SIGTERM, SIGINT) waits for connections to finish their answers before closing
+    /// the ones left: a client that never reads its answer would otherwise keep the process alive until it
+    /// is killed, the database pool never closed. By default below the 30 s Kubernetes waits before SIGKILL.
+    public var shutdownGrace: Duration = .seconds(25)
 
     public init(
         databaseURL: String,
@@ -90,6 +94,7 @@ public struct Configuration: Sendable {
         config.idleTimeout = .seconds(try integer(env, "CONVOCA_IDLE_TIMEOUT_SECONDS", default: 60, in: 1...3600))
         config.maxConnections = try integer(env, "CONVOCA_MAX_CONNECTIONS", default: 1000, in: 1...1_000_000)
         config.bodyTimeout = .seconds(try integer(env, "CONVOCA_BODY_TIMEOUT_SECONDS", default: 30, in: 1...3600))
+        config.shutdownGrace = .seconds(try integer(env, "CONVOCA_SHUTDOWN_GRACE_SECONDS", default: 25, in: 1...3600))
         return config
     }
 

@@ -1,0 +1,105 @@
+import App
+import Database
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTesting
+import Logging
+import NIOCore
+import ServiceLifecycle
+import XCTest
+
+/// Shutdown as `convoca serve` runs it (`makeServiceGroup`), on a real socket.
+final class ShutdownTests: XCTestCase {
+    /// A client that asks for an answer larger than the socket buffers and never reads it cannot hold the
+    /// process: once the shutdown grace has passed its connection is closed, the pool is shut down and the
+    /// service group returns, and the server accepts no more connections.
+    func testAnAnswerNeverReadHoldsShutdownNoLongerThanTheGrace() async throws {
+        let database = try await TestDatabase.create()
+        var configuration = Configuration(databaseURL: database.url, databasePoolSize: 2, adminToken: TestApp.adminToken)
+        configuration.port = 0
+        configuration.maxDocumentBytes = 16_000_000
+        configuration.shutdownGrace = .seconds(1)
+        var logger = Logger(label: "test-shutdown")
+        logger.logLevel = .warning
+        do {
+            let (proposal, document) = try await Self.uploadLargeDocument(configuration: configuration, logger: logger)
+
+            let dependencies = try makeDependencies(configuration: configuration, logger: logger)
+            let (ports, listening) = AsyncStream.makeStream(of: Int.self)
+            let app = ReportingPort(base: try buildApplication(dependencies, migrateAtStart: false), listening: listening)
+            let group = makeServiceGroup(app, configuration: configuration)
+            let running = Task { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            let listeningPort = await iterator.next()
+            let port = try XCTUnwrap(listeningPort)
+
+            let held = try RawConnection(port: port)
+            try held.send(RawConnection.getDocument(proposal, document))
+            let head = try held.readHead(within: .seconds(5))
+            XCTAssertTrue(head.hasPrefix("HTTP/1.1 200"), head)
+            // Let the answer fill the socket buffers, then read nothing more.
+            try await Task.sleep(for: .milliseconds(300))
+
+            let started = ContinuousClock.now
+            await group.triggerGracefulShutdown()
+            // Should the shutdown hang, the client gives up after 10 s so that the test ends (and fails).
+            let descriptor = held.descriptor
+            let watchdog = Task {
+                try await Task.sleep(for: .seconds(10))
+                Glibc.shutdown(descriptor, Int32(SHUT_RDWR))
+                running.cancel()
+            }
+            let result = await running.result
+            let elapsed = ContinuousClock.now - started
+            watchdog.cancel()
+
+            XCTAssertNoThrow(try result.get())
+            XCTAssertLessThan(elapsed, .seconds(10), "the shutdown waited for the unread answer")
+            XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(900), "the answer was not given its grace")
+            XCTAssertTrue(try held.closedByServer(within: .seconds(5)), "the held connection is still open")
+            XCTAssertThrowsError(try RawConnection(port: port), "the server still accepts connections")
+            do {
+                try await dependencies.pool.withConnection { _ in }
+                XCTFail("the pool still lends connections")
+            } catch {
+                XCTAssertEqual(error as? PoolError, .shutdown)
+            }
+        } catch {
+            try? await TestDatabase.drop(database.name)
+            throw error
+        }
+        try await TestDatabase.drop(database.name)
+    }
+
+    /// A proposal with a large document, made through a server of its own (whose pool is shut down after).
+    private static func uploadLargeDocument(
+        configuration: Configuration, logger: Logger
+    ) async throws -> (proposal: String, document: String) {
+        let dependencies = try makeDependencies(configuration: configuration, logger: logger)
+        return try await buildApplication(dependencies, migrateAtStart: false).test(.router) { client in
+            let (proposal, document, _) = try await Fixtures.largeDocument(client)
+            return (proposal, document)
+        }
+    }
+}
+
+/// An application that says which port it listens on (it is given port 0), otherwise the one it wraps.
+private struct ReportingPort<Base: ApplicationProtocol>: ApplicationProtocol {
+    typealias Responder = Base.Responder
+    let base: Base
+    let listening: AsyncStream<Int>.Continuation
+
+    var responder: Responder { get async throws { try await base.responder } }
+    var server: HTTPServerBuilder { base.server }
+    var eventLoopGroup: any EventLoopGroup { base.eventLoopGroup }
+    var configuration: ApplicationConfiguration { base.configuration }
+    var logger: Logger { base.logger }
+    var services: [any Service] { base.services }
+    var processesRunBeforeServerStart: [@Sendable () async throws -> Void] { base.processesRunBeforeServerStart }
+
+    @Sendable func onServerRunning(_ channel: any Channel) async {
+        await base.onServerRunning(channel)
+        listening.yield(channel.localAddress?.port ?? 0)
+    }
+}
