@@ -505,15 +505,34 @@ public final class Connection {
             if let failure { PQclear(failure.result) }
         }
         var evictions: [String] = []
-        for item in sent {
+        // Every step before the current one was answered with success.
+        var allAnswered = true
+        // The connection broke where the last Sync was due, after every step had been answered.
+        var brokenAfterAnswers = false
+        for (index, item) in sent.enumerated() {
             if item.isSync {
-                // A Sync's own result ends its part of the pipeline.
-                try await awaitResult(handle, query: nil)
+                // A Sync's own result ends its part of the pipeline. A backend terminated after the last
+                // step was answered (COMMIT included) sends FATAL here, or just closes: what was answered
+                // stands (a COMMIT answered has committed; reporting a failure would have the client
+                // repeat work that was done), and the connection is discarded.
+                let answered = index == sent.count - 1 && allAnswered && failure == nil
+                do {
+                    try await awaitResult(handle, query: nil)
+                } catch {
+                    guard answered else { throw error }
+                    poisoned = true
+                    brokenAfterAnswers = true
+                    break
+                }
                 if let sync = PQgetResult(handle) {
                     let status = PQresultStatus(sync)
                     PQclear(sync)
                     guard status == PGRES_PIPELINE_SYNC else {
                         poisoned = true
+                        if answered {
+                            brokenAfterAnswers = true
+                            break
+                        }
                         throw DatabaseError(kind: .connection, message: "the server answered a pipeline out of order")
                     }
                 }
@@ -535,9 +554,15 @@ public final class Connection {
                     if item.preparing == nil { results.append(result) } else { PQclear(result) }
                 }
             }
+            allAnswered = allAnswered && succeeded
             if succeeded, let preparing = item.preparing, let evicted = statements.insert(preparing.key, name: preparing.name) {
                 evictions.append(evicted)
             }
+        }
+        if brokenAfterAnswers {
+            let answers = results
+            results = []
+            return answers
         }
         guard PQexitPipelineMode(handle) == 1 else { throw sendError(handle, query: nil) }
 

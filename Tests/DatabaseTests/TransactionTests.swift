@@ -202,6 +202,58 @@ struct TransactionTests {
             #expect(runs.current == 3)
         }
     }
+
+    /// A transaction reported as failed did not commit, and one reported as committed did, while
+    /// backends are terminated under it. A backend terminated after its COMMIT was answered (the
+    /// FATAL comes where the pipeline's Sync was due) committed: that is a success, the connection
+    /// being discarded afterwards.
+    @Test func aTransactionReportedFailedNeverCommittedWhileBackendsAreTerminated() async throws {
+        try await withTestDatabase(poolSize: 4) { db in
+            try await db.pool.withConnection { c in try await c.execute("CREATE TABLE t (n int PRIMARY KEY)") }
+            let killer = try TestCluster.adminPool()
+            let outcomes = try await withThrowingTaskGroup(of: [(Int32, Bool)].self) { group in
+                for worker in 0..<8 {
+                    group.addTask {
+                        var outcomes: [(Int32, Bool)] = []
+                        for i in 0..<250 {
+                            let n = Int32(worker * 1000 + i)
+                            do {
+                                try await db.pool.withTransaction { c in
+                                    try await c.execute("INSERT INTO t VALUES (\(n))")
+                                    try await c.queue("SELECT \(n) AS n")
+                                }
+                                outcomes.append((n, true))
+                            } catch {
+                                outcomes.append((n, false))
+                            }
+                        }
+                        return outcomes
+                    }
+                }
+                group.addTask {
+                    for _ in 0..<100 {
+                        try await killer.withConnection { c in
+                            _ = try await c.query("""
+                                SELECT count(pg_terminate_backend(pid))::int8 AS n FROM pg_stat_activity
+                                WHERE datname = \(db.name) AND pid <> pg_backend_pid()
+                                """)
+                        }
+                        try await Task.sleep(for: .milliseconds(15))
+                    }
+                    return []
+                }
+                return try await group.reduce(into: [(Int32, Bool)]()) { $0 += $1 }
+            }
+            let stored = Set(try await db.pool.withConnection { c in
+                try await c.query("SELECT n FROM t").map { try $0.decode(Int32.self, column: "n") }
+            })
+            let failedButStored = outcomes.filter { !$0.1 && stored.contains($0.0) }.map(\.0)
+            let committedButMissing = outcomes.filter { $0.1 && !stored.contains($0.0) }.map(\.0)
+            #expect(failedButStored.isEmpty, "reported failed, yet committed: \(failedButStored)")
+            #expect(committedButMissing.isEmpty, "reported committed, yet missing: \(committedButMissing)")
+            #expect(outcomes.contains { !$0.1 }, "no transaction was interrupted: the test proved nothing")
+        }
+    }
 }
 
 extension Array where Element: Sendable {
