@@ -60,21 +60,58 @@ final class ConventionTests: XCTestCase {
         }
     }
 
-    /// The trigger that makes writers wait for nothing but lets a page wait for them is on every listed table.
-    func testEveryListedTableHasItsGate() async throws {
+    /// Every listed table announces the positions its inserts are about to draw, and has a horizon.
+    func testEveryListedTableAnnouncesItsPositions() async throws {
         try await TestApp.run(seed: false) { app, _ in
-            let gated = try await app.pool.withConnection { connection in
-                try await connection.query("""
+            let (announcing, positions) = try await app.pool.withConnection { connection in
+                let announcing = try await connection.query("""
                     SELECT c.relname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
-                    WHERE p.proname = 'list_gate_enter' AND t.tgenabled = 'O'
+                    WHERE p.proname = 'list_position_announce' AND t.tgenabled = 'O' AND t.tgtype & 1 = 0
                     """).map { try $0.decode(String.self, column: "name") }
+                let positions = try await connection.query("SELECT listed FROM list_positions").map { try $0.decode(String.self, column: "listed") }
+                return (announcing, positions)
             }
-            XCTAssertEqual(Set(gated), Set(ListedTable.allCases.map(\.rawValue)))
+            let listed = Set(ListedTable.allCases.map(\.rawValue))
+            // Statement triggers (`tgtype & 1 = 0`): they fire before any position is drawn.
+            XCTAssertEqual(Set(announcing), listed)
+            XCTAssertEqual(Set(positions), listed)
             for table in ListedTable.allCases {
                 let horizon = try await app.pool.withConnection { connection in
                     try await connection.query("SELECT list_horizon(\(table.rawValue)) AS horizon")[0].decode(Int64.self, column: "horizon")
                 }
                 XCTAssertGreaterThanOrEqual(horizon, 0, table.rawValue)
+            }
+        }
+    }
+
+    /// A list waiting for an insert left open holds no one else up: a creation made meanwhile goes
+    /// through at once, and the list is answered 503 once its wait is over (`list_horizon`'s
+    /// lock timeout), not after the statement timeout.
+    func testAListWaitingForAnOpenInsertHoldsUpNoCreation() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let created = try await Fixtures.proposalID(client, lead: lead)
+            let first = try XCTUnwrap(UUID(exactly: created))
+            try await app.pool.withTransaction { connection in
+                try await connection.execute("""
+                    INSERT INTO proposals (call_id, lead_organisation_id, document)
+                    SELECT call_id, lead_organisation_id, document FROM proposals WHERE id = \(first)
+                    """)
+                let list = Task { () -> (TestResponse, Duration) in
+                    let started = ContinuousClock.now
+                    let page = try await client.call(.get, "/v1/proposals?limit=5", headers: ["Accept-Language": "es"])
+                    return (page, ContinuousClock.now - started)
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                let started = ContinuousClock.now
+                _ = try await Fixtures.proposalID(client, lead: lead)
+                XCTAssertLessThan(ContinuousClock.now - started, .seconds(1), "a creation waited behind the list")
+                let (page, waited) = try await list.value
+                XCTAssertProblem(page, .serviceUnavailable, "service-unavailable")
+                XCTAssertEqual(page.headers[.retryAfter], "1")
+                XCTAssertEqual(page["detail"] as? String, "Una creación en curso en esta lista está tardando; vuelva a intentarlo en breve.")
+                XCTAssertGreaterThanOrEqual(waited, .milliseconds(1900))
+                XCTAssertLessThan(waited, .seconds(10))
             }
         }
     }

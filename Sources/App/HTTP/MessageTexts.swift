@@ -39,6 +39,7 @@ extension Message {
         case bodyNeedsContentType, missingHeader, missingPathParameter, bodyRequired
         case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
         case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted, requestTookTooLong
+        case listWaitsForCreation
         case pendingMigrations, tooManyConnections, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable, pathUnreadable, acceptUnreadable
         case contentCodingNotAccepted, hostRequired, hostNotValid, transferEncodingUnframed, transferCodingNotImplemented, connectNotServed
         case ifMatchRequired, resourceChanged, preconditionMalformed, currentVersionNamed, idempotencyKeyInUse, idempotencyKeyReused
@@ -678,6 +679,12 @@ extension Message {
                     fr: "La requête est entrée en conflit avec d'autres ; veuillez réessayer.",
                     es: "La solicitud entró en conflicto con otras; vuelva a intentarlo.",
                     pt: "A requisição entrou em conflito com outras; tente novamente.")
+            case .listWaitsForCreation:
+                Texts(
+                    en: "A creation in progress in this list is taking long; try again shortly.",
+                    fr: "Une création en cours dans cette liste prend du temps ; veuillez réessayer dans quelques instants.",
+                    es: "Una creación en curso en esta lista está tardando; vuelva a intentarlo en breve.",
+                    pt: "Uma criação em andamento nesta lista está demorando; tente novamente em instantes.")
             case .requestTookTooLong:
                 Texts(
                     en: "The request took too long and was stopped; try again shortly.",

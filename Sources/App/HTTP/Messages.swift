@@ -328,6 +328,7 @@ extension Message {
     // Availability
 
     static let serviceBusy = Message(.serviceBusy)
+    static let listWaitsForCreation = Message(.listWaitsForCreation)
     static let shuttingDown = Message(.shuttingDown)
     static let databaseUnreachableTryAgain = Message(.databaseUnreachableTryAgain)
     static let databaseUnreachable = Message(.databaseUnreachable)
