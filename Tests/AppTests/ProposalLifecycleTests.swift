@@ -1,3 +1,4 @@
+@testable import App
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -248,6 +249,23 @@ final class ProposalLifecycleTests: XCTestCase {
             let answer = try await submit.value
             XCTAssertProblem(answer, .unprocessableContent, "unprocessable")
             XCTAssertTrue(answer.text.contains("deadline"), answer.text)
+        }
+    }
+
+    /// A submission locks its call against other changes (receipt numbers), not against the creation of
+    /// drafts in it: a creation made while a submission holds the call goes through at once.
+    func testACreationIsNotHeldUpByASubmissionHoldingItsCall() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            try await app.pool.withTransaction { connection in
+                // The lock a submission takes on its call, held while the draft is created.
+                let call = try await CallRepository.find(connection, "LAC-2021", forUpdate: true)
+                XCTAssertNotNil(call)
+                let started = ContinuousClock.now
+                let created = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: Fixtures.proposalBody(lead: lead))
+                XCTAssertEqual(created.status, .created, created.text)
+                XCTAssertLessThan(ContinuousClock.now - started, .seconds(2), "the creation waited for the call's lock")
+            }
         }
     }
 

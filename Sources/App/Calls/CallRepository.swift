@@ -38,9 +38,16 @@ enum CallRepository {
         }
     }
 
-    /// By id or by code; `forUpdate` locks the row for the rest of the transaction.
+    /// How `forUpdate` locks a call for the rest of the transaction: against other changes (receipt
+    /// numbers, ruleset versions, the definition), not against the creation of proposals in it, whose
+    /// reference (a foreign key check, FOR KEY SHARE) needs only the row to stay. FOR UPDATE made every
+    /// creation in a call wait for its submissions, and them for it. An UPDATE that changes the code
+    /// (a key) takes the stronger lock itself.
+    static let changeLock = SQL(unsafeRaw: "FOR NO KEY UPDATE")
+
+    /// By id or by code; `forUpdate` locks the row (`changeLock`) for the rest of the transaction.
     static func find(_ connection: Connection, _ reference: String, forUpdate: Bool = false) async throws -> (id: UUID, row: Row)? {
-        let lock = SQL(unsafeRaw: forUpdate ? "FOR UPDATE" : "")
+        let lock = forUpdate ? changeLock : ""
         let filter: SQL = UUID(exactly: reference).map { "id = \($0)" } ?? "code = \(reference)"
         let rows = try await connection.query("SELECT id, \(representation) FROM calls WHERE \(filter) \(lock)")
         guard let row = rows.first else { return nil }
@@ -49,7 +56,7 @@ enum CallRepository {
 
     /// Only the id, by id or by code (for callers that do not need the definition; it is large).
     static func id(_ connection: Connection, _ reference: String, forUpdate: Bool = false) async throws -> UUID? {
-        let lock = SQL(unsafeRaw: forUpdate ? "FOR UPDATE" : "")
+        let lock = forUpdate ? changeLock : ""
         let filter: SQL = UUID(exactly: reference).map { "id = \($0)" } ?? "code = \(reference)"
         return try await connection.query("SELECT id FROM calls WHERE \(filter) \(lock)").first?.decode(UUID.self, column: "id")
     }

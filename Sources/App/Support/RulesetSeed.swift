@@ -28,7 +28,7 @@ extension SeedLoader {
             let document = try Representation.json(input)
             let inserted = try await pool.withTransaction { connection -> Bool in
                 // The call's row lock keeps two seeding processes from both writing version 1.
-                guard let call = try await connection.query("SELECT id FROM calls WHERE code = \(code) FOR UPDATE").first else {
+                guard let call = try await connection.query("SELECT id FROM calls WHERE code = \(code) \(CallRepository.changeLock)").first else {
                     throw SeedRulesetError(file: file.lastPathComponent, reason: "no call has the code \(code)")
                 }
                 let callID = try call.decode(UUID.self, column: "id")
