@@ -139,23 +139,32 @@ public final class DatabasePool: Service, Sendable {
     ///
     /// Independent of the pool's connections, so a busy pool still reports ready.
     public func ping(timeout: Duration = .seconds(2)) async -> Bool {
-        guard state.withLock({ $0.lifecycle == .running }) else { return false }
-        let configuration = configuration
-        // libpq rounds connect_timeout values below 2 up to 2.
-        let seconds = max(2, Int(timeout.components.seconds))
         do {
-            let connection = try await Connection.open(
-                conninfo: configuration.conninfo,
-                defaults: DatabasePool.defaults(configuration),
-                overrides: DatabasePool.overrides(configuration) + [("connect_timeout", String(seconds))],
-                statementCacheCapacity: 0
-            )
-            defer { connection.close() }
-            return try await connection.simpleCommand("SELECT 1") == "SELECT 1"
+            return try await withProbeConnection(timeout: timeout) { try await $0.simpleCommand("SELECT 1") == "SELECT 1" }
         } catch {
             logger.debug("database ping failed", metadata: ["error": "\(error)"])
             return false
         }
+    }
+
+    /// Runs `body` on a connection of its own, opened for it and closed after it, outside the pool: what
+    /// it learns does not depend on how busy the pool is (a probe must not report a full pool as a
+    /// database that cannot be reached). Throws `PoolError.shutdown` once the pool is shutting down.
+    public func withProbeConnection<Value>(
+        timeout: Duration = .seconds(2), _ body: (Connection) async throws -> Value
+    ) async throws -> Value {
+        guard state.withLock({ $0.lifecycle == .running }) else { throw PoolError.shutdown }
+        let configuration = configuration
+        // libpq rounds connect_timeout values below 2 up to 2.
+        let seconds = max(2, Int(timeout.components.seconds))
+        let connection = try await Connection.open(
+            conninfo: configuration.conninfo,
+            defaults: DatabasePool.defaults(configuration),
+            overrides: DatabasePool.overrides(configuration) + [("connect_timeout", String(seconds))],
+            statementCacheCapacity: 0
+        )
+        defer { connection.close() }
+        return try await body(connection)
     }
 
     /// Serves until the service group shuts down gracefully or is cancelled, then drains and closes.

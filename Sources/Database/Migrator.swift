@@ -73,14 +73,16 @@ public struct Migrator: Sendable {
 
     /// Migrations not yet applied; throws if an applied one changed. Cheap enough for a readiness probe.
     public func pending() async throws -> [Migration] {
-        let migrations = migrations
-        return try await pool.withConnection { connection in
-            let present = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")
-            guard try present[0].decode(Bool.self, column: "present") else { return migrations }
-            let applied = try await Migrator.appliedChecksums(on: connection)
-            try await Migrator.verify(migrations, applied: applied, on: connection)
-            return migrations.filter { applied[$0.version] == nil }
-        }
+        try await pool.withConnection { connection in try await pending(on: connection) }
+    }
+
+    /// Migrations not yet applied, read on `connection`; throws if an applied one changed.
+    public func pending(on connection: Connection) async throws -> [Migration] {
+        let present = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")
+        guard try present[0].decode(Bool.self, column: "present") else { return migrations }
+        let applied = try await Migrator.appliedChecksums(on: connection)
+        try await Migrator.verify(migrations, applied: applied, on: connection)
+        return migrations.filter { applied[$0.version] == nil }
     }
 
     /// True when every migration is applied unchanged.

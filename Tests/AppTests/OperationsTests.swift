@@ -35,8 +35,42 @@ final class OperationsTests: XCTestCase {
             try await dependencies.migrator.migrate()
             let ready = try await client.call(.get, "/readyz", token: nil)
             XCTAssertEqual(ready.status, .ok, ready.text)
+            // Not being ready is the probe's answer, not a failure: no warning for it.
+            XCTAssertFalse(logs.all.contains { $0.contains("getReadiness") }, "\(logs.all)")
         }
         try await TestDatabase.drop(name)
+    }
+
+    /// A pool with no connection free is no pending migration: readiness reads the database on a
+    /// connection of its own, and says ready.
+    func testReadinessDoesNotDependOnAFreePoolConnection() async throws {
+        try await TestApp.run(seed: false, configure: { $0.databaseAcquireTimeout = .milliseconds(300) }) { app, client in
+            let held = AsyncStream<Void>.makeStream()
+            // Every pool connection lent out for 3 s.
+            let holders = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<4 {
+                        group.addTask {
+                            try await app.pool.withConnection { _ in
+                                held.continuation.yield()
+                                try await Task.sleep(for: .seconds(3))
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            var count = 0
+            for await _ in held.stream {
+                count += 1
+                if count == 4 { break }
+            }
+            let busy = try await client.call(.get, "/v1/calls")
+            XCTAssertProblem(busy, .serviceUnavailable, "service-unavailable")
+            let ready = try await client.call(.get, "/readyz", token: nil)
+            XCTAssertEqual(ready.status, .ok, ready.text)
+            try await holders.value
+        }
     }
 
     func testConfigurationNamesTheBadVariable() throws {

@@ -12,9 +12,20 @@ struct ReadinessProbe: Sendable {
         var isReady: Bool { databaseReachable && schemaCurrent }
     }
 
+    /// Both on one connection of the probe's own, outside the pool: a full pool, or a connection lost
+    /// while the schema was read, is no pending migration.
     func check() async -> State {
-        guard await pool.ping() else { return State(databaseReachable: false, schemaCurrent: false) }
-        let current = (try? await migrator.isCurrent()) ?? false
-        return State(databaseReachable: true, schemaCurrent: current)
+        do {
+            return try await pool.withProbeConnection { connection in
+                do {
+                    return State(databaseReachable: true, schemaCurrent: try await migrator.pending(on: connection).isEmpty)
+                } catch is MigrationError {
+                    // An applied migration changed: the schema is not the one this server was built for.
+                    return State(databaseReachable: true, schemaCurrent: false)
+                }
+            }
+        } catch {
+            return State(databaseReachable: false, schemaCurrent: false)
+        }
     }
 }
