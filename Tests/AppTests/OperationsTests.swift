@@ -12,8 +12,9 @@ final class OperationsTests: XCTestCase {
         let name = "t_ready_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         var configuration = Configuration(databaseURL: admin + " dbname=\(name)", adminToken: TestApp.adminToken)
         configuration.databasePoolSize = 1
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
+        let logs = CapturedLogs()
+        var logger = Logger(label: "test") { _ in CapturingLogHandler(logs: logs) }
+        logger.logLevel = .warning
         let dependencies = try makeDependencies(configuration: configuration, logger: logger)
         let application = try buildApplication(dependencies, migrateAtStart: false)
         try await application.test(.router) { client in

@@ -98,6 +98,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         return "\(error.operationID): \(error.causeDescription): \(loggable(error.underlyingError))"
     }
 
+    /// A problem a handler chose to answer (readiness's 503 is the probe's answer, not a failure): the access
+    /// line says it; a warning would repeat it at every poll.
+    static func isDeliberate(_ error: any Error) -> Bool {
+        error is Problem || (error as? ServerError)?.underlyingError is Problem
+    }
+
     private func problemResponse(
         for error: any Error, request: Request, context: Context, requestID: String, language: Language
     ) -> Response {
@@ -123,7 +129,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 "request failed",
                 metadata: ["error": "\(Self.loggable(error))", "requestId": "\(requestID)", "path": "\(request.uri.path)"])
             problem.detail = .unexpectedError(requestID: requestID)
-        } else if problem.kind.status.code >= 500 {
+        } else if problem.kind.status.code >= 500, !Self.isDeliberate(error) {
             logger.warning("request refused", metadata: ["error": "\(Self.loggable(error))", "requestId": "\(requestID)"])
         }
         var headers = problem.headers
