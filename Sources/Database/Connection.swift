@@ -26,6 +26,10 @@ public final class Connection {
     private var inTransactionBody = false
     /// Messages sent then answered: what a transaction costs in waits for the server.
     private(set) var roundTrips = 0
+    /// How long to wait for the server to answer (or take more of a statement) before giving the
+    /// connection up: the statement timeout is the server's to enforce, so a server that is stopped,
+    /// or cut off without the connection closing, would otherwise be waited for without end.
+    private var responseTimeout: Duration?
 
     /// One message of a pipeline: a parameterless command, a statement (prepared, cached), or a Sync
     /// that ends the implicit transaction of the steps before it.
@@ -43,9 +47,10 @@ public final class Connection {
         }
     }
 
-    private init(handle: OpaquePointer, home: DatabaseEventLoop, statementCacheCapacity: Int) {
+    private init(handle: OpaquePointer, home: DatabaseEventLoop, statementCacheCapacity: Int, responseTimeout: Duration?) {
         self.handle = handle
         self.home = home
+        self.responseTimeout = responseTimeout
         statements = StatementCache(capacity: statementCacheCapacity)
     }
 
@@ -66,12 +71,14 @@ public final class Connection {
         overrides: [(String, String)] = [],
         statementCacheCapacity: Int = 256,
         statementTimeout: Duration? = nil,
+        responseTimeout: Duration? = nil,
         home: DatabaseEventLoop = DatabaseEventLoop.next()
     ) async throws -> Connection {
         // The text decoders read UTF-8, so the client encoding is not negotiable.
         let parameters = defaults + [("dbname", conninfo)] + overrides + [("client_encoding", "UTF8")]
         let opened = try await withTaskExecutorPreference(home) {
-            let connection = try await Connection.start(parameters, home: home, statementCacheCapacity: statementCacheCapacity)
+            let connection = try await Connection.start(
+                parameters, home: home, statementCacheCapacity: statementCacheCapacity, responseTimeout: responseTimeout)
             // The decoders need ISO dates, full float precision and hex bytea whatever the server's defaults.
             var settings = "SET DateStyle = 'ISO, MDY'; SET extra_float_digits = 3; SET bytea_output = 'hex'"
             if let statementTimeout {
@@ -86,7 +93,7 @@ public final class Connection {
     }
 
     private static func start(
-        _ parameters: [(String, String)], home: DatabaseEventLoop, statementCacheCapacity: Int
+        _ parameters: [(String, String)], home: DatabaseEventLoop, statementCacheCapacity: Int, responseTimeout: Duration?
     ) async throws -> Connection {
         let keywords = parameters.map { strdup($0.0) }
         let values = parameters.map { strdup($0.1) }
@@ -100,7 +107,8 @@ public final class Connection {
             throw DatabaseError(kind: .connection, message: "libpq could not allocate a connection")
         }
         // From here `connection` owns the handle: deinit finishes it whatever happens.
-        let connection = Connection(handle: handle, home: home, statementCacheCapacity: statementCacheCapacity)
+        let connection = Connection(
+            handle: handle, home: home, statementCacheCapacity: statementCacheCapacity, responseTimeout: responseTimeout)
         guard PQstatus(handle) != CONNECTION_BAD else {
             throw DatabaseError(kind: .connection, message: Connection.errorMessage(handle))
         }
@@ -597,7 +605,7 @@ public final class Connection {
             let flushed = PQflush(handle)
             if flushed == 0 { return }
             guard flushed > 0 else { throw sendError(handle, query: query) }
-            await home.wait(for: socket, owner: id, writable: true)
+            if await home.wait(for: socket, owner: id, writable: true, limit: responseTimeout) { throw unresponsive(query) }
             guard PQconsumeInput(handle) == 1 else { throw sendError(handle, query: query) }
         }
     }
@@ -605,7 +613,7 @@ public final class Connection {
     /// Waits on the home loop until PQgetResult would not block.
     private func awaitResult(_ handle: OpaquePointer, query: String?) async throws {
         while PQisBusy(handle) == 1 {
-            await home.wait(for: socket, owner: id)
+            if await home.wait(for: socket, owner: id, limit: responseTimeout) { throw unresponsive(query) }
             guard PQconsumeInput(handle) == 1 else { throw sendError(handle, query: query) }
         }
     }
@@ -642,6 +650,23 @@ public final class Connection {
         }
         last = nil
         return result
+    }
+
+    /// The server did not answer within `responseTimeout`: the connection is given up (what it was
+    /// doing is unknown, as when a connection is lost).
+    private func unresponsive(_ query: String?) -> DatabaseError {
+        poisoned = true
+        let seconds = responseTimeout.map { "\($0.components.seconds) s" } ?? "its time"
+        return DatabaseError(kind: .connection, message: "the server did not answer within \(seconds)", query: query)
+    }
+
+    /// Runs `body` with no response timeout (work that may rightly take longer than any statement
+    /// timeout: migrations, which lift the statement timeout too).
+    public func withoutResponseTimeout<Value>(_ body: (Connection) async throws -> Value) async rethrows -> Value {
+        let saved = responseTimeout
+        responseTimeout = nil
+        defer { responseTimeout = saved }
+        return try await body(self)
     }
 
     /// A statement could not be sent or its answer not read: the connection itself failed.

@@ -15,7 +15,7 @@ import Synchronization
 /// needed an `epoll_ctl` per wait).
 ///
 /// Loops are shared by the whole process (`DatabaseEventLoop.shared`, one per core) and live as
-/// long as it does; an idle loop sleeps and costs nothing.
+/// long as it does; an idle loop sleeps, waking once a second to check its waiters' deadlines.
 public final class DatabaseEventLoop: TaskExecutor, @unchecked Sendable {
     /// The process's loops, one per core, started on first use.
     public static let shared: [DatabaseEventLoop] = {
@@ -42,7 +42,7 @@ public final class DatabaseEventLoop: TaskExecutor, @unchecked Sendable {
 
     private struct State {
         var jobs: [UnownedJob] = []
-        /// The loop sleeps in poll(2) (without a timeout) and must be woken for new work.
+        /// The loop sleeps in poll(2) (up to a second, for deadlines) and must be woken for new work.
         var sleeping = false
         var sockets: [Int32: Registration] = [:]
         /// The sockets changed since the loop built its poll set.
@@ -55,7 +55,10 @@ public final class DatabaseEventLoop: TaskExecutor, @unchecked Sendable {
     private struct Registration {
         /// The connection the descriptor belongs to (descriptors are reused after a close).
         let owner: Int
-        var watcher: UnsafeContinuation<Void, Never>?
+        /// Resumed with true when the wait's deadline ran out first.
+        var watcher: UnsafeContinuation<Bool, Never>?
+        /// When the watcher stops waiting for a server that does not answer.
+        var deadline: ContinuousClock.Instant?
         /// Input arrived while nobody waited.
         var pending = false
         /// Whether the socket is in the poll set.
@@ -117,12 +120,15 @@ public final class DatabaseEventLoop: TaskExecutor, @unchecked Sendable {
 
     /// Wakes whoever waits on the socket now (a time-out ran out); no-op if nobody waits.
     func interrupt(_ descriptor: Int32, owner: Int) {
-        let watcher = state.withLock { state -> UnsafeContinuation<Void, Never>? in
+        let watcher = state.withLock { state -> UnsafeContinuation<Bool, Never>? in
             guard state.sockets[descriptor]?.owner == owner else { return nil }
-            defer { state.sockets[descriptor]?.watcher = nil }
+            defer {
+                state.sockets[descriptor]?.watcher = nil
+                state.sockets[descriptor]?.deadline = nil
+            }
             return state.sockets[descriptor]?.watcher
         }
-        watcher?.resume()
+        watcher?.resume(returning: false)
     }
 
     /// Whether input arrived on the socket while nobody waited for it (and forgets that it did).
@@ -136,8 +142,12 @@ public final class DatabaseEventLoop: TaskExecutor, @unchecked Sendable {
 
     /// Suspends until the socket has input (or a hang-up or error, which a read then reports), or,
     /// with `writable`, until it can take more output. May return early; callers check and wait again.
-    func wait(for descriptor: Int32, owner: Int, writable: Bool = false) async {
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+    /// With a `limit`, returns true if it ran out first (checked about once a second): the server
+    /// stopped answering (stopped, or cut off without the connection being closed).
+    @discardableResult
+    func wait(for descriptor: Int32, owner: Int, writable: Bool = false, limit: Duration? = nil) async -> Bool {
+        let deadline = limit.map { ContinuousClock.now + $0 }
+        return await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
             let (resumeNow, wake) = state.withLock { state -> (Bool, Bool) in
                 guard var registration = state.sockets[descriptor], registration.owner == owner else { return (true, false) }
                 if registration.pending, !writable {
@@ -155,12 +165,28 @@ public final class DatabaseEventLoop: TaskExecutor, @unchecked Sendable {
                     state.sleeping = false
                 }
                 registration.watcher = continuation
+                registration.deadline = deadline
                 state.sockets[descriptor] = registration
                 return (false, wake)
             }
             if wake { signal() }
-            if resumeNow { continuation.resume() }
+            if resumeNow { continuation.resume(returning: false) }
         }
+    }
+
+    /// On the loop thread: resumes, with true, the waiters whose deadline has passed.
+    private func expire(now: ContinuousClock.Instant) {
+        let expired = state.withLock { state -> [UnsafeContinuation<Bool, Never>] in
+            var expired: [UnsafeContinuation<Bool, Never>] = []
+            for (descriptor, registration) in state.sockets {
+                guard let watcher = registration.watcher, let deadline = registration.deadline, deadline <= now else { continue }
+                expired.append(watcher)
+                state.sockets[descriptor]?.watcher = nil
+                state.sockets[descriptor]?.deadline = nil
+            }
+            return expired
+        }
+        for watcher in expired { watcher.resume(returning: true) }
     }
 
     // MARK: The loop
@@ -170,6 +196,8 @@ public final class DatabaseEventLoop: TaskExecutor, @unchecked Sendable {
         var set: [pollfd] = []
         var batch: [UnownedJob] = []
         batch.reserveCapacity(64)
+        // Deadlines are checked about once a second; a sleeping loop wakes for that.
+        var nextCheck = ContinuousClock.now + .seconds(1)
         while true {
             // Sleep only when there is nothing to run; an enqueue from elsewhere then writes `wakeup`.
             let hasJobs = state.withLock { state -> Bool in
@@ -189,7 +217,7 @@ public final class DatabaseEventLoop: TaskExecutor, @unchecked Sendable {
                 return true
             }
             let count = set.withUnsafeMutableBufferPointer { buffer in
-                poll(buffer.baseAddress, nfds_t(buffer.count), hasJobs ? 0 : -1)
+                poll(buffer.baseAddress, nfds_t(buffer.count), hasJobs ? 0 : 1000)
             }
             if !hasJobs { state.withLock { $0.sleeping = false } }
             if count > 0 {
@@ -200,6 +228,11 @@ public final class DatabaseEventLoop: TaskExecutor, @unchecked Sendable {
                 for index in 1..<set.count where set[index].revents != 0 {
                     ready(set[index].fd, invalid: set[index].revents & Int16(POLLNVAL) != 0)
                 }
+            }
+            let now = ContinuousClock.now
+            if now >= nextCheck {
+                expire(now: now)
+                nextCheck = now + .seconds(1)
             }
             // Run what is queued now; what those jobs enqueue waits for the next turn, after a socket check.
             state.withLock { state in
@@ -215,7 +248,7 @@ public final class DatabaseEventLoop: TaskExecutor, @unchecked Sendable {
     /// On the loop thread: wakes the socket's waiter, or notes input nobody waits for and takes
     /// the socket out of the poll set until someone waits (it would report the same input again).
     private func ready(_ descriptor: Int32, invalid: Bool) {
-        let watcher = state.withLock { state -> UnsafeContinuation<Void, Never>? in
+        let watcher = state.withLock { state -> UnsafeContinuation<Bool, Never>? in
             guard var registration = state.sockets[descriptor] else {
                 // Forgotten (its connection closed): rebuild the set without it.
                 state.changed = true
@@ -224,6 +257,7 @@ public final class DatabaseEventLoop: TaskExecutor, @unchecked Sendable {
             defer { state.sockets[descriptor] = registration }
             if let watcher = registration.watcher {
                 registration.watcher = nil
+                registration.deadline = nil
                 if registration.writable || invalid {
                     registration.writable = false
                     registration.armed = !invalid
@@ -237,7 +271,7 @@ public final class DatabaseEventLoop: TaskExecutor, @unchecked Sendable {
             state.changed = true
             return nil
         }
-        watcher?.resume()
+        watcher?.resume(returning: false)
     }
 }
 

@@ -48,6 +48,13 @@ public final class DatabasePool: Service, Sendable {
         /// Longest a statement may run before PostgreSQL cancels it (SQLSTATE 57014); nil leaves the
         /// server's setting. Migrations lift it while they run.
         public var statementTimeout: Duration?
+        /// Longest a connection waits for the server to answer before it is given up (a stopped server,
+        /// or one cut off without the connection closing, is otherwise waited for without end); nil:
+        /// the statement timeout and 5 s more, or no limit without a statement timeout.
+        public var responseTimeout: Duration?
+
+        /// The limit a connection applies: `responseTimeout`, else the statement timeout and 5 s more.
+        var effectiveResponseTimeout: Duration? { responseTimeout ?? statementTimeout.map { $0 + .seconds(5) } }
 
         /// The other settings start at: 30 s idle validation, 256 cached statements, 5 transaction attempts.
         public init(
@@ -67,6 +74,7 @@ public final class DatabasePool: Service, Sendable {
             self.applicationName = nil
             self.parameters = [:]
             self.statementTimeout = nil
+            self.responseTimeout = nil
         }
     }
 
@@ -161,7 +169,8 @@ public final class DatabasePool: Service, Sendable {
             conninfo: configuration.conninfo,
             defaults: DatabasePool.defaults(configuration),
             overrides: DatabasePool.overrides(configuration) + [("connect_timeout", String(seconds))],
-            statementCacheCapacity: 0
+            statementCacheCapacity: 0,
+            responseTimeout: timeout
         )
         defer { connection.close() }
         return try await body(connection)
@@ -259,6 +268,7 @@ public final class DatabasePool: Service, Sendable {
                             overrides: DatabasePool.overrides(configuration),
                             statementCacheCapacity: configuration.statementCacheCapacity,
                             statementTimeout: configuration.statementTimeout,
+                            responseTimeout: configuration.effectiveResponseTimeout,
                             home: home
                         )
                     )

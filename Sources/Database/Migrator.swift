@@ -47,7 +47,7 @@ public struct Migrator: Sendable {
     public func migrate() async throws -> [Migration] {
         let migrations = migrations
         let lockKey = lockKey
-        return try await pool.withConnection { connection in
+        return try await pool.withConnection { connection in try await connection.withoutResponseTimeout { connection in
             // Waiting for another instance and building indexes may take longer than a request's
             // statement timeout: lifted for this session while it migrates, then restored.
             let timeout = try await connection.query("SELECT current_setting('statement_timeout') AS value")[0]
@@ -68,7 +68,7 @@ public struct Migrator: Sendable {
                 }
                 throw error
             }
-        }
+        } }
     }
 
     /// Migrations not yet applied; throws if an applied one changed. Cheap enough for a readiness probe.

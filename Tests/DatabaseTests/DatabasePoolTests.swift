@@ -5,6 +5,29 @@ import Testing
 
 @Suite("Connection pool")
 struct DatabasePoolTests {
+    /// A server that stops answering (here its backend is stopped with SIGSTOP: the statement timeout,
+    /// the server's to enforce, never fires) is given up after the response timeout, and the pool
+    /// serves again with a new connection.
+    @Test func aServerThatStopsAnsweringIsGivenUpAfterTheResponseTimeout() async throws {
+        try await withTestDatabase(poolSize: 1, configure: { $0.responseTimeout = .seconds(1) }) { db in
+            let pid = try await db.pool.withConnection { try await $0.scalar(Int32.self, "SELECT pg_backend_pid()") }
+            guard kill(pid, SIGSTOP) == 0 else {
+                Issue.record("cannot stop the backend (errno \(errno)): the test needs to signal the cluster's processes")
+                return
+            }
+            defer { kill(pid, SIGCONT) }
+            let started = ContinuousClock.now
+            let error = await #expect(throws: DatabaseError.self) {
+                try await db.pool.withConnection { try await $0.scalar(Int32.self, "SELECT 1") }
+            }
+            let waited = ContinuousClock.now - started
+            #expect(error?.isConnectionFailure == true)
+            #expect(waited >= .milliseconds(900) && waited < .seconds(5), "gave up after \(waited)")
+            kill(pid, SIGCONT)
+            #expect(try await db.pool.withConnection { try await $0.scalar(Int32.self, "SELECT 2") } == 2)
+        }
+    }
+
     @Test func exhaustedPoolTimesOutWithAClearError() async throws {
         try await withTestDatabase(poolSize: 1, configure: { $0.acquireTimeout = .milliseconds(300) }) { db in
             let holding = Flag()
