@@ -2,14 +2,16 @@
 --
 -- With the gate, a page waiting for an open insert made every later insert into the table wait
 -- behind the page (PostgreSQL queues a lock request behind a conflicting waiter): one insert left
--- open stalled the table's lists, then its creations. Now an inserting statement announces, before
--- it draws a position, the highest position drawn so far: a shared advisory lock on
--- (table code << 48 | that position), held until its transaction ends. `list_horizon` reads the
--- highest position drawn, then the announcements held; an announcement below it may belong to a
--- transaction holding an earlier position, so the page waits for that announcement's holders alone
--- (an exclusive request on its key, released at once). New inserts announce a higher position,
--- another key, and never wait. Every position up to the horizon then belongs to a transaction that
--- has ended. The wait is bounded: past `lock_timeout` the page fails (55P03) and is answered 503.
+-- open stalled the table's lists, then its creations; and every page waited for every open insert.
+-- Now an inserting statement announces, before it draws a position, the highest position drawn so
+-- far: a shared advisory lock on (table code << 48 | that position), held until its transaction
+-- ends (and the table's own key, so that "no insert open" takes one attempt to learn). A page
+-- first reads `list_horizon`: the highest position drawn, and the highest up to which everything is
+-- settled (below every announcement held). A page that ends below `settled` is read as is; one that
+-- reaches past it (the tail of a list while inserts are open) waits in `list_horizon_wait` for the
+-- holders of the announcements below the highest drawn alone (an exclusive request on each key,
+-- let go at once) and is read again. New inserts announce a higher position, another key, and never
+-- wait. The wait is bounded: past `lock_timeout` the page fails (55P03) and is answered 503.
 DO $$
 DECLARE
     listed text;
@@ -38,9 +40,12 @@ INSERT INTO list_positions (listed, code, sequence) VALUES
     ('audit_events', 6, pg_get_serial_sequence('audit_events', 'id')::regclass);
 
 -- Statement trigger (fires before any position is drawn); arguments: the table's code and sequence.
+-- Besides its position, an insert holds the table's own key (the position bits all ones, above any
+-- position), so a page can learn with one attempt that no insert is open.
 CREATE FUNCTION list_position_announce() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM pg_advisory_xact_lock_shared((TG_ARGV[0]::bigint << 48) | ((1::bigint << 48) - 1));
     PERFORM pg_advisory_xact_lock_shared(
         (TG_ARGV[0]::bigint << 48) | coalesce(pg_sequence_last_value(TG_ARGV[1]::regclass), 0));
     RETURN NULL;
@@ -59,17 +64,46 @@ BEGIN
 END;
 $$;
 
+-- Where a page of `listed` may end without waiting: `drawn`, the highest position drawn (0 before the
+-- first), and `settled`, the highest up to which every position belongs to a transaction that has
+-- ended (below every announcement still held under `drawn`; `drawn` when there is none). Run it as a
+-- statement of its own, before the page's statement.
+CREATE FUNCTION list_horizon(listed text, OUT drawn bigint, OUT settled bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+    entry list_positions;
+    own bigint;
+BEGIN
+    SELECT * INTO STRICT entry FROM list_positions p WHERE p.listed = list_horizon.listed;
+    own := (entry.code::bigint << 48) | ((1::bigint << 48) - 1);
+    -- First what is drawn, then the announcements: an insert announced after this draws above it.
+    drawn := coalesce(pg_sequence_last_value(entry.sequence), 0);
+    -- No insert open (the table's key is free, taken and let go without waiting): all is settled.
+    IF pg_try_advisory_lock(own) THEN
+        PERFORM pg_advisory_unlock(own);
+        settled := drawn;
+        RETURN;
+    END IF;
+    SELECT least(drawn, min(((l.classid::bigint << 32) | l.objid::bigint) & ((1::bigint << 48) - 1))) INTO settled
+    FROM pg_locks l
+    WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND l.classid::bigint >> 16 = entry.code;
+    settled := coalesce(settled, drawn);
+END;
+$$;
+
 -- The highest position drawn in `listed` once every transaction that may hold one up to it has
--- ended (0 before the first). Run it as a statement of its own, before the page's statement.
-CREATE FUNCTION list_horizon(listed text) RETURNS bigint
+-- ended: waits for the holders of the announcements below it alone (an exclusive request on each
+-- key, let go at once), at most `lock_timeout`. For a page that reaches past `settled`.
+CREATE FUNCTION list_horizon_wait(listed text) RETURNS bigint
 LANGUAGE plpgsql SET lock_timeout = '2s' AS $$
 DECLARE
     entry list_positions;
     drawn bigint;
     announced bigint;
 BEGIN
-    SELECT * INTO STRICT entry FROM list_positions p WHERE p.listed = list_horizon.listed;
-    -- First what is drawn, then the announcements: an insert announced after this draws above it.
+    SELECT * INTO STRICT entry FROM list_positions p WHERE p.listed = list_horizon_wait.listed;
     drawn := coalesce(pg_sequence_last_value(entry.sequence), 0);
     FOR announced IN
         SELECT DISTINCT (l.classid::bigint << 32) | l.objid::bigint FROM pg_locks l

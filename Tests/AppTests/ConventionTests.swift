@@ -77,7 +77,7 @@ final class ConventionTests: XCTestCase {
             XCTAssertEqual(Set(positions), listed)
             for table in ListedTable.allCases {
                 let horizon = try await app.pool.withConnection { connection in
-                    try await connection.query("SELECT list_horizon(\(table.rawValue)) AS horizon")[0].decode(Int64.self, column: "horizon")
+                    try await connection.query("SELECT list_horizon_wait(\(table.rawValue)) AS horizon")[0].decode(Int64.self, column: "horizon")
                 }
                 XCTAssertGreaterThanOrEqual(horizon, 0, table.rawValue)
             }
@@ -85,18 +85,25 @@ final class ConventionTests: XCTestCase {
     }
 
     /// A list waiting for an insert left open holds no one else up: a creation made meanwhile goes
-    /// through at once, and the list is answered 503 once its wait is over (`list_horizon`'s
-    /// lock timeout), not after the statement timeout.
+    /// through at once, and the list is answered 503 once its wait is over (`list_horizon_wait`'s
+    /// lock timeout), not after the statement timeout. A page that ends before the open insert's
+    /// position does not wait at all.
     func testAListWaitingForAnOpenInsertHoldsUpNoCreation() async throws {
         try await TestApp.run { app, client in
             let lead = try await Fixtures.createOrganisation(client)
             let created = try await Fixtures.proposalID(client, lead: lead)
+            _ = try await Fixtures.proposalID(client, lead: lead)
             let first = try XCTUnwrap(UUID(exactly: created))
             try await app.pool.withTransaction { connection in
                 try await connection.execute("""
                     INSERT INTO proposals (call_id, lead_organisation_id, document)
                     SELECT call_id, lead_organisation_id, document FROM proposals WHERE id = \(first)
                     """)
+                let head = ContinuousClock.now
+                let settledPage = try await client.call(.get, "/v1/proposals?limit=1")
+                XCTAssertEqual(settledPage.status, .ok, settledPage.text)
+                XCTAssertNotNil(settledPage["nextCursor"] as? String)
+                XCTAssertLessThan(ContinuousClock.now - head, .seconds(1), "a page before the open insert waited")
                 let list = Task { () -> (TestResponse, Duration) in
                     let started = ContinuousClock.now
                     let page = try await client.call(.get, "/v1/proposals?limit=5", headers: ["Accept-Language": "es"])
@@ -126,7 +133,7 @@ final class ConventionTests: XCTestCase {
                 let shown = try await connection.keysetPage(of: .auditEvents, """
                     WITH drawn AS (\(event) RETURNING id)
                     SELECT id FROM audit_events UNION ALL SELECT id FROM drawn ORDER BY id
-                    """).map { try $0.decode(Int64.self, column: "id") }
+                    """, fetching: 100).map { try $0.decode(Int64.self, column: "id") }
                 let all = try await connection.query("SELECT id FROM audit_events ORDER BY id").map { try $0.decode(Int64.self, column: "id") }
                 return (shown, all)
             }

@@ -62,7 +62,7 @@ enum AuditEventsRepository {
         if let from = filter.occurredFrom { sql += " AND occurred_at >= \(from)" }
         if let to = filter.occurredTo { sql += " AND occurred_at < \(to)" }
         sql += " ORDER BY id LIMIT \(limit)"
-        return try await connection.keysetPage(of: .auditEvents, sql).map { row in
+        return try await connection.keysetPage(of: .auditEvents, sql, fetching: limit).map { row in
             Row(id: try row.decode(Int64.self, column: "id"), json: try row.decode(String.self, column: "json"))
         }
     }

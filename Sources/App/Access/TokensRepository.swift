@@ -41,7 +41,7 @@ enum TokensRepository {
 
     static func list(_ connection: Connection, after seq: Int64, limit: Int) async throws -> [Row] {
         try await connection.keysetPage(
-            of: .apiTokens, "SELECT \(representation) FROM api_tokens WHERE seq > \(seq) ORDER BY seq LIMIT \(limit)"
+            of: .apiTokens, "SELECT \(representation) FROM api_tokens WHERE seq > \(seq) ORDER BY seq LIMIT \(limit)", fetching: limit
         ).map(decodeRow)
     }
 

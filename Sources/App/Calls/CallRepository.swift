@@ -63,7 +63,7 @@ enum CallRepository {
 
     static func list(_ connection: Connection, after seq: Int64, limit: Int) async throws -> [Row] {
         try await connection.keysetPage(
-            of: .calls, "SELECT \(representation) FROM calls WHERE seq > \(seq) ORDER BY seq LIMIT \(limit)"
+            of: .calls, "SELECT \(representation) FROM calls WHERE seq > \(seq) ORDER BY seq LIMIT \(limit)", fetching: limit
         ).map(decodeRow)
     }
 

@@ -93,7 +93,7 @@ enum OrganisationRepository {
         }
         if let ids = filter.onlyIDs { sql += " AND id = ANY(\(ids))" }
         sql += " ORDER BY seq LIMIT \(limit)"
-        return try await connection.keysetPage(of: .organisations, sql).map(decodeRow)
+        return try await connection.keysetPage(of: .organisations, sql, fetching: limit).map(decodeRow)
     }
 
     static func decodeRow(_ row: Database.Row) throws -> Row {

@@ -90,7 +90,7 @@ struct DocumentService: Sendable {
             try await connection.keysetPage(of: .proposalDocuments, """
                 SELECT \(Self.metadata) FROM proposal_documents WHERE proposal_id = \(uuid) AND seq > \(after)
                 ORDER BY seq LIMIT \(limit + 1)
-                """).map { (try Self.document($0), try $0.decode(Int64.self, column: "seq")) }
+                """, fetching: limit + 1).map { (try Self.document($0), try $0.decode(Int64.self, column: "seq")) }
         }
         let (page, next) = try request.page(rows, limit: limit) { row in row.1 }
         return (page.map(\.0), next)

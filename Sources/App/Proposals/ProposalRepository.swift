@@ -145,7 +145,7 @@ enum ProposalRepository {
         if let v = f.leadOrganisationID { sql += " AND lead_organisation_id = \(v)" }
         if let v = f.updatedSince { sql += " AND updated_at >= \(v)" }
         sql += " ORDER BY seq LIMIT \(limit)"
-        return try await connection.keysetPage(of: .proposals, sql).map(decodeRow)
+        return try await connection.keysetPage(of: .proposals, sql, fetching: limit).map(decodeRow)
     }
 
     private static func visible(_ visibility: Visibility) -> SQL {
