@@ -69,7 +69,8 @@ public func buildApplication(_ dependencies: AppDependencies, migrateAtStart: Bo
         logger: dependencies.logger)
     if migrateAtStart {
         app.beforeServerStarts {
-            try await dependencies.migrator.migrate()
+            let applied = try await dependencies.migrator.migrate()
+            dependencies.logger.info("migrations applied", metadata: ["count": "\(applied.count)"])
         }
     }
     return app

@@ -32,9 +32,16 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let (configuration, logger) = loadEnvironment()
-        let dependencies = try makeDependencies(configuration: configuration, logger: logger)
-        let app = try buildApplication(dependencies, migrateAtStart: !noMigrate)
-        try await makeServiceGroup(app, configuration: configuration).run()
+        do {
+            let dependencies = try makeDependencies(configuration: configuration, logger: logger)
+            let app = try buildApplication(dependencies, migrateAtStart: !noMigrate)
+            try await makeServiceGroup(app, configuration: configuration).run()
+        } catch {
+            // One log line like every other (an orchestrator restarts the process), not a plain-text one.
+            logger.critical("server stopped on an error", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+        logger.info("server stopped")
     }
 }
 
