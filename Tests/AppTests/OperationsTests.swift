@@ -43,9 +43,10 @@ final class OperationsTests: XCTestCase {
     }
 
     /// A pool with no connection free is no pending migration: readiness reads the database on a
-    /// connection of its own, and says ready.
+    /// connection of its own, and says ready. The refusals such a moment brings are logged once.
     func testReadinessDoesNotDependOnAFreePoolConnection() async throws {
-        try await TestApp.run(seed: false, configure: { $0.databaseAcquireTimeout = .milliseconds(300) }) { app, client in
+        let logs = CapturedLogs()
+        try await TestApp.run(seed: false, configure: { $0.databaseAcquireTimeout = .milliseconds(300) }, logs: logs) { app, client in
             let held = AsyncStream<Void>.makeStream()
             // Every pool connection lent out for 3 s.
             let holders = Task {
@@ -66,11 +67,16 @@ final class OperationsTests: XCTestCase {
                 count += 1
                 if count == 4 { break }
             }
-            let busy = try await client.call(.get, "/v1/calls")
-            XCTAssertProblem(busy, .serviceUnavailable, "service-unavailable")
+            for _ in 0..<3 {
+                let busy = try await client.call(.get, "/v1/calls")
+                XCTAssertProblem(busy, .serviceUnavailable, "service-unavailable")
+            }
             let ready = try await client.call(.get, "/readyz", token: nil)
             XCTAssertEqual(ready.status, .ok, ready.text)
             try await holders.value
+            let warnings = logs.all.filter { $0.contains("request refused") }
+            XCTAssertEqual(warnings.count, 1, "\(warnings)")
+            XCTAssertTrue(warnings.first?.contains("alikeNotLogged=0") == true, "\(warnings)")
         }
     }
 
@@ -265,5 +271,20 @@ final class MigrationDataTests: XCTestCase {
             _ = try await register("999")
             await XCTAssertThrowsErrorAsync { _ = try await register("20601234567") }
         }
+    }
+}
+
+/// Refusal warnings: the first of a kind, then one per interval saying how many were not logged.
+final class RefusalWarningsTests: XCTestCase {
+    func testOneWarningOfAKindPerIntervalCountingTheOthers() {
+        let warnings = RefusalWarnings(interval: .seconds(10))
+        let start = ContinuousClock.now
+        XCTAssertEqual(warnings.admit("busy", now: start), 0)
+        XCTAssertNil(warnings.admit("busy", now: start + .seconds(1)))
+        XCTAssertNil(warnings.admit("busy", now: start + .seconds(9)))
+        XCTAssertEqual(warnings.admit("unreachable", now: start + .seconds(9)), 0, "another kind is counted apart")
+        XCTAssertEqual(warnings.admit("busy", now: start + .seconds(10)), 2)
+        XCTAssertNil(warnings.admit("busy", now: start + .seconds(11)))
+        XCTAssertEqual(warnings.admit("busy", now: start + .seconds(25)), 1)
     }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import OpenAPIRuntime
+import Synchronization
 
 /// The outermost layer: gives every request an id and a language, turns every error into a problem+json answer,
 /// and sets the headers every answer carries (request id, `nosniff`, `no-store`, CORS).
@@ -10,6 +11,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let routes: RouteTable
     let logger: Logger
     var crossOrigin: CrossOrigin = .none
+    /// 5xx refusals come in floods (the database down, the pool full): one warning of a kind per interval.
+    let refusals = RefusalWarnings(interval: .seconds(10))
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
@@ -129,8 +132,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 "request failed",
                 metadata: ["error": "\(Self.loggable(error))", "requestId": "\(requestID)", "path": "\(request.uri.path)"])
             problem.detail = .unexpectedError(requestID: requestID)
-        } else if problem.kind.status.code >= 500, !Self.isDeliberate(error) {
-            logger.warning("request refused", metadata: ["error": "\(Self.loggable(error))", "requestId": "\(requestID)"])
+        } else if problem.kind.status.code >= 500, !Self.isDeliberate(error),
+            let unlogged = refusals.admit("\(problem.kind.rawValue) \(problem.detail?.description ?? "")")
+        {
+            // Every refusal has its access line; the warning says why, once per kind and interval.
+            logger.warning("request refused", metadata: [
+                "error": "\(Self.loggable(error))", "requestId": "\(requestID)", "alikeNotLogged": "\(unlogged)",
+            ])
         }
         var headers = problem.headers
         headers[.contentType] = "application/problem+json"
@@ -147,4 +155,28 @@ extension HTTPField.Name {
     static let requestID = Self("X-Request-Id")!
     static let xContentTypeOptions = Self("X-Content-Type-Options")!
     static let link = Self("Link")!
+}
+
+/// Which refusal warnings to write: the first of a kind, then at most one per `interval`, which says
+/// how many alike were not logged since the last.
+final class RefusalWarnings: Sendable {
+    private let interval: Duration
+    private let state = Mutex<[String: (last: ContinuousClock.Instant, unlogged: Int)]>([:])
+
+    init(interval: Duration) {
+        self.interval = interval
+    }
+
+    /// The number of alike refusals not logged since the last warning of this kind, or nil: log none now.
+    func admit(_ kind: String, now: ContinuousClock.Instant = .now) -> Int? {
+        state.withLock { kinds in
+            if let seen = kinds[kind], now - seen.last < interval {
+                kinds[kind] = (seen.last, seen.unlogged + 1)
+                return nil
+            }
+            let unlogged = kinds[kind]?.unlogged ?? 0
+            kinds[kind] = (now, 0)
+            return unlogged
+        }
+    }
 }
