@@ -41,13 +41,18 @@ INSERT INTO list_positions (listed, code, sequence) VALUES
 
 -- Statement trigger (fires before any position is drawn); arguments: the table's code and sequence.
 -- Besides its position, an insert holds the table's own key (the position bits all ones, above any
--- position), so a page can learn with one attempt that no insert is open.
+-- position), so a page can learn with one attempt that no insert is open. A transaction announces
+-- once per table: its first announcement is below every position it draws, and a transaction of
+-- many inserts would otherwise fill the lock table.
 CREATE FUNCTION list_position_announce() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_advisory_xact_lock_shared((TG_ARGV[0]::bigint << 48) | ((1::bigint << 48) - 1));
-    PERFORM pg_advisory_xact_lock_shared(
-        (TG_ARGV[0]::bigint << 48) | coalesce(pg_sequence_last_value(TG_ARGV[1]::regclass), 0));
+    IF current_setting('convoca.list_announced_' || TG_ARGV[0], true) IS DISTINCT FROM 'yes' THEN
+        PERFORM pg_advisory_xact_lock_shared((TG_ARGV[0]::bigint << 48) | ((1::bigint << 48) - 1));
+        PERFORM pg_advisory_xact_lock_shared(
+            (TG_ARGV[0]::bigint << 48) | coalesce(pg_sequence_last_value(TG_ARGV[1]::regclass), 0));
+        PERFORM set_config('convoca.list_announced_' || TG_ARGV[0], 'yes', true);
+    END IF;
     RETURN NULL;
 END;
 $$;

@@ -142,6 +142,23 @@ final class ConventionTests: XCTestCase {
         }
     }
 
+    /// A transaction announces its inserts into a table once: a transaction of many inserts holds two
+    /// locks for them, not two per statement (which would fill PostgreSQL's lock table).
+    func testATransactionOfManyInsertsAnnouncesOnce() async throws {
+        try await TestApp.run(seed: false) { app, _ in
+            let held = try await app.pool.withTransaction { connection in
+                for n in 0..<50 {
+                    try await connection.execute(
+                        "INSERT INTO audit_events (actor_role, action, entity_type, entity_id) VALUES ('admin', 'test', 'call', \(String(n)))")
+                }
+                return try await connection.query("""
+                    SELECT count(*)::int8 AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+                    """)[0].decode(Int.self, column: "n")
+            }
+            XCTAssertEqual(held, 2)
+        }
+    }
+
     /// Every item id of a list, page after page.
     static func walk(_ client: any TestClientProtocol, _ path: String) async throws -> [String] {
         var ids: [String] = []
