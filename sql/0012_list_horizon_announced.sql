@@ -5,13 +5,12 @@
 -- open stalled the table's lists, then its creations; and every page waited for every open insert.
 -- Now an inserting statement announces, before it draws a position, the highest position drawn so
 -- far: a shared advisory lock on (table code << 48 | that position), held until its transaction
--- ends (and the table's own key, so that "no insert open" takes one attempt to learn). A page
--- first reads `list_horizon`: the highest position drawn, and the highest up to which everything is
--- settled (below every announcement held). A page that ends below `settled` is read as is; one that
--- reaches past it (the tail of a list while inserts are open) waits in `list_horizon_wait` for the
--- holders of the announcements below the highest drawn alone (an exclusive request on each key,
--- let go at once) and is read again. New inserts announce a higher position, another key, and never
--- wait. The wait is bounded: past `lock_timeout` the page fails (55P03) and is answered 503.
+-- ends (and the table's own key, so that "no insert open" takes one attempt to learn), once per
+-- transaction and table. A page first reads `list_horizon`: the highest position drawn, and the
+-- highest up to which everything is settled (below every announcement held). A page that ends
+-- below `settled` is served; one that reaches past it (the tail of a list while inserts are open)
+-- is read again a moment later, without waiting in the database (a waiting page would hold a
+-- connection, and inserts would queue behind a lock request), for at most 2 s, then answered 503.
 DO $$
 DECLARE
     listed text;
@@ -72,7 +71,8 @@ $$;
 -- Where a page of `listed` may end without waiting: `drawn`, the highest position drawn (0 before the
 -- first), and `settled`, the highest up to which every position belongs to a transaction that has
 -- ended (below every announcement still held under `drawn`; `drawn` when there is none). Run it as a
--- statement of its own, before the page's statement.
+-- statement of its own (its own transaction), before the page's statement, which then sees every
+-- position up to `settled` that committed.
 CREATE FUNCTION list_horizon(listed text, OUT drawn bigint, OUT settled bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -83,9 +83,9 @@ BEGIN
     own := (entry.code::bigint << 48) | ((1::bigint << 48) - 1);
     -- First what is drawn, then the announcements: an insert announced after this draws above it.
     drawn := coalesce(pg_sequence_last_value(entry.sequence), 0);
-    -- No insert open (the table's key is free, taken and let go without waiting): all is settled.
-    IF pg_try_advisory_lock(own) THEN
-        PERFORM pg_advisory_unlock(own);
+    -- No insert open (the table's key is free; taken without waiting, let go as this statement's
+    -- transaction ends, even if it is cancelled): all is settled.
+    IF pg_try_advisory_xact_lock(own) THEN
         settled := drawn;
         RETURN;
     END IF;
@@ -95,32 +95,5 @@ BEGIN
       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
       AND l.classid::bigint >> 16 = entry.code;
     settled := coalesce(settled, drawn);
-END;
-$$;
-
--- The highest position drawn in `listed` once every transaction that may hold one up to it has
--- ended: waits for the holders of the announcements below it alone (an exclusive request on each
--- key, let go at once), at most `lock_timeout`. For a page that reaches past `settled`.
-CREATE FUNCTION list_horizon_wait(listed text) RETURNS bigint
-LANGUAGE plpgsql SET lock_timeout = '2s' AS $$
-DECLARE
-    entry list_positions;
-    drawn bigint;
-    announced bigint;
-BEGIN
-    SELECT * INTO STRICT entry FROM list_positions p WHERE p.listed = list_horizon_wait.listed;
-    drawn := coalesce(pg_sequence_last_value(entry.sequence), 0);
-    FOR announced IN
-        SELECT DISTINCT (l.classid::bigint << 32) | l.objid::bigint FROM pg_locks l
-        WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted
-          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-          AND l.classid::bigint >> 16 = entry.code
-    LOOP
-        IF (announced & ((1::bigint << 48) - 1)) < drawn THEN
-            PERFORM pg_advisory_lock(announced);
-            PERFORM pg_advisory_unlock(announced);
-        END IF;
-    END LOOP;
-    RETURN drawn;
 END;
 $$;

@@ -59,8 +59,6 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
     public var isExclusionViolation: Bool { sqlState == "23P01" }
     public var isSerializationFailure: Bool { sqlState == "40001" }
     public var isDeadlock: Bool { sqlState == "40P01" }
-    /// True when a lock was not granted within `lock_timeout` (55P03).
-    public var isLockNotAvailable: Bool { sqlState == "55P03" }
     public var isQueryCanceled: Bool { sqlState == "57014" }
     /// True for errors that a whole-transaction retry can cure (40001, 40P01).
     public var isTransientTransactionFailure: Bool { isSerializationFailure || isDeadlock }

@@ -27,7 +27,7 @@ struct AuditEventsService: Sendable {
         }
         let after = try request.after()
         let limit = try request.limit()
-        let rows = try await pool.withConnection { [actor] connection in
+        let rows = try await pool.withSettledPage { [actor] connection in
             try await AuditEventsRepository.list(connection, filter: filter, actor: actor, after: after, limit: limit + 1)
         }
         let (page, next) = try request.page(rows, limit: limit) { row in row.id }

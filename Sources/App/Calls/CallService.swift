@@ -35,7 +35,7 @@ struct CallService: Sendable {
     func list(page request: PageRequest) async throws -> (items: [Call], next: String?) {
         let after = try request.after()
         let limit = try request.limit()
-        let rows = try await pool.withConnection { connection in
+        let rows = try await pool.withSettledPage { connection in
             try await CallRepository.list(connection, after: after, limit: limit + 1)
         }
         let (page, next) = try request.page(rows, limit: limit) { row in row.seq }

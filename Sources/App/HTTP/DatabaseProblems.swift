@@ -30,10 +30,6 @@ extension DatabaseError {
         if isTransientTransactionFailure {
             return Problem(.serviceUnavailable, detail: .requestConflicted, headers: [.retryAfter: "1"])
         }
-        if isLockNotAvailable {
-            // Only a list's horizon bounds its wait (for a creation in progress) with a lock timeout.
-            return Problem(.serviceUnavailable, detail: .listWaitsForCreation, headers: [.retryAfter: "1"])
-        }
         if isQueryCanceled {
             // The statement timeout ran out (a lock held elsewhere, or a load the database cannot keep up with).
             return Problem(.serviceUnavailable, detail: .requestTookTooLong, headers: [.retryAfter: "5"])

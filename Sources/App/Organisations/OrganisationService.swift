@@ -82,7 +82,7 @@ struct OrganisationService: Sendable {
         filter.updatedSinceWithoutDueDiligence = !principal.seesDueDiligence
         let after = try request.after()
         let limit = try request.limit()
-        let rows = try await pool.withConnection { [filter] connection in
+        let rows = try await pool.withSettledPage { [filter] connection in
             try await OrganisationRepository.list(connection, filter: filter, after: after, limit: limit + 1)
         }
         let (page, next) = try request.page(rows, limit: limit) { row in row.seq }

@@ -86,7 +86,7 @@ struct DocumentService: Sendable {
         let uuid = try await requireVisible(proposalID)
         let after = try request.after()
         let limit = try request.limit()
-        let rows = try await pool.withConnection { connection in
+        let rows = try await pool.withSettledPage { connection in
             try await connection.keysetPage(of: .proposalDocuments, """
                 SELECT \(Self.metadata) FROM proposal_documents WHERE proposal_id = \(uuid) AND seq > \(after)
                 ORDER BY seq LIMIT \(limit + 1)

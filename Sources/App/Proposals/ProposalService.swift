@@ -137,7 +137,7 @@ struct ProposalService: Sendable {
         let visibility = try Self.visibility()
         let after = try request.after()
         let limit = try request.limit()
-        let rows = try await pool.withConnection { connection in
+        let rows = try await pool.withSettledPage { connection in
             try await ProposalRepository.list(connection, filter: filter, visibility: visibility, after: after, limit: limit + 1)
         }
         let (page, next) = try request.page(rows, limit: limit) { row in row.seq }
