@@ -311,7 +311,14 @@ public final class Connection {
                 return value
             }
             queued.append(.command("COMMIT"))
-            let result = try await pipelineLast()
+            let result: OpaquePointer
+            do {
+                result = try await pipelineLast()
+            } catch var error as DatabaseError where error.isConnectionFailure {
+                // The COMMIT went out and no answer came back: the server may have committed.
+                error.commitOutcomeUnknown = true
+                throw error
+            }
             defer { PQclear(result) }
             // COMMIT of a transaction that an earlier error aborted answers ROLLBACK rather than failing.
             guard PQcmdStatus(result).map({ String(cString: $0) }) == "COMMIT" else {

@@ -31,6 +31,9 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
     public var position: Int?
     /// The statement text with `$n` placeholders (never parameter values).
     public var query: String?
+    /// The connection was lost (or given up) after a COMMIT was sent and before it was answered: the
+    /// transaction may have committed.
+    public var commitOutcomeUnknown = false
 
     public init(
         kind: Kind, sqlState: String? = nil, severity: String? = nil, message: String, detail: String? = nil,

@@ -288,3 +288,16 @@ final class RefusalWarningsTests: XCTestCase {
         XCTAssertEqual(warnings.admit("busy", now: start + .seconds(25)), 1)
     }
 }
+
+/// What a client is told when the database failed under its request.
+final class DatabaseProblemTests: XCTestCase {
+    func testALostCommitSaysTheChangeMayHaveBeenMade() throws {
+        var lost = DatabaseError(kind: .connection, message: "the server did not answer within 35 s")
+        XCTAssertEqual(lost.clientProblem?.detail, .databaseUnreachableTryAgain)
+        lost.commitOutcomeUnknown = true
+        let problem = try XCTUnwrap(lost.clientProblem)
+        XCTAssertEqual(problem.kind, .serviceUnavailable)
+        XCTAssertEqual(problem.detail, .changeMayHaveBeenMade)
+        XCTAssertTrue(problem.detail?.text(in: .en).contains("Idempotency-Key") == true)
+    }
+}

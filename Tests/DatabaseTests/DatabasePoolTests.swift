@@ -28,6 +28,44 @@ struct DatabasePoolTests {
         }
     }
 
+    /// A server that stops answering once a COMMIT was sent may still commit (here it does, once
+    /// resumed): the error says the outcome is unknown, unlike one before the COMMIT.
+    @Test func aCommitLeftUnansweredIsReportedAsOfUnknownOutcome() async throws {
+        try await withTestDatabase(poolSize: 1, configure: { $0.responseTimeout = .seconds(1) }) { db in
+            try await db.pool.withConnection { c in try await c.execute("CREATE TABLE t (n int)") }
+            let pid = try await db.pool.withConnection { try await $0.scalar(Int32.self, "SELECT pg_backend_pid()") }
+            let error = await #expect(throws: DatabaseError.self) {
+                try await db.pool.withTransaction { c in
+                    try await c.execute("INSERT INTO t VALUES (\(Int32(1)))")
+                    // The COMMIT goes out to a backend that does not answer.
+                    kill(pid, SIGSTOP)
+                }
+            }
+            kill(pid, SIGCONT)
+            #expect(error?.isConnectionFailure == true)
+            #expect(error?.commitOutcomeUnknown == true)
+            // And it did commit, once resumed.
+            var committed = 0
+            for _ in 0..<50 where committed == 0 {
+                committed = try await db.pool.withConnection { try await $0.scalar(Int.self, "SELECT count(*)::int8 FROM t") }
+                if committed == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(committed == 1)
+
+            // Lost before the COMMIT went out: nothing was committed, and the error says no more.
+            let next = try await db.pool.withConnection { try await $0.scalar(Int32.self, "SELECT pg_backend_pid()") }
+            let before = await #expect(throws: DatabaseError.self) {
+                try await db.pool.withTransaction { c in
+                    kill(next, SIGSTOP)
+                    try await c.execute("INSERT INTO t VALUES (\(Int32(2)))")
+                }
+            }
+            kill(next, SIGCONT)
+            #expect(before?.isConnectionFailure == true)
+            #expect(before?.commitOutcomeUnknown == false)
+        }
+    }
+
     @Test func exhaustedPoolTimesOutWithAClearError() async throws {
         try await withTestDatabase(poolSize: 1, configure: { $0.acquireTimeout = .milliseconds(300) }) { db in
             let holding = Flag()

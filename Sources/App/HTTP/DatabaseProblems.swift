@@ -24,6 +24,9 @@ extension DatabaseError {
 
     /// The database cannot be reached, a conflict outlasted every retry, or a statement ran out of time.
     var unavailableProblem: Problem? {
+        if isConnectionFailure, commitOutcomeUnknown {
+            return Problem(.serviceUnavailable, detail: .changeMayHaveBeenMade, headers: [.retryAfter: "5"])
+        }
         if isConnectionFailure {
             return Problem(.serviceUnavailable, detail: .databaseUnreachableTryAgain, headers: [.retryAfter: "5"])
         }

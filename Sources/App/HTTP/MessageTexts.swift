@@ -39,7 +39,7 @@ extension Message {
         case bodyNeedsContentType, missingHeader, missingPathParameter, bodyRequired
         case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
         case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted, requestTookTooLong
-        case listWaitsForCreation
+        case listWaitsForCreation, changeMayHaveBeenMade
         case pendingMigrations, tooManyConnections, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable, pathUnreadable, acceptUnreadable
         case contentCodingNotAccepted, hostRequired, hostNotValid, transferEncodingUnframed, transferCodingNotImplemented, connectNotServed
         case ifMatchRequired, resourceChanged, preconditionMalformed, currentVersionNamed, idempotencyKeyInUse, idempotencyKeyReused
@@ -679,6 +679,12 @@ extension Message {
                     fr: "La requête est entrée en conflit avec d'autres ; veuillez réessayer.",
                     es: "La solicitud entró en conflicto con otras; vuelva a intentarlo.",
                     pt: "A requisição entrou em conflito com outras; tente novamente.")
+            case .changeMayHaveBeenMade:
+                Texts(
+                    en: "The database stopped answering once the change was sent: it may have been made. Repeat the request with the same Idempotency-Key to learn its outcome, or read the resource.",
+                    fr: "La base de données a cessé de répondre une fois la modification envoyée : elle a pu être faite. Répétez la requête avec la même Idempotency-Key pour en connaître le résultat, ou lisez la ressource.",
+                    es: "La base de datos dejó de responder una vez enviado el cambio: puede que se haya hecho. Repita la solicitud con la misma Idempotency-Key para conocer el resultado, o lea el recurso.",
+                    pt: "O banco de dados deixou de responder depois que a alteração foi enviada: ela pode ter sido feita. Repita a requisição com a mesma Idempotency-Key para saber o resultado, ou leia o recurso.")
             case .listWaitsForCreation:
                 Texts(
                     en: "A creation in progress in this list is taking long; try again shortly.",

@@ -329,6 +329,7 @@ extension Message {
 
     static let serviceBusy = Message(.serviceBusy)
     static let listWaitsForCreation = Message(.listWaitsForCreation)
+    static let changeMayHaveBeenMade = Message(.changeMayHaveBeenMade)
     static let shuttingDown = Message(.shuttingDown)
     static let databaseUnreachableTryAgain = Message(.databaseUnreachableTryAgain)
     static let databaseUnreachable = Message(.databaseUnreachable)
