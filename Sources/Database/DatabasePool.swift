@@ -143,18 +143,6 @@ public final class DatabasePool: Service, Sendable {
         }
     }
 
-    /// Readiness probe: opens a fresh connection with a short connect_timeout and runs SELECT 1.
-    ///
-    /// Independent of the pool's connections, so a busy pool still reports ready.
-    public func ping(timeout: Duration = .seconds(2)) async -> Bool {
-        do {
-            return try await withProbeConnection(timeout: timeout) { try await $0.simpleCommand("SELECT 1") == "SELECT 1" }
-        } catch {
-            logger.debug("database ping failed", metadata: ["error": "\(error)"])
-            return false
-        }
-    }
-
     /// Runs `body` on a connection of its own, opened for it and closed after it, outside the pool: what
     /// it learns does not depend on how busy the pool is (a probe must not report a full pool as a
     /// database that cannot be reached). Throws `PoolError.shutdown` once the pool is shutting down.

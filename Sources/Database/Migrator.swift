@@ -85,10 +85,6 @@ public struct Migrator: Sendable {
         return migrations.filter { applied[$0.version] == nil }
     }
 
-    /// True when every migration is applied unchanged.
-    public func isCurrent() async throws -> Bool {
-        try await pending().isEmpty
-    }
 
     private static func applyPending(_ migrations: [Migration], on connection: Connection) async throws -> [Migration] {
         try await connection.execute(unsafeRawMultiStatement: """

@@ -182,15 +182,20 @@ struct DatabasePoolTests {
         }
     }
 
-    @Test func pingReportsReadiness() async throws {
+    /// Whether a probe connection (outside the pool, short connect timeout) answers.
+    func probeAnswers(_ pool: DatabasePool) async -> Bool {
+        (try? await pool.withProbeConnection { try await $0.scalar(Int32.self, "SELECT 1") == 1 }) ?? false
+    }
+
+    @Test func aProbeConnectionReportsReadiness() async throws {
         try await withTestDatabase { db in
-            #expect(await db.pool.ping())
+            #expect(await probeAnswers(db.pool))
         }
         var configuration = DatabasePool.Configuration(conninfo: "host=/nonexistent-convoca-socket-dir port=1", size: 1)
         configuration.connectTimeout = .seconds(2)
         let down = DatabasePool(configuration: configuration)
         let start = ContinuousClock.now
-        #expect(await down.ping() == false)
+        #expect(await probeAnswers(down) == false)
         #expect(ContinuousClock.now - start < .seconds(3))
         await down.shutdown()
     }
@@ -215,7 +220,7 @@ struct DatabasePoolTests {
             await #expect(throws: PoolError.shutdown) {
                 try await pool.withConnection { c in try await c.scalar(Int.self, "SELECT 1::int8") }
             }
-            #expect(await pool.ping() == false)
+            #expect(await probeAnswers(pool) == false)
             await pool.shutdown()
             // Every connection was closed: only the test's own pool remains (backends exit asynchronously).
             var remaining = 0

@@ -24,7 +24,7 @@ struct MigratorTests {
     @Test func appliesInVersionOrderAndRecordsEachFile() async throws {
         try await withTestDatabase { db in
             let migrator = try Migrator(pool: db.pool, migrations: MigratorTests.migrations)
-            #expect(try await migrator.isCurrent() == false)
+            #expect(try await migrator.pending().isEmpty == false)
             #expect(try await migrator.pending().map(\.version) == [1, 2, 10])
             let applied = try await migrator.migrate()
             let recorded = try await db.pool.withConnection { c in
@@ -41,7 +41,7 @@ struct MigratorTests {
             #expect(recorded.map(\.1) == applied.map(\.name))
             #expect(recorded.allSatisfy { $0.2.count == 64 && $0.2.allSatisfy(\.isHexDigit) })
             #expect(log == ["0001", "0002", "0010"])
-            #expect(try await migrator.isCurrent())
+            #expect(try await migrator.pending().isEmpty)
         }
     }
 
