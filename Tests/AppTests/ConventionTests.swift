@@ -416,6 +416,9 @@ final class ConventionTests: XCTestCase {
                 XCTAssertEqual(matching.status, .ok, "\(read): \(matching.text)")
                 let any = try await client.call(.get, read, headers: ["If-Match": "*"])
                 XCTAssertEqual(any.status, .ok, "\(read): \(any.text)")
+                // An empty field is as if not sent, as it is for a change (which then needs one: 428).
+                let empty = try await client.call(.get, read, headers: ["If-Match": ""])
+                XCTAssertEqual(empty.status, .ok, "\(read): \(empty.text)")
                 // If-Match is evaluated first: a failing one is a 412 even when If-None-Match would give 304.
                 let both = try await client.call(.get, read, headers: ["If-Match": "\"zz\"", "If-None-Match": tag])
                 XCTAssertProblem(both, .preconditionFailed, "precondition-failed")
@@ -428,6 +431,12 @@ final class ConventionTests: XCTestCase {
                 let refused = try await client.call(.patch, path, body: patch, contentType: "application/merge-patch+json", headers: headers)
                 XCTAssertProblem(refused, .preconditionFailed, "precondition-failed")
                 try await unchanged("PATCH with \(headers)")
+            }
+            for blank in ["", " "] {
+                let required = try await client.call(
+                    .patch, path, body: patch, contentType: "application/merge-patch+json", headers: ["If-Match": blank])
+                XCTAssertProblem(required, .preconditionRequired, "precondition-required")
+                try await unchanged("PATCH with an empty If-Match")
             }
             let organisation = try await client.call(
                 .patch, "/v1/organisations/\(lead)", body: ["website": "https://other.example"],

@@ -62,9 +62,10 @@ enum EntityTag {
         var ifNoneMatch: String?
 
         /// `If-Match` (strong comparison): false when it is sent and names no current representation.
-        /// A malformed field names none, so it never lets a change through.
+        /// A malformed field names none, so it never lets a change through. An empty field counts as
+        /// not sent, on every method alike: a change then needs one (428), a read is answered.
         static func ifMatchHolds(_ field: String?, current: String) -> Bool {
-            guard let field else { return true }
+            guard let field, !isBlank(field) else { return true }
             switch Condition(field) {
             case .any: return true
             case .tags(let tags): return tags.contains { !$0.weak && $0.tag == current }
@@ -83,6 +84,10 @@ enum EntityTag {
             }
         }
 
+        private static func isBlank(_ field: String) -> Bool {
+            field.allSatisfy { $0 == " " || $0 == "\t" }
+        }
+
         /// For a `GET` (or `HEAD`): throws 412 when `If-Match` fails; true when the caller's copy is current (304).
         func notModified(current: String) throws(Problem) -> Bool {
             guard Self.ifMatchHolds(ifMatch, current: current) else { throw EntityTag.failed(ifMatch, current: current) }
@@ -91,7 +96,7 @@ enum EntityTag {
 
         /// For a change: 428 when `If-Match` is required and missing, 412 when either condition fails.
         func requireForChange(current: String, ifMatchRequired: Bool) throws(Problem) {
-            if ifMatchRequired, ifMatch?.isEmpty ?? true {
+            if ifMatchRequired, ifMatch.map(Self.isBlank) ?? true {
                 throw Problem(.preconditionRequired, detail: .ifMatchRequired)
             }
             guard Self.ifMatchHolds(ifMatch, current: current) else { throw EntityTag.failed(ifMatch, current: current) }
