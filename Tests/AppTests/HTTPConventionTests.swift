@@ -36,6 +36,20 @@ final class HTTPConventionTests: XCTestCase {
             XCTAssertNotEqual(id, "bad id\u{7f}<script>")
             XCTAssertEqual(id?.count, 36)
             XCTAssertEqual(unsafe.headers[HTTPField.Name("X-Content-Type-Options")!], "nosniff")
+
+            // The id is a problem's `instance`, a URI reference (RFC 9457): an absolute URI or a
+            // relative reference is echoed, an id that is neither is replaced.
+            for kept in ["urn:trace:42", "a1.b-c:x/y", "trace/1:2", "x_y"] {
+                let answer = try await client.call(.get, "/v1/nowhere", token: nil, headers: ["X-Request-Id": kept])
+                XCTAssertEqual(answer.headers[HTTPField.Name("X-Request-Id")!], kept)
+                XCTAssertEqual(answer["instance"] as? String, kept)
+            }
+            for replaced in ["1:x", ":x", "a_b:c", "-a:b"] {
+                let answer = try await client.call(.get, "/v1/nowhere", token: nil, headers: ["X-Request-Id": replaced])
+                let id = try XCTUnwrap(answer.headers[HTTPField.Name("X-Request-Id")!])
+                XCTAssertNotNil(UUID(uuidString: id), "\(replaced) was kept as \(id)")
+                XCTAssertEqual(answer["instance"] as? String, id)
+            }
         }
     }
 

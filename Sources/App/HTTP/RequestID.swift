@@ -37,8 +37,18 @@ enum RequestID {
         return z ^ (z >> 31)
     }
 
+    /// Safe to log, to echo, and to give as a problem's `instance`, which RFC 9457 makes a URI
+    /// reference: a few ASCII characters, and a colon before any slash only after a scheme's name
+    /// (`urn:…` is an absolute URI; `1:x` is neither a URI nor a relative reference).
     static func isSafe(_ value: String) -> Bool {
         guard !value.isEmpty, value.utf8.count <= maxLength else { return false }
+        let firstSegment = value.utf8.prefix { $0 != UInt8(ascii: "/") }
+        if let colon = firstSegment.firstIndex(of: UInt8(ascii: ":")) {
+            let scheme = value.utf8[..<colon]
+            guard let first = scheme.first, isLetter(first),
+                scheme.allSatisfy({ isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
+            else { return false }
+        }
         return value.utf8.allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
@@ -48,5 +58,13 @@ enum RequestID {
             default: false
             }
         }
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 }
