@@ -549,6 +549,47 @@ final class ConventionTests: XCTestCase {
         }
     }
 
+    /// Header values are opaque text: `%` is a character of a key like any other, `k%41` and `kA` are two
+    /// keys, and `"%31"` names no tag but itself (the generated stubs percent-decode what they pass).
+    func testIdempotencyKeysAndTagsAreReadAsSent() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let body = Fixtures.proposalBody(lead: lead)
+            // Creating a draft (its own fast path) and an organisation (the generated one).
+            // An organisation's registration number is its own: one body per key.
+            let organisations = Dictionary(uniqueKeysWithValues: ["k%41", "kA", "abc%def", "100%"].map { ($0, Fixtures.organisationBody()) })
+            for (prefix, path) in [("p", "/v1/calls/LAC-2021/proposals"), ("o", "/v1/organisations")] {
+                var ids: [String] = []
+                for key in ["k%41", "kA", "k%41", "abc%def", "100%"] {
+                    let body = prefix == "p" ? body : organisations[key]!
+                    let answer = try await client.call(.post, path, body: body, headers: ["Idempotency-Key": prefix + key])
+                    XCTAssertEqual(answer.status, .created, "\(path) with \(key): \(answer.text)")
+                    ids.append(try XCTUnwrap(answer["id"] as? String))
+                }
+                XCTAssertEqual(ids[0], ids[2], path)
+                XCTAssertEqual(Set(ids).count, 4, path)
+            }
+            let keys = try await app.pool.withConnection {
+                try await $0.query("SELECT key FROM idempotency_keys ORDER BY key").map { try $0.decode(String.self, column: "key") }
+            }
+            XCTAssertEqual(Set(keys), ["p100%", "pabc%def", "pk%41", "pkA", "o100%", "oabc%def", "ok%41", "okA"])
+
+            let proposal = try await Fixtures.proposalID(client, lead: lead)
+            let path = "/v1/proposals/\(proposal)"
+            for read in [path, "/v1/organisations/\(lead)"] {
+                let refused = try await client.call(.get, read, headers: ["If-Match": "\"%31\""])
+                XCTAssertProblem(refused, .preconditionFailed, "precondition-failed")
+                let fresh = try await client.call(.get, read, headers: ["If-None-Match": "\"%31\""])
+                XCTAssertEqual(fresh.status, .ok, read)
+            }
+            let patch = try await client.call(
+                .patch, path, body: ["title": "Otro título"], contentType: "application/merge-patch+json", headers: ["If-Match": "\"%31\""])
+            XCTAssertProblem(patch, .preconditionFailed, "precondition-failed")
+            let withdraw = try await client.call(.post, "\(path)/withdraw", headers: ["If-Match": "\"%31\""])
+            XCTAssertProblem(withdraw, .preconditionFailed, "precondition-failed")
+        }
+    }
+
     func testIdempotentReplayUnderARace() async throws {
         try await TestApp.run { app, client in
             let lead = try await Fixtures.createOrganisation(client)

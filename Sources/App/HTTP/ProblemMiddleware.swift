@@ -23,7 +23,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             await RequestScope.$language.withValue(language) {
                 var response: Response
                 do {
-                    response = try await RequestScope.$contentType.withValue(request.headers[.contentType]) {
+                    response = try await RequestScope.$headers.withValue(request.headers) {
                         try await RequestScope.$responseHeaders.withValue(overrides) { try await next(request, context) }
                     }
                     overrides.apply(to: &response.headers)

@@ -6,8 +6,16 @@ import Rules
 public enum RequestScope {
     @TaskLocal public static var requestID: String?
     @TaskLocal public static var language: Language = .en
-    /// The request's `Content-Type` (the generated stubs do not pass it for raw bodies).
-    @TaskLocal public static var contentType: String?
+    /// The request's header fields as they arrived. The generated stubs percent-decode every header
+    /// value they pass (`abc%41` becomes `abcA`, `%de` is refused), and do not pass `Content-Type` for
+    /// raw bodies; headers whose value is opaque text are read here instead (`raw(_:else:)`).
+    @TaskLocal static var headers: HTTPFields?
+
+    /// A header's value as it arrived, or, outside a request (a service called directly), `decoded`.
+    static func raw(_ name: HTTPField.Name, else decoded: String?) -> String? {
+        guard let headers else { return decoded }
+        return headers[name]
+    }
     /// Headers a handler sets that the generated stubs cannot express (e.g. a stored document's type).
     @TaskLocal static var responseHeaders: ResponseHeaderOverrides?
     /// The caller, once authenticated before its request's body was read (`RequestLimitsMiddleware`).

@@ -8,7 +8,7 @@ extension APIHandlers {
         guard case .any(let body) = input.body else { throw Problem(.unsupportedMediaType) }
         let bytes = try await Data(collecting: body, upTo: documents.maxBytes + 1)
         let document = try await documents.upload(
-            proposalID: input.path.proposalId, filename: input.query.filename, contentType: RequestScope.contentType, bytes: bytes,
+            proposalID: input.path.proposalId, filename: input.query.filename, contentType: RequestScope.raw(.contentType, else: nil), bytes: bytes,
             idempotencyKey: input.headers.idempotencyKey)
         return .created(.init(
             headers: .init(

@@ -53,11 +53,7 @@ struct ProposalFastPaths<Context: RequestContext>: RouterMiddleware {
         // ["", "v1", "calls", "<callId>", "proposals"]
         guard segments.count == 5, segments[0].isEmpty, segments[1] == "v1", segments[2] == "calls", !segments[3].isEmpty,
             segments[4] == "proposals", request.uri.query == nil,
-            request.headers[.contentType]?.lowercased() == "application/json",
-            // The runtime percent-decodes header values it reads: keys that need it, and repeated
-            // keys, are left to it so a key means the same on both paths.
-            request.headers[values: .idempotencyKey].count <= 1,
-            request.headers[.idempotencyKey]?.utf8.contains(UInt8(ascii: "%")) != true
+            request.headers[.contentType]?.lowercased() == "application/json"
         else { return try await next(request, context) }
         // `RequestLimitsMiddleware` has already read the body (within its limit) into memory.
         let body = request.body

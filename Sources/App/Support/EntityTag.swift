@@ -61,6 +61,13 @@ enum EntityTag {
         var ifMatch: String?
         var ifNoneMatch: String?
 
+        /// The fields as they arrived in the request (the generated stubs percent-decode what they pass:
+        /// `"%31"` would name `"1"`), or the values given outside a request.
+        init(ifMatch: String?, ifNoneMatch: String? = nil) {
+            self.ifMatch = RequestScope.raw(.ifMatch, else: ifMatch)
+            self.ifNoneMatch = RequestScope.raw(.ifNoneMatch, else: ifNoneMatch)
+        }
+
         /// `If-Match` (strong comparison): false when it is sent and names no current representation.
         /// A malformed field names none, so it never lets a change through. An empty field counts as
         /// not sent, on every method alike: a change then needs one (428), a read is answered.

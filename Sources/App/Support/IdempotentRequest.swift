@@ -21,7 +21,10 @@ struct IdempotentRequest: Sendable {
     /// A raw body (an uploaded document), hashed after `fingerprint`; empty for JSON requests.
     let content: Data
 
-    init(key: String?, principal: Principal, operation: String, target: String, body: String, content: Data = Data()) throws(Problem) {
+    /// `key` is the header as the generated stubs decoded it; the key is the header as it arrived, so
+    /// that `%` is a character of it like any other.
+    init(key decoded: String?, principal: Principal, operation: String, target: String, body: String, content: Data = Data()) throws(Problem) {
+        let key = RequestScope.raw(.idempotencyKey, else: decoded)
         if let key {
             guard (1...200).contains(key.utf8.count), key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7e })
             else {
