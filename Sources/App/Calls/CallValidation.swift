@@ -26,10 +26,6 @@ enum CallValidation {
         v.unique(call.prizes.map(\.rank), "/prizes", what: .rank)
         v.unique((call.organisationKinds ?? []).map(\.rawValue), "/organisationKinds")
         v.unique((call.stages ?? []).map(\.rawValue), "/stages")
-        // Proposals name target groups by id, as `TargetGroup` values: an id it cannot match could never be chosen.
-        for (index, group) in call.targetGroups.enumerated() where !Self.isTargetGroupID(group.id) {
-            v.fail("/targetGroups/\(index)/id", .mustMatch(pattern: "^[a-z][a-z0-9_]{0,39}$"))
-        }
         checkPrizes(call.prizes, into: &v)
         checkSchedule(call, into: &v)
         for (name, value) in [("winnersAnnouncedOn", call.winnersAnnouncedOn), ("labStartsOn", call.labStartsOn), ("pilotEndsOn", call.pilotEndsOn)] {
@@ -43,12 +39,6 @@ enum CallValidation {
         }
         ContractConstraints.shared.check(call, schema: "CallInput", into: &v)
         try v.throwIfInvalid()
-    }
-
-    static func isTargetGroupID(_ id: String) -> Bool {
-        let scalars = Array(id.unicodeScalars)
-        guard let first = scalars.first, ("a"..."z").contains(first), scalars.count <= 40 else { return false }
-        return scalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
     }
 
     /// Ranks 1, 2… without gaps; each amount above zero, in a currency money is paid in, with no

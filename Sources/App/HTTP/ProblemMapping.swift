@@ -52,7 +52,10 @@ enum ProblemMapping {
                 return .validation([.init(pointer: name, detail: .required)])
             }
             // The runtime's cause names the parameter or header at fault (never a value we stored).
-            return Problem(.badRequest, detail: runtimeCauseMessage(error.causeDescription))
+            let message = runtimeCauseMessage(error.causeDescription)
+            // A change that must name the version it changes says so with 428 (RFC 6585), not 400.
+            if message == .missingHeader("If-Match") { return Problem(.preconditionRequired, detail: .ifMatchRequired) }
+            return Problem(.badRequest, detail: message)
         default:
             return Problem(.internalError)
         }
