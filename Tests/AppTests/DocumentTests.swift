@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import XCTest
+import Yams
 
 @testable import App
 
@@ -98,6 +99,17 @@ final class DocumentTests: XCTestCase {
                 XCTAssertProblem(refused, .notAcceptable, "not-acceptable")
             }
         }
+    }
+
+    /// The contract names every type a document may have, and only those.
+    func testTheContractListsTheAcceptedTypes() throws {
+        let contract = try XCTUnwrap(try Yams.load(yaml: try ContractOperations.text()) as? [String: Any])
+        let paths = try XCTUnwrap(contract["paths"] as? [String: Any])
+        let upload = try XCTUnwrap((paths["/v1/proposals/{proposalId}/documents"] as? [String: Any])?["post"] as? [String: Any])
+        let description = try XCTUnwrap(upload["description"] as? String)
+        let named = Set(description.split(separator: "`").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+            .filter { $0.contains("/") && !$0.contains(" ") })
+        XCTAssertEqual(named, DocumentService.acceptedTypes)
     }
 
     func testRefusedTypesSizesAndFrozenProposals() async throws {
