@@ -7,6 +7,7 @@ import NIOCore
 import OpenAPIHummingbird
 import OpenAPIRuntime
 import ServiceLifecycle
+import Synchronization
 
 /// What the HTTP layer needs, made once by `buildApplication` (tests build it the same way).
 public struct AppDependencies: Sendable {
@@ -82,9 +83,35 @@ public func buildApplication(_ dependencies: AppDependencies, migrateAtStart: Bo
 /// is cancelled: Hummingbird closes each connection left as its task is cancelled, the background services stop, and
 /// the pool waits for lent connections and closes them; `run()` then returns normally.
 public func makeServiceGroup(_ app: some ApplicationProtocol, configuration: Configuration) -> ServiceGroup {
-    var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
+    let watched = GraceWatch(base: app, grace: configuration.shutdownGrace, logger: app.logger)
+    var group = ServiceGroupConfiguration(services: [watched], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
     group.maximumGracefulShutdownDuration = configuration.shutdownGrace
     return ServiceGroup(configuration: group)
+}
+
+/// Says so when a graceful shutdown ran out of its grace and the answers still being sent were cut short
+/// (the service group itself says it only at debug level): the application's run was cancelled after its
+/// graceful shutdown had begun.
+struct GraceWatch<Base: Service>: Service, CustomStringConvertible {
+    let base: Base
+    let grace: Duration
+    let logger: Logger
+
+    var description: String { "\(base)" }
+
+    func run() async throws {
+        let shuttingDown = Atomic(false)
+        try await withGracefulShutdownHandler {
+            try await base.run()
+        } onGracefulShutdown: {
+            shuttingDown.store(true, ordering: .relaxed)
+        }
+        if Task.isCancelled, shuttingDown.load(ordering: .relaxed) {
+            logger.warning(
+                "shutdown grace ran out: the connections still open were closed",
+                metadata: ["graceSeconds": "\(grace.components.seconds)"])
+        }
+    }
 }
 
 /// Routes every documented operation through the middleware that enforces the API's conventions.

@@ -20,7 +20,8 @@ final class ShutdownTests: XCTestCase {
         configuration.port = 0
         configuration.maxDocumentBytes = 16_000_000
         configuration.shutdownGrace = .seconds(1)
-        var logger = Logger(label: "test-shutdown")
+        let logs = CapturedLogs()
+        var logger = Logger(label: "test-shutdown") { _ in CapturingLogHandler(logs: logs) }
         logger.logLevel = .warning
         do {
             let (proposal, document) = try await Self.uploadLargeDocument(configuration: configuration, logger: logger)
@@ -59,12 +60,44 @@ final class ShutdownTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(900), "the answer was not given its grace")
             XCTAssertTrue(try held.closedByServer(within: .seconds(5)), "the held connection is still open")
             XCTAssertThrowsError(try RawConnection(port: port), "the server still accepts connections")
+            // The operator learns that an answer was cut short.
+            XCTAssertEqual(logs.all.filter { $0.contains("shutdown grace ran out") }.count, 1, "\(logs.all)")
             do {
                 try await dependencies.pool.withConnection { _ in }
                 XCTFail("the pool still lends connections")
             } catch {
                 XCTAssertEqual(error as? PoolError, .shutdown)
             }
+        } catch {
+            try? await TestDatabase.drop(database.name)
+            throw error
+        }
+        try await TestDatabase.drop(database.name)
+    }
+
+    /// A shutdown with nothing left to answer ends at once, and says nothing of the grace.
+    func testAShutdownWithinTheGraceLogsNoWarning() async throws {
+        let database = try await TestDatabase.create()
+        var configuration = Configuration(databaseURL: database.url, databasePoolSize: 1, adminToken: TestApp.adminToken)
+        configuration.port = 0
+        configuration.shutdownGrace = .seconds(5)
+        let logs = CapturedLogs()
+        var logger = Logger(label: "test-shutdown") { _ in CapturingLogHandler(logs: logs) }
+        logger.logLevel = .warning
+        do {
+            let dependencies = try makeDependencies(configuration: configuration, logger: logger)
+            let (ports, listening) = AsyncStream.makeStream(of: Int.self)
+            let app = ReportingPort(base: try buildApplication(dependencies, migrateAtStart: false), listening: listening)
+            let group = makeServiceGroup(app, configuration: configuration)
+            let running = Task { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            _ = await iterator.next()
+            let started = ContinuousClock.now
+            await group.triggerGracefulShutdown()
+            let result = await running.result
+            XCTAssertNoThrow(try result.get())
+            XCTAssertLessThan(ContinuousClock.now - started, .seconds(4))
+            XCTAssertFalse(logs.all.contains { $0.contains("shutdown grace") }, "\(logs.all)")
         } catch {
             try? await TestDatabase.drop(database.name)
             throw error
