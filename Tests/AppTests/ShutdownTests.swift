@@ -15,27 +15,11 @@ final class ShutdownTests: XCTestCase {
     /// process: once the shutdown grace has passed its connection is closed, the pool is shut down and the
     /// service group returns, and the server accepts no more connections.
     func testAnAnswerNeverReadHoldsShutdownNoLongerThanTheGrace() async throws {
-        let database = try await TestDatabase.create()
-        var configuration = Configuration(databaseURL: database.url, databasePoolSize: 2, adminToken: TestApp.adminToken)
-        configuration.port = 0
-        configuration.maxDocumentBytes = 16_000_000
-        configuration.shutdownGrace = .seconds(1)
-        let logs = CapturedLogs()
-        var logger = Logger(label: "test-shutdown") { _ in CapturingLogHandler(logs: logs) }
-        logger.logLevel = .warning
-        do {
+        try await Self.withSetting(grace: .seconds(1), poolSize: 2) { configuration, logger, logs in
             let (proposal, document) = try await Self.uploadLargeDocument(configuration: configuration, logger: logger)
+            let server = try await Self.serve(configuration, logger: logger)
 
-            let dependencies = try makeDependencies(configuration: configuration, logger: logger)
-            let (ports, listening) = AsyncStream.makeStream(of: Int.self)
-            let app = ReportingPort(base: try buildApplication(dependencies, migrateAtStart: false), listening: listening)
-            let group = makeServiceGroup(app, configuration: configuration)
-            let running = Task { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let listeningPort = await iterator.next()
-            let port = try XCTUnwrap(listeningPort)
-
-            let held = try RawConnection(port: port)
+            let held = try RawConnection(port: server.port)
             try held.send(RawConnection.getDocument(proposal, document))
             let head = try held.readHead(within: .seconds(5))
             XCTAssertTrue(head.hasPrefix("HTTP/1.1 200"), head)
@@ -43,15 +27,15 @@ final class ShutdownTests: XCTestCase {
             try await Task.sleep(for: .milliseconds(300))
 
             let started = ContinuousClock.now
-            await group.triggerGracefulShutdown()
+            await server.group.triggerGracefulShutdown()
             // Should the shutdown hang, the client gives up after 10 s so that the test ends (and fails).
             let descriptor = held.descriptor
             let watchdog = Task {
                 try await Task.sleep(for: .seconds(10))
                 Glibc.shutdown(descriptor, Int32(SHUT_RDWR))
-                running.cancel()
+                server.running.cancel()
             }
-            let result = await running.result
+            let result = await server.running.result
             let elapsed = ContinuousClock.now - started
             watchdog.cancel()
 
@@ -59,15 +43,45 @@ final class ShutdownTests: XCTestCase {
             XCTAssertLessThan(elapsed, .seconds(10), "the shutdown waited for the unread answer")
             XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(900), "the answer was not given its grace")
             XCTAssertTrue(try held.closedByServer(within: .seconds(5)), "the held connection is still open")
-            XCTAssertThrowsError(try RawConnection(port: port), "the server still accepts connections")
+            XCTAssertThrowsError(try RawConnection(port: server.port), "the server still accepts connections")
             // The operator learns that an answer was cut short.
             XCTAssertEqual(logs.all.filter { $0.contains("shutdown grace ran out") }.count, 1, "\(logs.all)")
             do {
-                try await dependencies.pool.withConnection { _ in }
+                try await server.dependencies.pool.withConnection { _ in }
                 XCTFail("the pool still lends connections")
             } catch {
                 XCTAssertEqual(error as? PoolError, .shutdown)
             }
+        }
+    }
+
+    /// A shutdown with nothing left to answer ends at once, and says nothing of the grace.
+    func testAShutdownWithinTheGraceLogsNoWarning() async throws {
+        try await Self.withSetting(grace: .seconds(5), poolSize: 1) { configuration, logger, logs in
+            let server = try await Self.serve(configuration, logger: logger)
+            let started = ContinuousClock.now
+            await server.group.triggerGracefulShutdown()
+            let result = await server.running.result
+            XCTAssertNoThrow(try result.get())
+            XCTAssertLessThan(ContinuousClock.now - started, .seconds(4))
+            XCTAssertFalse(logs.all.contains { $0.contains("shutdown grace") }, "\(logs.all)")
+        }
+    }
+
+    /// A database of its own, a configuration listening on any free port, and a logger whose warnings are kept.
+    private static func withSetting(
+        grace: Duration, poolSize: Int, _ body: (Configuration, Logger, CapturedLogs) async throws -> Void
+    ) async throws {
+        let database = try await TestDatabase.create()
+        var configuration = Configuration(databaseURL: database.url, databasePoolSize: poolSize, adminToken: TestApp.adminToken)
+        configuration.port = 0
+        configuration.maxDocumentBytes = 16_000_000
+        configuration.shutdownGrace = grace
+        let logs = CapturedLogs()
+        var logger = Logger(label: "test-shutdown") { _ in CapturingLogHandler(logs: logs) }
+        logger.logLevel = .warning
+        do {
+            try await body(configuration, logger, logs)
         } catch {
             try? await TestDatabase.drop(database.name)
             throw error
@@ -75,34 +89,19 @@ final class ShutdownTests: XCTestCase {
         try await TestDatabase.drop(database.name)
     }
 
-    /// A shutdown with nothing left to answer ends at once, and says nothing of the grace.
-    func testAShutdownWithinTheGraceLogsNoWarning() async throws {
-        let database = try await TestDatabase.create()
-        var configuration = Configuration(databaseURL: database.url, databasePoolSize: 1, adminToken: TestApp.adminToken)
-        configuration.port = 0
-        configuration.shutdownGrace = .seconds(5)
-        let logs = CapturedLogs()
-        var logger = Logger(label: "test-shutdown") { _ in CapturingLogHandler(logs: logs) }
-        logger.logLevel = .warning
-        do {
-            let dependencies = try makeDependencies(configuration: configuration, logger: logger)
-            let (ports, listening) = AsyncStream.makeStream(of: Int.self)
-            let app = ReportingPort(base: try buildApplication(dependencies, migrateAtStart: false), listening: listening)
-            let group = makeServiceGroup(app, configuration: configuration)
-            let running = Task { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            _ = await iterator.next()
-            let started = ContinuousClock.now
-            await group.triggerGracefulShutdown()
-            let result = await running.result
-            XCTAssertNoThrow(try result.get())
-            XCTAssertLessThan(ContinuousClock.now - started, .seconds(4))
-            XCTAssertFalse(logs.all.contains { $0.contains("shutdown grace") }, "\(logs.all)")
-        } catch {
-            try? await TestDatabase.drop(database.name)
-            throw error
-        }
-        try await TestDatabase.drop(database.name)
+    /// The application in `convoca serve`'s service group, running, once it listens.
+    private static func serve(
+        _ configuration: Configuration, logger: Logger
+    ) async throws -> (group: ServiceGroup, running: Task<Void, any Error>, port: Int, dependencies: AppDependencies) {
+        let dependencies = try makeDependencies(configuration: configuration, logger: logger)
+        let (ports, listening) = AsyncStream.makeStream(of: Int.self)
+        let app = ReportingPort(base: try buildApplication(dependencies, migrateAtStart: false), listening: listening)
+        let group = makeServiceGroup(app, configuration: configuration)
+        let running = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        let listeningPort = await iterator.next()
+        let port = try XCTUnwrap(listeningPort)
+        return (group, running, port, dependencies)
     }
 
     /// A proposal with a large document, made through a server of its own (whose pool is shut down after).
