@@ -159,7 +159,8 @@ final class ProposalLifecycleTests: XCTestCase {
             var body = Fixtures.proposalBody(lead: lead)
             body["questionIds"] = ["Q1", "Q99"]
             body["countries"] = ["PE", "FR"]
-            body["solutionTypeIds"] = []
+            body["solutionTypeIds"] = ["S1", "S99"]
+            body["targetGroups"] = ["retirees"]
             let draft = try await Fixtures.createProposal(client, lead: lead, body: body)
             let id = try XCTUnwrap(draft["id"] as? String)
             let refused = try await client.call(.post, "/v1/proposals/\(id)/submit")
@@ -167,7 +168,15 @@ final class ProposalLifecycleTests: XCTestCase {
             // The call's own rule on countries says it too: every reason is listed at once.
             XCTAssertEqual(
                 Set(refused.errorPointers),
-                ["/questionIds/1", "/countries/1", "/solutionTypeIds", "rules/no-implementation-country-outside-region"])
+                ["/questionIds/1", "/countries/1", "/solutionTypeIds/1", "/targetGroups/0", "rules/no-implementation-country-outside-region"])
+
+            // Solution types and target groups are what a solution "may include": a proposal may name none.
+            var plain = Fixtures.proposalBody(lead: lead)
+            plain["solutionTypeIds"] = []
+            plain.removeValue(forKey: "targetGroups")
+            let other = try await Fixtures.createProposal(client, lead: lead, body: plain)
+            let submitted = try await client.call(.post, "/v1/proposals/\(try XCTUnwrap(other["id"] as? String))/submit")
+            XCTAssertEqual(submitted.status, .ok, submitted.text)
         }
     }
 

@@ -62,8 +62,10 @@ enum ProposalValidation {
             v.fail("/language", .required)
         }
         requireSome(&v, p.questionIds, "/questionIds", of: Set(call.questions.map(\.id)), what: .question)
-        requireSome(&v, p.solutionTypeIds, "/solutionTypeIds", of: Set(call.solutionTypes.map(\.id)), what: .solutionType)
-        requireSome(&v, p.targetGroups, "/targetGroups", of: Set(call.targetGroups.map(\.id)), what: .targetGroup)
+        // The call's solution types and target groups say what solutions "may include" (section 3 of the 2021
+        // call): a proposal names those it has, and may have none. A call that requires one says so in a rule.
+        requireKnown(&v, p.solutionTypeIds, "/solutionTypeIds", of: Set(call.solutionTypes.map(\.id)), what: .solutionType)
+        requireKnown(&v, p.targetGroups, "/targetGroups", of: Set(call.targetGroups.map(\.id)), what: .targetGroup)
         requireSome(&v, p.countries, "/countries", of: Set(call.eligibleCountries), what: .eligibleCountry)
         if let stage = p.stage, let stages = call.stages, !stages.isEmpty {
             v.check(stages.contains(stage), "/stage", .notAStageOfThisCall)
@@ -84,7 +86,13 @@ enum ProposalValidation {
             v.fail(pointer, .needsAtLeastOne(what))
             return
         }
-        for (index, value) in values.enumerated() where !allowed.contains(value) {
+        requireKnown(&v, values, pointer, of: allowed, what: what)
+    }
+
+    private static func requireKnown(
+        _ v: inout Validator, _ values: [String]?, _ pointer: String, of allowed: Set<String>, what: Message.CallChoice
+    ) {
+        for (index, value) in (values ?? []).enumerated() where !allowed.contains(value) {
             v.fail("\(pointer)/\(index)", .isNotA(what))
         }
     }
