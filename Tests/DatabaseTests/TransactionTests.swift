@@ -211,12 +211,17 @@ struct TransactionTests {
         try await withTestDatabase(poolSize: 4) { db in
             try await db.pool.withConnection { c in try await c.execute("CREATE TABLE t (n int PRIMARY KEY)") }
             let killer = try TestCluster.adminPool()
+            // Transactions run until the terminations have interrupted some of them (or 20 s have passed):
+            // on a busy machine a fixed number of them may all fall between two terminations.
+            let failures = Counter(), killerDone = Counter()
             let outcomes = try await withThrowingTaskGroup(of: [(Int32, Bool)].self) { group in
                 for worker in 0..<8 {
                     group.addTask {
                         var outcomes: [(Int32, Bool)] = []
-                        for i in 0..<250 {
-                            let n = Int32(worker * 1000 + i)
+                        var i = 0
+                        while killerDone.current == 0 {
+                            let n = Int32(worker * 1_000_000 + i)
+                            i += 1
                             do {
                                 try await db.pool.withTransaction { c in
                                     try await c.execute("INSERT INTO t VALUES (\(n))")
@@ -224,6 +229,7 @@ struct TransactionTests {
                                 }
                                 outcomes.append((n, true))
                             } catch {
+                                failures.increment()
                                 outcomes.append((n, false))
                             }
                         }
@@ -231,13 +237,17 @@ struct TransactionTests {
                     }
                 }
                 group.addTask {
-                    for _ in 0..<100 {
+                    defer { killerDone.increment() }
+                    let deadline = ContinuousClock.now + .seconds(20)
+                    var rounds = 0
+                    while rounds < 100 || (failures.current < 8 && ContinuousClock.now < deadline) {
                         try await killer.withConnection { c in
                             _ = try await c.query("""
                                 SELECT count(pg_terminate_backend(pid))::int8 AS n FROM pg_stat_activity
                                 WHERE datname = \(db.name) AND pid <> pg_backend_pid()
                                 """)
                         }
+                        rounds += 1
                         try await Task.sleep(for: .milliseconds(15))
                     }
                     return []
