@@ -738,6 +738,67 @@ final class HTTPConventionTests: XCTestCase {
         XCTAssertEqual(stray, [])
     }
 
+    /// Every link of the contract (what a client can do next with an answer) names an operation, only
+    /// parameters that operation has, and values the answer or request it leaves from carries.
+    func testEveryLinkLeadsSomewhereWithWhatTheAnswerCarries() throws {
+        let document = try XCTUnwrap(try Yams.load(yaml: try ContractOperations.text()) as? [String: Any])
+        let components = try XCTUnwrap(document["components"] as? [String: Any])
+        let sharedParameters = try XCTUnwrap(components["parameters"] as? [String: [String: Any]])
+        let schemas = try XCTUnwrap(components["schemas"] as? [String: [String: Any]])
+        let headers = try XCTUnwrap(components["headers"] as? [String: Any])
+        func resolved(_ node: [String: Any], in table: [String: [String: Any]]) -> [String: Any] {
+            (node["$ref"] as? String).flatMap { table[String($0.split(separator: "/").last!)] } ?? node
+        }
+        var operations: [String: (parameters: [String: String], operation: [String: Any])] = [:]
+        for (_, item) in try XCTUnwrap(document["paths"] as? [String: [String: Any]]) {
+            let shared = item["parameters"] as? [[String: Any]] ?? []
+            for case let (_, operation as [String: Any]) in item {
+                guard let id = operation["operationId"] as? String else { continue }
+                var names: [String: String] = [:]
+                for parameter in shared + (operation["parameters"] as? [[String: Any]] ?? []) {
+                    let p = resolved(parameter, in: sharedParameters)
+                    names[p["name"] as! String] = p["in"] as? String
+                }
+                operations[id] = (names, operation)
+            }
+        }
+        let links = try XCTUnwrap(components["links"] as? [String: [String: Any]])
+        var used: Set<String> = []
+        for (id, entry) in operations {
+            for case let (_, response as [String: Any]) in entry.operation["responses"] as? [String: Any] ?? [:] {
+                for case let (name, link as [String: Any]) in response["links"] as? [String: Any] ?? [:] {
+                    let linkName = try XCTUnwrap((link["$ref"] as? String)?.split(separator: "/").last.map(String.init), name)
+                    let target = try XCTUnwrap(links[linkName], linkName)
+                    used.insert(linkName)
+                    let targetID = try XCTUnwrap(target["operationId"] as? String, linkName)
+                    let targetParameters = try XCTUnwrap(operations[targetID], "\(linkName): no operation \(targetID)").parameters
+                    let body = resolved(
+                        try XCTUnwrap(((response["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any]),
+                        in: schemas)
+                    for case let (key, expression as String) in try XCTUnwrap(target["parameters"] as? [String: Any], linkName) {
+                        let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+                        let (place, parameter) = parts.count == 2 ? (Optional(parts[0]), parts[1]) : (nil, parts[0])
+                        XCTAssertNotNil(targetParameters[parameter], "\(linkName): \(targetID) has no parameter \(parameter)")
+                        if let place { XCTAssertEqual(targetParameters[parameter], place, "\(linkName): \(key)") }
+                        if let member = expression.removingPrefix("$response.body#/") {
+                            XCTAssertNotNil((body["properties"] as? [String: Any])?[member], "\(linkName): the answer of \(id) has no \(member)")
+                            XCTAssertTrue((body["required"] as? [String])?.contains(member) == true, "\(linkName): \(member) may be missing")
+                        } else if let header = expression.removingPrefix("$response.header.") {
+                            XCTAssertNotNil((response["headers"] as? [String: Any])?[header] ?? nil, "\(linkName): \(id) answers no \(header)")
+                            XCTAssertNotNil(headers[header], header)
+                        } else if let path = expression.removingPrefix("$request.path.") {
+                            XCTAssertEqual(entry.parameters[path], "path", "\(linkName): \(id) has no path parameter \(path)")
+                        } else {
+                            XCTFail("\(linkName): \(expression) is not an expression this test reads")
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(used, Set(links.keys), "links defined but offered by no answer")
+        XCTAssertFalse(used.isEmpty)
+    }
+
     func testEveryLastPageSaysItsNextCursorIsNull() async throws {
         try await TestApp.run { app, client in
             let lead = try await Fixtures.createOrganisation(client)

@@ -115,7 +115,8 @@ enum ProblemMapping {
 }
 
 extension String {
-    fileprivate func removingPrefix(_ prefix: String) -> String? {
+    /// The rest of the text after `prefix`, or nil when it does not start with it.
+    func removingPrefix(_ prefix: String) -> String? {
         hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
     }
 }
