@@ -275,6 +275,7 @@ final class ContractConstraintTests: XCTestCase {
         }
         if let max = schema["maxItems"] as? Int { found.append(.init(path: path, keyword: "maxItems", broken: Many(count: max + 1))) }
         if let min = schema["minItems"] as? Int, min > 0 { found.append(.init(path: path, keyword: "minItems", broken: [Any]())) }
+        if schema["uniqueItems"] as? Bool == true { found.append(.init(path: path, keyword: "uniqueItems", broken: Many(count: 2))) }
         if let min = schema["minimum"] as? Int { found.append(.init(path: path, keyword: "minimum", broken: min - 1)) }
         if let max = schema["maximum"] as? Int { found.append(.init(path: path, keyword: "maximum", broken: max + 1)) }
         if let format = schema["format"] as? String {
