@@ -123,6 +123,8 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // `HTTPServerBuilder`, for wrapping the application to learn the port it listens on.
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                // Event loops to run tasks on (`ChannelLoopExecutorTests`).
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict

@@ -11,7 +11,8 @@ import NIOHTTPTypesHTTP1
 /// - the response encoder is not told the request methods: NIO's server pipeline then strips the body
 ///   and `Content-Length` of every answer to `CONNECT`, the 405 problem included. Answers to `HEAD`
 ///   already have no body (`ProblemMiddleware`);
-/// - `IdleTimeoutHandler` times idle connections, never a request whose head has arrived.
+/// - `IdleTimeoutHandler` times idle connections, never a request whose head has arrived;
+/// - and the connection's task runs on the channel's event loop, not on Swift's cooperative pool.
 struct HTTP1Pipeline: ServerChildChannel, HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
@@ -36,8 +37,11 @@ struct HTTP1Pipeline: ServerChildChannel, HTTPChannelHandler {
         }
     }
 
+    /// The connection's task runs on the channel's own event loop (`ChannelLoopExecutor`).
     func handle(value asyncChannel: Value, logger: Logger) async {
-        await handleHTTP(asyncChannel: asyncChannel, logger: logger)
+        await withTaskExecutorPreference(ChannelLoopExecutor(asyncChannel.channel.eventLoop)) {
+            await handleHTTP(asyncChannel: asyncChannel, logger: logger)
+        }
     }
 }
 
