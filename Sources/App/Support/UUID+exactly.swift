@@ -1,15 +1,45 @@
 import Foundation
 
 extension UUID {
-    /// A UUID written in full: 36 characters, hex digits and hyphens only. Foundation's own reading
-    /// stops at a NUL character on Linux, so `"<uuid>\u{0}anything"` would name the same record as
-    /// `"<uuid>"`; every id a request gives is read with this instead.
+    /// A UUID written in full: 36 characters, hex digits in either case, hyphens at 8, 13, 18 and 23.
+    /// Foundation's own reading stops at a NUL character on Linux, so `"<uuid>\u{0}anything"` would
+    /// name the same record as `"<uuid>"`; every id a request gives is read with this instead. It also
+    /// reads the digits itself: Foundation's reading goes through `sscanf`, which cost about 1 % of a
+    /// GET by id's CPU for the two ids each such request reads.
     init?(exactly text: String) {
-        let hyphen = UInt8(ascii: "-")
-        guard text.utf8.count == 36,
-            text.utf8.allSatisfy({ $0 == hyphen || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
-                || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0 | 0x20) })
-        else { return nil }
-        self.init(uuidString: text)
+        var text = text
+        guard let uuid = text.withUTF8(UUID.parse) else { return nil }
+        self.init(uuid: uuid)
+    }
+
+    private static func parse(_ utf8: UnsafeBufferPointer<UInt8>) -> uuid_t? {
+        guard utf8.count == 36 else { return nil }
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let read = withUnsafeMutableBytes(of: &uuid) { bytes -> Bool in
+            var index = 0
+            var byte = 0
+            while index < 36 {
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    guard utf8[index] == UInt8(ascii: "-") else { return false }
+                    index += 1
+                    continue
+                }
+                guard let high = hexDigit(utf8[index]), let low = hexDigit(utf8[index + 1]) else { return false }
+                bytes[byte] = high << 4 | low
+                byte += 1
+                index += 2
+            }
+            return true
+        }
+        return read ? uuid : nil
+    }
+
+    private static func hexDigit(_ character: UInt8) -> UInt8? {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
