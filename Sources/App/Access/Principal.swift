@@ -18,7 +18,7 @@ public struct Principal: Sendable, Equatable {
     }
 
     /// How audit records and idempotency keys name the caller.
-    var actorKey: String { tokenID.map { "token:\($0.uuidString.lowercased())" } ?? "admin-token" }
+    var actorKey: String { tokenID.map { "token:\($0.lowercasedString)" } ?? "admin-token" }
 
     /// Whether this caller acts for the organisation (admins and the platform act for every one).
     func actsFor(organisation id: UUID) -> Bool {

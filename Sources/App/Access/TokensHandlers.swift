@@ -6,8 +6,8 @@ extension APIHandlers {
     func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
         let principal = try Principal.current
         let me = Components.Schemas.Me(
-            tokenId: principal.tokenID?.uuidString.lowercased(), role: .init(rawValue: principal.role.rawValue)!,
-            organisationIds: principal.organisationIDs.map { $0.uuidString.lowercased() })
+            tokenId: principal.tokenID?.lowercasedString, role: .init(rawValue: principal.role.rawValue)!,
+            organisationIds: principal.organisationIDs.map { $0.lowercasedString })
         return .ok(.init(headers: .init(xRequestId: RequestScope.requestID), body: .json(me)))
     }
 

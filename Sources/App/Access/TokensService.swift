@@ -33,7 +33,7 @@ struct TokensService: Sendable {
                 connection, name: input.name, role: role, organisationIDs: ids, secret: secret, expiresAt: input.expiresAt)
             // The representation holds no secret; `AuditLog` would redact a `token` field anyway.
             try await audit.record(connection, actor: actor, action: "token.issued", entity: "token",
-                             id: row.id.uuidString.lowercased(), changes: .created(row.json))
+                             id: row.id.lowercasedString, changes: .created(row.json))
             return row
         }
         let token = try Representation.decode(Token.self, from: row.json)
@@ -82,7 +82,7 @@ struct TokensService: Sendable {
                 throw Problem.notFound(.noSuch(.token, id))
             }
             let revokedAt = try Self.field("revokedAt", of: row.json)
-            try await audit.record(connection, actor: actor, action: "token.revoked", entity: "token", id: uuid.uuidString.lowercased(),
+            try await audit.record(connection, actor: actor, action: "token.revoked", entity: "token", id: uuid.lowercasedString,
                              changes: .fields(["revokedAt": (old: .null, new: revokedAt)]))
         }
     }

@@ -62,7 +62,7 @@ struct CallService: Sendable {
             let row = try await CallRepository.update(
                 connection, id: id, code: input.code, definition: definition, deadline: input.deadline)
             try await audit.record(
-                connection, actor: actor, action: "call.updated", entity: "call", id: id.uuidString.lowercased(),
+                connection, actor: actor, action: "call.updated", entity: "call", id: id.lowercasedString,
                 changes: .updated(before: current.json, after: row.json))
             return row.json
         }

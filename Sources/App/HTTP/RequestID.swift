@@ -19,7 +19,7 @@ enum RequestID {
         high = (high & ~0xF000) | 0x4000  // version 4
         low = (low & ~(0xC000 << 48)) | (0x8000 << 48)  // RFC 4122 variant
         let uuid = withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { UUID(uuid: $0.load(as: uuid_t.self)) }
-        return uuid.uuidString.lowercased()
+        return uuid.lowercasedString
     }
 
     private static let seed: (UInt64, UInt64) = {

@@ -45,11 +45,11 @@ struct OrganisationService: Sendable {
                     throw Problem(.conflict, detail: .credentialActsForTooMany(Self.maxOrganisationsPerToken))
                 }
                 try await audit.record(
-                    connection, actor: actor, action: "token.organisation_added", entity: "token", id: tokenID.uuidString.lowercased(),
-                    changes: .fields(["organisationId": (old: .null, new: .string(row.id.uuidString.lowercased()))]))
+                    connection, actor: actor, action: "token.organisation_added", entity: "token", id: tokenID.lowercasedString,
+                    changes: .fields(["organisationId": (old: .null, new: .string(row.id.lowercasedString))]))
             }
             try await audit.record(connection, actor: actor, action: "organisation.created", entity: "organisation",
-                             id: row.id.uuidString.lowercased(), changes: .created(row.json))
+                             id: row.id.lowercasedString, changes: .created(row.json))
             return .init(status: 201, body: row.json)
         }
         return try view(answer.body, for: principal)
@@ -124,7 +124,7 @@ struct OrganisationService: Sendable {
                 kind: input.kind.rawValue, nonProfit: input.nonProfit, country: input.country,
                 dueDiligence: input.dueDiligence?.status.rawValue ?? "pending", registration: Self.registration(input))
             try await audit.record(connection, actor: actor, action: "organisation.updated", entity: "organisation",
-                             id: uuid.uuidString.lowercased(), changes: .updated(before: current.json, after: row.json))
+                             id: uuid.lowercasedString, changes: .updated(before: current.json, after: row.json))
             return row
         }
         return try view(row, for: principal)

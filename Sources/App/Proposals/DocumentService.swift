@@ -43,7 +43,7 @@ struct DocumentService: Sendable {
         // The same key, name, type and bytes replay the first answer: a retried upload attaches nothing more.
         let request = try IdempotentRequest(
             key: idempotencyKey, principal: principal, operation: "uploadProposalDocument",
-            target: "/v1/proposals/\(uuid.uuidString.lowercased())/documents", body: type + "\n" + filename, content: bytes)
+            target: "/v1/proposals/\(uuid.lowercasedString)/documents", body: type + "\n" + filename, content: bytes)
         let answer = try await request.run(pool) { connection in
             let proposal = try await ProposalService.lockForChange(connection, uuid, visibility: visibility, principal: principal)
             guard proposal.status == "draft" else {
@@ -55,7 +55,7 @@ struct DocumentService: Sendable {
                 RETURNING \(Self.metadata)
                 """).first!
             let document = try Self.document(row)
-            try await audit.record(connection, actor: actor, action: "document.uploaded", entity: "proposal", id: uuid.uuidString.lowercased(),
+            try await audit.record(connection, actor: actor, action: "document.uploaded", entity: "proposal", id: uuid.lowercasedString,
                              changes: .fields(["document": (old: .null, new: .string("\(document.id) \(filename) \(document.sha256)"))]))
             return .init(status: 201, body: try Representation.json(document))
         }
@@ -120,8 +120,8 @@ struct DocumentService: Sendable {
 
     static func document(_ row: Database.Row) throws -> Document {
         Document(
-            id: try row.decode(UUID.self, column: "id").uuidString.lowercased(),
-            proposalId: try row.decode(UUID.self, column: "proposal_id").uuidString.lowercased(),
+            id: try row.decode(UUID.self, column: "id").lowercasedString,
+            proposalId: try row.decode(UUID.self, column: "proposal_id").lowercasedString,
             filename: try row.decode(String.self, column: "filename"),
             contentType: try row.decode(String.self, column: "content_type"),
             sizeBytes: try row.decode(Int64.self, column: "size_bytes"),

@@ -94,7 +94,7 @@ struct ProposalService: Sendable {
                 row = created
             }
             try await audit.record(connection, actor: actor, action: "proposal.created", entity: "proposal",
-                             id: row.id.uuidString.lowercased(), changes: .created(row.json))
+                             id: row.id.lowercasedString, changes: .created(row.json))
             return .init(status: 201, body: row.json)
         }
     }
@@ -194,7 +194,7 @@ struct ProposalService: Sendable {
             let row = try await ProposalRepository.update(
                 connection, id: uuid, Self.columns(input, document: try Representation.json(input)))
             try await audit.record(connection, actor: actor, action: "proposal.updated", entity: "proposal",
-                             id: uuid.uuidString.lowercased(), changes: .updated(before: current.json, after: row.json))
+                             id: uuid.lowercasedString, changes: .updated(before: current.json, after: row.json))
             return row.json
         }
         return try Rendered(json: json, for: principal)
@@ -233,7 +233,7 @@ struct ProposalService: Sendable {
             let number = call.code + "-" + String(repeating: "0", count: max(0, 6 - String(sequence).count)) + String(sequence)
             let row = try await ProposalRepository.markSubmitted(
                 connection, id: uuid, receipt: number, at: instant, rulesetVersion: rulesetVersion)
-            try await audit.record(connection, actor: actor, action: "proposal.submitted", entity: "proposal", id: uuid.uuidString.lowercased(),
+            try await audit.record(connection, actor: actor, action: "proposal.submitted", entity: "proposal", id: uuid.lowercasedString,
                              changes: .fields(["status": (old: "draft", new: "submitted"), "receipt": (old: .null, new: .string(number)),
                                                "rulesetVersion": (old: .null, new: rulesetVersion.map { .number(Double($0)) } ?? .null)]))
             return row.json
@@ -250,7 +250,7 @@ struct ProposalService: Sendable {
             }
         ) { connection, current, uuid, instant, actor in
             let row = try await ProposalRepository.markWithdrawn(connection, id: uuid, at: instant)
-            try await audit.record(connection, actor: actor, action: "proposal.withdrawn", entity: "proposal", id: uuid.uuidString.lowercased(),
+            try await audit.record(connection, actor: actor, action: "proposal.withdrawn", entity: "proposal", id: uuid.lowercasedString,
                              changes: .fields(["status": (old: .string(current.status), new: "withdrawn")]))
             return row.json
         }
@@ -301,7 +301,7 @@ struct ProposalService: Sendable {
     static func lockForChange(_ connection: Connection, _ id: UUID, visibility: ProposalRepository.Visibility,
                               principal: Principal) async throws -> ProposalRepository.Row {
         guard let row = try await ProposalRepository.find(connection, id: id, visibility: visibility, forUpdate: true) else {
-            throw Problem.notFound(.noSuch(.proposal, id.uuidString.lowercased()))
+            throw Problem.notFound(.noSuch(.proposal, id.lowercasedString))
         }
         guard principal.actsFor(organisation: row.leadOrganisationID) else {
             throw Problem(.forbidden, detail: .onlyLeadChangesProposal)

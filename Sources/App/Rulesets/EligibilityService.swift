@@ -84,7 +84,7 @@ struct EligibilityService: Sendable {
                 results: try Representation.json(results.map { Self.representation($0, in: .en) }),
                 actorTokenID: principal.tokenID, actorRole: principal.role.rawValue, decidedAt: instant))
             try await audit.record(
-                connection, actor: actor, action: "proposal.screened", entity: "proposal", id: uuid.uuidString.lowercased(),
+                connection, actor: actor, action: "proposal.screened", entity: "proposal", id: uuid.lowercasedString,
                 changes: .fields([
                     "screening": (old: previous.map { .string($0.override?.decision ?? $0.evaluation.decision) } ?? .null,
                                   new: .string(decision.rawValue)),
@@ -126,7 +126,7 @@ struct EligibilityService: Sendable {
                 kind: "override", decision: input.decision.rawValue, justification: input.justification,
                 actorTokenID: principal.tokenID, actorRole: principal.role.rawValue, decidedAt: instant))
             try await audit.record(
-                connection, actor: actor, action: "proposal.screening_overridden", entity: "proposal", id: uuid.uuidString.lowercased(),
+                connection, actor: actor, action: "proposal.screening_overridden", entity: "proposal", id: uuid.lowercasedString,
                 changes: .fields([
                     "screening": (old: .string(previous.override?.decision ?? previous.evaluation.decision),
                                   new: .string(input.decision.rawValue)),
@@ -181,13 +181,13 @@ struct EligibilityService: Sendable {
     /// A submitted proposal, locked so that its screenings are recorded one after the other.
     static func lockSubmitted(_ connection: Connection, _ id: UUID) async throws -> (Proposal, Call, UUID) {
         guard let row = try await ProposalRepository.find(connection, id: id, visibility: .init(organisationIDs: nil), forUpdate: true)
-        else { throw Problem.notFound(.noSuch(.proposal, id.uuidString.lowercased())) }
+        else { throw Problem.notFound(.noSuch(.proposal, id.lowercasedString)) }
         guard row.status == "submitted" else {
             throw Problem(.conflict, detail: .onlySubmittedScreened(status: row.status))
         }
         let proposal = try Representation.decode(Proposal.self, from: row.json)
         guard let (callID, callRow) = try await CallRepository.find(connection, row.callID.uuidString) else {
-            throw Problem.notFound(.noCallForProposal(id.uuidString.lowercased()))
+            throw Problem.notFound(.noCallForProposal(id.lowercasedString))
         }
         return (proposal, try Representation.decode(Call.self, from: callRow.json), callID)
     }
@@ -222,11 +222,11 @@ struct EligibilityService: Sendable {
                 actor: actor($0))
         }
         return Screening(
-            proposalId: proposalID.uuidString.lowercased(), decision: overridden?.decision ?? evaluated.decision,
+            proposalId: proposalID.lowercasedString, decision: overridden?.decision ?? evaluated.decision,
             evaluation: evaluated, override: overridden)
     }
 
     private static func actor(_ screening: RulesetRepository.Screening) -> Components.Schemas.AuditActor {
-        .init(tokenId: screening.actorTokenID?.uuidString.lowercased(), role: screening.actorRole)
+        .init(tokenId: screening.actorTokenID?.lowercasedString, role: screening.actorRole)
     }
 }

@@ -45,7 +45,7 @@ struct RulesetService: Sendable {
             }
             let row = try await RulesetRepository.insertNext(connection, callID: callID, document: document)
             try await audit.record(connection, actor: actor, action: "ruleset.created", entity: "ruleset",
-                             id: "\(callID.uuidString.lowercased())/\(row.version)", changes: .created(row.json))
+                             id: "\(callID.lowercasedString)/\(row.version)", changes: .created(row.json))
             return .init(status: 201, body: row.json)
         }
         return try Representation.decode(Ruleset.self, from: answer.body)
@@ -69,7 +69,7 @@ struct RulesetService: Sendable {
                 throw Problem.notFound(.noSuch(.call, callReference))
             }
             // The call's list whether it is named by its code or its id: a cursor serves both paths.
-            let request = given.scoped(to: "/v1/calls/\(callID.uuidString.lowercased())/rulesets")
+            let request = given.scoped(to: "/v1/calls/\(callID.lowercasedString)/rulesets")
             let after = try request.after()
             return (try await RulesetRepository.list(connection, callID: callID, afterVersion: after, limit: limit + 1), request)
         }

@@ -36,7 +36,7 @@ extension SeedLoader {
                 let row = try await RulesetRepository.insertNext(connection, callID: callID, document: document)
                 try await AuditLog().record(
                     connection, actor: .system, action: "ruleset.seeded", entity: "ruleset",
-                    id: "\(callID.uuidString.lowercased())/\(row.version)", changes: .created(row.json))
+                    id: "\(callID.lowercasedString)/\(row.version)", changes: .created(row.json))
                 return true
             }
             logger.info(inserted ? "seed ruleset loaded" : "seed ruleset present already", metadata: ["call": "\(code)"])

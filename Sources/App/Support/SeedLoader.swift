@@ -38,7 +38,7 @@ public struct SeedLoader: Sendable {
                 if let row = rows.first {
                     try await AuditLog().record(
                         connection, actor: .system, action: "call.seeded", entity: "call",
-                        id: try row.decode(UUID.self, column: "id").uuidString.lowercased(), changes: .created(definition))
+                        id: try row.decode(UUID.self, column: "id").lowercasedString, changes: .created(definition))
                 }
                 return rows.count == 1
             }

@@ -2,8 +2,18 @@
 import Foundation
 import Testing
 
-/// Ids in paths, bodies and queries are read by `UUID(exactly:)`.
-@Suite struct UUIDReadingTests {
+/// Ids in paths, bodies and queries are read by `UUID(exactly:)` and written by `lowercasedString`.
+@Suite struct UUIDTextTests {
+    @Test func writesWhatFoundationWritesInLowerCase() {
+        for _ in 0..<1_000 {
+            let id = UUID()
+            #expect(id.lowercasedString == id.uuidString.lowercased())
+        }
+        let edges = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                     UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
+        #expect(edges.map(\.lowercasedString) == ["00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff"])
+    }
+
     @Test func readsWhatFoundationWritesInEitherCase() {
         for _ in 0..<1_000 {
             let id = UUID()

@@ -1,6 +1,27 @@
 import Foundation
 
 extension UUID {
+    /// The id as the API writes it: lower-case hex digits with hyphens. Written directly: Foundation's
+    /// `uuidString` goes through `snprintf`, and every request id is made this way.
+    var lowercasedString: String {
+        withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { text in
+                let digits: StaticString = "0123456789abcdef"
+                var index = 0
+                for (position, byte) in bytes.enumerated() {
+                    if position == 4 || position == 6 || position == 8 || position == 10 {
+                        text[index] = UInt8(ascii: "-")
+                        index += 1
+                    }
+                    text[index] = digits.utf8Start[Int(byte >> 4)]
+                    text[index + 1] = digits.utf8Start[Int(byte & 0x0F)]
+                    index += 2
+                }
+                return index
+            }
+        }
+    }
+
     /// A UUID written in full: 36 characters, hex digits in either case, hyphens at 8, 13, 18 and 23.
     /// Foundation's own reading stops at a NUL character on Linux, so `"<uuid>\u{0}anything"` would
     /// name the same record as `"<uuid>"`; every id a request gives is read with this instead. It also
