@@ -117,6 +117,76 @@ final class ContractConstraintTests: XCTestCase {
         }
     }
 
+    /// Each change operation's body is the merge-patch schema of its resource, and that schema names the
+    /// members of the input schema it patches, at every depth, each with the input's type, enumeration
+    /// and constraints, `null` allowed besides (it removes the member). Generated clients then see what a
+    /// change may hold; the server checks it as it checks a new resource (the tests above).
+    func testMergePatchSchemasMirrorTheInputSchemas() throws {
+        let contract = try XCTUnwrap(try Yams.load(yaml: try ContractOperations.text()) as? [String: Any])
+        let components = try XCTUnwrap(contract["components"] as? [String: Any])
+        let schemas = try XCTUnwrap(components["schemas"] as? [String: Any])
+        let paths = try XCTUnwrap(contract["paths"] as? [String: Any])
+        func resolve(_ schema: Any) throws -> [String: Any] {
+            var schema = try XCTUnwrap(schema as? [String: Any])
+            while let ref = schema["$ref"] as? String {
+                schema = try XCTUnwrap(schemas[String(ref.split(separator: "/").last!)] as? [String: Any], ref)
+            }
+            return schema
+        }
+        func types(_ schema: [String: Any]) -> Set<String> {
+            (schema["type"] as? String).map { [$0] } ?? Set((schema["type"] as? [Any] ?? []).compactMap { $0 as? String })
+        }
+        func strings(_ value: Any?) -> [String]? { (value as? [Any])?.compactMap { $0 as? String } }
+        var compared = 0
+        func compare(_ patch: Any, _ input: Any, at path: String) throws {
+            let patch = try resolve(patch), input = try resolve(input)
+            XCTAssertEqual(types(patch), types(input).union(["null"]), "\(path) type")
+            if types(input) == ["object"] {
+                let patchMembers = try XCTUnwrap(patch["properties"] as? [String: Any], path)
+                let inputMembers = try XCTUnwrap(input["properties"] as? [String: Any], path)
+                XCTAssertEqual(Set(patchMembers.keys), Set(inputMembers.keys), path)
+                XCTAssertEqual(patch["additionalProperties"] as? Bool, false, path)
+                for (name, member) in inputMembers {
+                    if let patchMember = patchMembers[name] { try compare(patchMember, member, at: path + "/" + name) }
+                }
+                return
+            }
+            compared += 1
+            if let allowed = strings(input["enum"]) {
+                let patchEnum = try XCTUnwrap(patch["enum"] as? [Any], "\(path) enum")
+                XCTAssertEqual(strings(patchEnum), allowed, "\(path) enum")
+                XCTAssertEqual(patchEnum.count, allowed.count + 1, "\(path) enum has null")
+            }
+            for keyword in ["pattern", "format", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "minimum", "maximum"] {
+                XCTAssertEqual(patch[keyword].map { "\($0)" }, input[keyword].map { "\($0)" }, "\(path) \(keyword)")
+            }
+            // Array items are whole values (an array is replaced, not merged): the same schema.
+            XCTAssertEqual(
+                (patch["items"] as? [String: Any])?["$ref"] as? String, (input["items"] as? [String: Any])?["$ref"] as? String,
+                "\(path) items")
+        }
+        for (operation, path, patch, input) in [
+            ("updateCall", "/v1/calls/{callId}", "CallPatch", "CallInput"),
+            ("updateOrganisation", "/v1/organisations/{organisationId}", "OrganisationPatch", "OrganisationInput"),
+            ("updateProposal", "/v1/proposals/{proposalId}", "ProposalPatch", "ProposalInput"),
+        ] {
+            let item = try XCTUnwrap(paths[path] as? [String: Any], path)
+            let change = try XCTUnwrap(item["patch"] as? [String: Any], path)
+            XCTAssertEqual(change["operationId"] as? String, operation)
+            let body = try XCTUnwrap(((change["requestBody"] as? [String: Any])?["content"] as? [String: Any]), operation)
+            XCTAssertEqual(Array(body.keys), ["application/merge-patch+json"], operation)
+            let schema = try XCTUnwrap((body["application/merge-patch+json"] as? [String: Any])?["schema"] as? [String: Any])
+            XCTAssertEqual(schema["$ref"] as? String, "#/components/schemas/\(patch)", operation)
+            // The patch itself is an object (a null patch would replace the resource).
+            let top = try resolve(schema)
+            XCTAssertEqual(top["type"] as? String, "object", patch)
+            var patchTop = top
+            patchTop["type"] = ["object", "null"]
+            try compare(patchTop, try XCTUnwrap(schemas[input]), at: patch)
+        }
+        XCTAssertGreaterThan(compared, 50)
+    }
+
     /// Language maps hold at least one text and no blank one, however the call is written.
     func testLanguageMapsHoldTexts() async throws {
         try await TestApp.run { _, client in

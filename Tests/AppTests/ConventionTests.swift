@@ -492,6 +492,27 @@ final class ConventionTests: XCTestCase {
         }
     }
 
+    /// A merge patch is an object: any other JSON value (which RFC 7396 would let replace the whole
+    /// resource) is refused as such, and the resource is left as it was.
+    func testAMergePatchIsAnObject() async throws {
+        try await TestApp.run { _, client in
+            let organisation = try await Fixtures.createOrganisation(client)
+            let proposal = try await Fixtures.proposalID(client, lead: organisation)
+            for path in ["/v1/organisations/\(organisation)", "/v1/proposals/\(proposal)", "/v1/calls/LAC-2021"] {
+                for (text, detail) in [("[]", "must be an object"), ("\"x\"", "must be an object"), ("null", "must be an object, not null")] {
+                    let answer = try await client.call(
+                        .patch, path, body: Data(text.utf8), contentType: "application/merge-patch+json", headers: ["If-Match": "\"1\""])
+                    XCTAssertProblem(answer, .badRequest, "validation")
+                    XCTAssertEqual(answer.errorPointers, [""], "\(path) \(text)")
+                    let details = (answer["errors"] as? [[String: Any]] ?? []).compactMap { $0["detail"] as? String }
+                    XCTAssertEqual(details, [detail], "\(path) \(text)")
+                }
+                let unchanged = try await client.call(.get, path)
+                XCTAssertEqual(unchanged.headers[.eTag], "\"1\"", path)
+            }
+        }
+    }
+
     /// A merge patch that changes nothing leaves the version (and every other editor's ETag) alone and
     /// records no audit event; one that changes something moves it on.
     func testAPatchThatChangesNothingKeepsTheVersion() async throws {

@@ -35,9 +35,9 @@ extension APIHandlers {
     }
 
     func updateCall(_ input: Operations.UpdateCall.Input) async throws -> Operations.UpdateCall.Output {
-        guard case .applicationMergePatchJson(let patch) = input.body else { throw Problem(.unsupportedMediaType) }
+        guard case .applicationMergePatchJson = input.body else { throw Problem(.unsupportedMediaType) }
         let call = try await calls.update(
-            input.path.callId, patch: try Self.jsonValue(patch),
+            input.path.callId, patch: try Self.mergePatch(),
             preconditions: .init(ifMatch: input.headers.ifMatch, ifNoneMatch: input.headers.ifNoneMatch))
         return .ok(.init(
             headers: .init(xRequestId: RequestScope.requestID, eTag: EntityTag.of(version: call.version)), body: .json(call)))
@@ -47,8 +47,11 @@ extension APIHandlers {
 extension APIHandlers {
     static func pair(_ item: (String, String?)) -> (String, String)? { item.1.map { (item.0, $0) } }
 
-    /// A merge patch body as a JSON value.
-    static func jsonValue(_ patch: Components.Schemas.MergePatch) throws -> Rules.JSONValue {
-        try Representation.value(patch)
+    /// The merge patch as it was sent. Its generated type (`ProposalPatch`…) reads a member given as
+    /// `null` as absent, and in a merge patch `null` removes the member: the document parsed as the
+    /// body arrived (`RequestLimitsMiddleware`) keeps both apart.
+    static func mergePatch() throws -> Rules.JSONValue {
+        guard let document = RequestScope.jsonBody else { throw Problem(.badRequest, detail: .bodyUnreadable) }
+        return document
     }
 }

@@ -96,6 +96,13 @@ struct DocumentFaultsMiddleware: ServerMiddleware {
         "createToken": .init("TokenInput", Components.Schemas.TokenInput.self),
     ]
 
+    /// The merge-patch operations. Their documents are checked by the services: member names first
+    /// (`null` included, at any depth), then the merged result as a whole, every fault at once; and
+    /// they are read as sent (`APIHandlers.mergePatch`), since the generated types (`ProposalPatch`…)
+    /// read a member given as `null` as absent. The generated server is handed an empty patch in
+    /// their place, so that its decoder, which stops at the first fault, does not answer first.
+    static let mergePatches: Set<String> = ["updateCall", "updateOrganisation", "updateProposal"]
+
     /// A JSON body: the contract schema it is, and why it does not decode as that (nil when it does).
     struct Body: Sendable {
         let schema: String
@@ -125,6 +132,12 @@ struct DocumentFaultsMiddleware: ServerMiddleware {
         // No body where the contract requires one: said as such, not as JSON that does not parse.
         if body == nil || body?.length == .known(0), ContractConstraints.shared.requiresBody(operationID) {
             throw Problem.validation([.init(pointer: "", detail: .required)])
+        }
+        if Self.mergePatches.contains(operationID), let document = RequestScope.jsonBody {
+            guard case .object = document else {
+                throw Problem.validation([.init(pointer: "", detail: document == .null ? .mustBeNotNull(.object) : .mustBe(.object))])
+            }
+            return try await next(request, HTTPBody("{}"), metadata)
         }
         guard let known = Self.bodies[operationID], let body else { return try await next(request, body, metadata) }
         let bytes = try await [UInt8](collecting: body, upTo: maxBodyBytes)

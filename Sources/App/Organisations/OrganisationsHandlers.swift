@@ -40,9 +40,9 @@ extension APIHandlers {
     }
 
     func updateOrganisation(_ input: Operations.UpdateOrganisation.Input) async throws -> Operations.UpdateOrganisation.Output {
-        guard case .applicationMergePatchJson(let patch) = input.body else { throw Problem(.unsupportedMediaType) }
+        guard case .applicationMergePatchJson = input.body else { throw Problem(.unsupportedMediaType) }
         let organisation = try await organisations.update(
-            input.path.organisationId, patch: try Self.jsonValue(patch),
+            input.path.organisationId, patch: try Self.mergePatch(),
             preconditions: .init(ifMatch: input.headers.ifMatch, ifNoneMatch: input.headers.ifNoneMatch))
         return .ok(.init(
             headers: .init(xRequestId: RequestScope.requestID, eTag: try OrganisationService.entityTag(of: organisation)),

@@ -51,9 +51,9 @@ extension APIHandlers {
     }
 
     func updateProposal(_ input: Operations.UpdateProposal.Input) async throws -> Operations.UpdateProposal.Output {
-        guard case .applicationMergePatchJson(let patch) = input.body else { throw Problem(.unsupportedMediaType) }
+        guard case .applicationMergePatchJson = input.body else { throw Problem(.unsupportedMediaType) }
         let rendered = try await proposals.update(
-            input.path.proposalId, patch: try Self.jsonValue(patch),
+            input.path.proposalId, patch: try Self.mergePatch(),
             preconditions: .init(ifMatch: input.headers.ifMatch, ifNoneMatch: input.headers.ifNoneMatch))
         StoredRepresentationMiddleware.send(rendered.json)
         return .ok(.init(headers: .init(xRequestId: RequestScope.requestID, eTag: rendered.tag), body: .json(rendered.proposal)))
