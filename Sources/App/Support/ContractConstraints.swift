@@ -323,7 +323,7 @@ final class ContractConstraints: Sendable {
                 if let max = node.maxLength, length > max { report(.mustBeAtMost(characters: max)) }
                 if let min = node.minLength, length < min {
                     report(min == 1 ? .mustNotBeBlank : .mustBeAtLeast(characters: min))
-                } else if let min = node.minLength, min > 0, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                } else if let min = node.minLength, min > 0, text.isBlank {
                     report(.mustNotBeBlank)
                 }
             }

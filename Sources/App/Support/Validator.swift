@@ -18,7 +18,7 @@ struct Validator {
             if required { fail(pointer, .required) }
             return
         }
-        if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { fail(pointer, .mustNotBeBlank) }
+        if value.isBlank { fail(pointer, .mustNotBeBlank) }
         if value.count > max { fail(pointer, .mustBeAtMost(characters: max)) }
     }
 
