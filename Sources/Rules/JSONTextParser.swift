@@ -38,8 +38,11 @@ extension JSONValue {
             var parser = JSONTextParser(bytes: buffer, maxDepth: depth)
             parser.duplicates = []
             parser.tooDeep = []
+            parser.loneSurrogates = []
             let value = try parser.parseDocument()
-            return JSONReading(value: value, duplicates: parser.duplicates ?? [], tooDeep: parser.tooDeep ?? [])
+            return JSONReading(
+                value: value, duplicates: parser.duplicates ?? [], tooDeep: parser.tooDeep ?? [],
+                loneSurrogates: parser.loneSurrogates ?? [])
         }
         if let parsed = bytes.withContiguousStorageIfAvailable({ buffer in Result { () throws(RuleError) in try parse(buffer) } }) {
             return try parsed.get()
@@ -64,6 +67,9 @@ public struct JSONReading: Sendable {
     /// The arrays and objects that crossed the depth limit (the outermost of each, and at most
     /// ``JSONReading/maxTooDeep`` of them).
     public var tooDeep: [String]
+    /// Strings and member names that held a lone UTF-16 surrogate escape (`"\uD800"` without its
+    /// pair), which no UTF-8 text can hold: read as U+FFFD, where `JSON.parse` keeps the half.
+    public var loneSurrogates: [String]
 
     /// How many places nested too deep are noted; the rest of the text is still read and checked.
     public static let maxTooDeep = 100
@@ -85,6 +91,11 @@ struct JSONTextParser {
     /// When not nil, containers nested past `maxDepth` are noted here (their pointers) and read as
     /// `null` instead of failing the parse; nothing inside them is kept.
     var tooDeep: [String]?
+    /// When not nil, collects the pointer of each string or member name that held a lone UTF-16
+    /// surrogate escape (read as U+FFFD).
+    var loneSurrogates: [String]?
+    /// Whether the string just read held a lone surrogate escape.
+    private var sawLoneSurrogate = false
 
     init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -122,10 +133,12 @@ struct JSONTextParser {
                     openIsArray[openIsArray.count - 1] = false
                     openObjects.append([:])
                     pendingKeys.append(try parseKey())
+                    noteLoneSurrogate()
                     continue nextValue
                 }
             case UInt8(ascii: "\""):
                 completed = .string(try parseString())
+                noteLoneSurrogate()
             case UInt8(ascii: "t"):
                 try expectWord("true")
                 completed = .bool(true)
@@ -161,6 +174,7 @@ struct JSONTextParser {
                     }
                     if byte == UInt8(ascii: ",") {
                         pendingKeys.append(try parseKey())
+                        noteLoneSurrogate()
                         continue nextValue
                     }
                     guard byte == UInt8(ascii: "}") else { throw failure(.expectedCommaOrBrace, at: position - 1) }
@@ -173,6 +187,13 @@ struct JSONTextParser {
             guard position == bytes.count else { throw failure(.textAfterValue) }
             return completed
         }
+    }
+
+    /// Notes the string just read (a value, or the member name just taken) when it held a lone surrogate.
+    private mutating func noteLoneSurrogate() {
+        guard sawLoneSurrogate else { return }
+        sawLoneSurrogate = false
+        if loneSurrogates != nil { loneSurrogates!.append(pointerInside(openIsArray.count)) }
     }
 
     /// Whether the innermost open container is nested past the limit (only when noting, see `tooDeep`).
@@ -334,7 +355,11 @@ struct JSONTextParser {
             }
             position = saved
         }
-        return Unicode.Scalar(first) ?? "\u{FFFD}"
+        guard let scalar = Unicode.Scalar(first) else {
+            sawLoneSurrogate = true
+            return "\u{FFFD}"
+        }
+        return scalar
     }
 
     private mutating func parseHexQuad() throws(RuleError) -> UInt32 {

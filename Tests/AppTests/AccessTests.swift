@@ -213,7 +213,7 @@ final class AccessTests: XCTestCase {
             let id = try await Fixtures.createOrganisation(client)
             try await Fixtures.flag(client, id, note: "The reference letter is forged.")
             // Clearing needs a note of its own: the flag's must not stand for it.
-            for patch: [String: Any] in [["dueDiligence": ["status": "cleared"]], ["dueDiligence": NSNull()],
+            for patch: [String: Any] in [["dueDiligence": ["status": "cleared"]],
                                          ["dueDiligence": ["status": "cleared", "note": ""]],
                                          ["dueDiligence": ["status": "cleared", "note": " The reference letter is forged. "]]] {
                 let refused = try await Fixtures.patchOrganisation(client, id, patch, version: 2)
@@ -222,6 +222,12 @@ final class AccessTests: XCTestCase {
             }
             let unnoted = try await Fixtures.patchOrganisation(client, id, ["dueDiligence": ["note": NSNull()]], version: 2)
             XCTAssertEqual(unnoted.errorPointers, ["/dueDiligence/note"], unnoted.text)
+            // Removing it would return it to pending with no note to say why: refused as such.
+            let removed = try await Fixtures.patchOrganisation(client, id, ["dueDiligence": NSNull()], version: 2)
+            XCTAssertProblem(removed, .badRequest, "validation")
+            XCTAssertEqual(removed.errorPointers, ["/dueDiligence"], removed.text)
+            XCTAssertEqual((removed.json["errors"] as? [[String: Any]])?.first?["detail"] as? String,
+                           "cannot be removed once cleared or flagged: give a status with a note of its own")
             let cleared = try await Fixtures.patchOrganisation(
                 client, id, ["dueDiligence": ["status": "cleared", "note": "The issuer confirmed the letter by phone."]], version: 2)
             XCTAssertEqual(cleared.status, .ok, cleared.text)

@@ -527,8 +527,10 @@ final class ConventionTests: XCTestCase {
                 ("/v1/calls/LAC-2021", ["workplanDueDays": 21], ["workplanDueDays": 22], try XCTUnwrap(call.headers[.eTag])),
             ]
             for (path, same, other, etag) in cases {
-                // The call's deadline written without its milliseconds is the same instant.
-                let respelt: [String: Any] = path.hasPrefix("/v1/calls") ? ["deadline": "2021-06-30T22:00:00Z"] : same
+                // The call's deadline written without its milliseconds is the same instant; the lead's id in
+                // capitals is the same id (stored in lower case).
+                let respelt: [String: Any] = path.hasPrefix("/v1/calls")
+                    ? ["deadline": "2021-06-30T22:00:00Z"] : ["leadOrganisationId": lead.uppercased()]
                 for body in [same, [:], respelt] {
                     let unchanged = try await client.call(
                         .patch, path, body: body, contentType: "application/merge-patch+json", headers: ["If-Match": etag])

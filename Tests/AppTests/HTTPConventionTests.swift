@@ -914,6 +914,35 @@ final class HTTPConventionTests: XCTestCase {
         }
     }
 
+    /// Half a UTF-16 surrogate pair, escaped in a body, is refused with its pointer: it cannot be
+    /// stored as sent, and reading it as U+FFFD would store other text.
+    func testLoneSurrogatesInJSONAreRefusedWithTheirPointers() async throws {
+        try await TestApp.run { _, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let body = #"{"leadOrganisationId": "\#(lead)", "title": "a\uD800", "summary": "\uD83D\uDE00 fine", "#
+                + #""projectLead": {"name": "\uDC00", "email": "ana@example.org"}}"#
+            let created = try await client.call(.post, "/v1/calls/LAC-2021/proposals", body: Data(body.utf8))
+            XCTAssertProblem(created, .badRequest, "validation")
+            XCTAssertEqual(created.errorPointers, ["/title", "/projectLead/name"])
+            let details = (created.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["detail"] as? String }
+            XCTAssertEqual(Set(details), ["must not contain half of a UTF-16 surrogate pair (a \\uD800–\\uDFFF escape without its other half)"])
+            let id = try await Fixtures.proposalID(client, lead: lead)
+            let patch = try await client.call(
+                .patch, "/v1/proposals/\(id)", body: Data(#"{"summary": "b\uDBFF"}"#.utf8), contentType: "application/merge-patch+json",
+                headers: ["If-Match": "\"1\""])
+            XCTAssertProblem(patch, .badRequest, "validation")
+            XCTAssertEqual(patch.errorPointers, ["/summary"])
+            let unchanged = try await client.call(.get, "/v1/proposals/\(id)")
+            XCTAssertEqual(unchanged.headers[.eTag], "\"1\"")
+            // A whole pair is one character, kept as sent.
+            let emoji = try await client.call(
+                .patch, "/v1/proposals/\(id)", body: Data(#"{"summary": "\uD83D\uDE00"}"#.utf8), contentType: "application/merge-patch+json",
+                headers: ["If-Match": "\"1\""])
+            XCTAssertEqual(emoji.status, .ok, emoji.text)
+            XCTAssertEqual(emoji["summary"] as? String, "😀")
+        }
+    }
+
     /// A member name given twice in one object is ambiguous (programs disagree on which value wins):
     /// refused with its pointer, with every other such problem, and nothing is stored.
     func testRepeatedMemberNamesAreRefusedWithTheirPointers() async throws {

@@ -26,6 +26,20 @@ final class JSONTextTests: XCTestCase {
         XCTAssertThrowsError(try JSONValue.reading(Array(#"{"a": 1,}"#.utf8)))
     }
 
+    /// Half a surrogate pair, escaped, is no character: reading notes each string or member name that
+    /// holds one (read as U+FFFD); a whole pair is one character and noted nowhere.
+    func testReadingNotesLoneSurrogatesWithTheirPointers() throws {
+        let text = #"{"a": "x\uD800", "b": ["ok \uD83D\uDE00", "\uDE00", {"c\uDBFF": 1}], "d": "\uD800\u0041", "e": "\uD800\uD800\uDC00"}"#
+        let reading = try JSONValue.reading(Array(text.utf8))
+        XCTAssertEqual(reading.loneSurrogates, ["/a", "/b/1", "/b/2/c\u{FFFD}", "/d", "/e"])
+        XCTAssertEqual(reading.value, try JSONValue(parsing: text))
+        XCTAssertEqual(reading.value, [
+            "a": "x\u{FFFD}", "b": ["ok 😀", "\u{FFFD}", ["c\u{FFFD}": 1]], "d": "\u{FFFD}A", "e": "\u{FFFD}𐀀",
+        ])
+        XCTAssertEqual(try JSONValue.reading(Array(#""\uD800""#.utf8)).loneSurrogates, [""])
+        XCTAssertEqual(try JSONValue.reading(Array(#"["\uD83D\uDE00", "é"]"#.utf8)).loneSurrogates, [])
+    }
+
     /// Reading a document notes every place nested past the limit, all in one pass, and builds
     /// nothing deeper: the cost of a deep document is that of reading its text once.
     func testReadingNotesWhatNestsTooDeepAndKeepsNoneOfIt() throws {

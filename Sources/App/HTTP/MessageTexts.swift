@@ -5,11 +5,11 @@ extension Message {
         case required, mustNotBeBlank, mustBeAtMostCharacters, mustBeFromTo, mustBeGreaterThanZero
         case notACountryCode, notACurrencyCode, notAnEmail, notADate, notAUUID, notATimeZone, notAPhoneNumber, mustBeHTTPURL
         case mustNotBeInFuture, mustBeInFuture, mustBeAfterOpensAt, isTaken, notACursor, notAPhaseName
-        case requiredWhenStatusChanges
+        case requiredWhenStatusChanges, removableOnlyWhilePending
         case mustBePlainFileName, documentIsEmpty
         case mustMatchPattern, mustBeAtLeastCharacters, mustHoldAtMostItems, mustHoldAtLeastItems, mustBeAtLeast, mustBeAtMost
         case mustHaveAtLeastMembers
-        case notAnInstantValue, notAURI, mustNotContainNUL, mustNotContainByteOrderMark, repeatedMember, nestedTooDeep, notAParameterHere, givenMoreThanOnce
+        case notAnInstantValue, notAURI, mustNotContainNUL, mustNotContainLoneSurrogate, mustNotContainByteOrderMark, repeatedMember, nestedTooDeep, notAParameterHere, givenMoreThanOnce
         case repeatsEarlierValue, repeatsEarlierLanguage, repeatsEarlierCountry, repeatsEarlierID, repeatsEarlierRank
         case repeatsEarlierTargetGroup, repeatsEarlierOrganisation
         case notAKnownField, hasInvalidValue, mustBeOneOf, mustBe, mustBeNotNull
@@ -121,6 +121,12 @@ extension Message {
                 Texts(
                     en: "is required, and new, when the status changes", fr: "est obligatoire, et nouvelle, quand le statut change",
                     es: "es obligatoria, y nueva, cuando cambia el estado", pt: "é obrigatória, e nova, quando o estado muda")
+            case .removableOnlyWhilePending:
+                Texts(
+                    en: "cannot be removed once cleared or flagged: give a status with a note of its own",
+                    fr: "ne peut être retirée une fois levée ou signalée : indiquez un statut avec sa propre note",
+                    es: "no puede retirarse una vez aprobada o señalada: indique un estado con su propia nota",
+                    pt: "não pode ser retirada depois de aprovada ou sinalizada: indique um estado com a sua própria nota")
             case .notACursor:
                 Texts(
                     en: "is not a cursor this service issued", fr: "n'est pas un curseur émis par ce service",
@@ -159,6 +165,12 @@ extension Message {
                 Texts(
                     en: "must not contain the NUL character (U+0000)", fr: "ne doit pas contenir le caractère NUL (U+0000)",
                     es: "no debe contener el carácter NUL (U+0000)", pt: "não deve conter o caractere NUL (U+0000)")
+            case .mustNotContainLoneSurrogate:
+                Texts(
+                    en: "must not contain half of a UTF-16 surrogate pair (a \\uD800–\\uDFFF escape without its other half)",
+                    fr: "ne doit pas contenir une moitié de paire de substitution UTF-16 (un échappement \\uD800–\\uDFFF sans son autre moitié)",
+                    es: "no debe contener la mitad de un par sustituto UTF-16 (un escape \\uD800–\\uDFFF sin su otra mitad)",
+                    pt: "não deve conter metade de um par substituto UTF-16 (um escape \\uD800–\\uDFFF sem a sua outra metade)")
             case .mustNotContainByteOrderMark:
                 Texts(
                     en: "must not contain a byte-order mark (U+FEFF)", fr: "ne doit pas contenir de marque d'ordre des octets (U+FEFF)",

@@ -111,6 +111,7 @@ extension Message {
     static let notAnInstantValue = Message(.notAnInstantValue)
     static let notAURI = Message(.notAURI)
     static let mustNotContainNUL = Message(.mustNotContainNUL)
+    static let mustNotContainLoneSurrogate = Message(.mustNotContainLoneSurrogate)
     static let mustNotContainByteOrderMark = Message(.mustNotContainByteOrderMark)
     static let repeatedMember = Message(.repeatedMember)
     static func nestedTooDeep(limit: Int) -> Message { Message(.nestedTooDeep, .data(String(limit))) }
@@ -124,6 +125,7 @@ extension Message {
     static let mustBeAfterOpensAt = Message(.mustBeAfterOpensAt)
     static let isTaken = Message(.isTaken)
     static let requiredWhenStatusChanges = Message(.requiredWhenStatusChanges)
+    static let removableOnlyWhilePending = Message(.removableOnlyWhilePending)
     static let notACursor = Message(.notACursor)
     static let notAPhaseName = Message(.notAPhaseName)
     static let mustBePlainFileName = Message(.mustBePlainFileName)

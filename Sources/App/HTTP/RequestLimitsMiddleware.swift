@@ -268,6 +268,9 @@ struct RequestLimitsMiddleware: RouterMiddleware {
             visit(document, "")
             errors += pointers.map { .init(pointer: $0, detail: .mustNotContainNUL) }
         }
+        // Half a UTF-16 surrogate pair (`\uD800` alone) is no character: read as U+FFFD, it would be
+        // stored as other text than was sent (RFC 7493 refuses it as well).
+        errors += reading.loneSurrogates.map { .init(pointer: $0, detail: .mustNotContainLoneSurrogate) }
         if errors.isEmpty, !fieldsTooDeep.isEmpty {
             throw Problem(.validation, detail: .bodyNestedTooDeep(limit: nesting.maxDepth), errors: fieldsTooDeep)
         }

@@ -45,7 +45,10 @@ enum OrganisationValidation {
     /// the status changes, so a clearing never carries the note that justified a flag.
     private static func check(_ change: DueDiligenceChange, _ new: Components.Schemas.DueDiligence?, into v: inout Validator) {
         let statusChanges = (change.previous ?? .pending) != (new?.status ?? .pending)
-        if statusChanges && change.givenNote == nil {
+        if statusChanges && new == nil {
+            // Removed (`null`): back to pending, with no note to say why.
+            v.fail("/dueDiligence", .removableOnlyWhilePending)
+        } else if statusChanges && change.givenNote == nil {
             v.fail("/dueDiligence/note", .requiredWhenStatusChanges)
         } else if statusChanges, let given = change.givenNote, let previous = change.previousNote,
             given.trimmingCharacters(in: .whitespacesAndNewlines) == previous.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -177,7 +177,7 @@ struct ProposalService: Sendable {
             // A patch that changes nothing is no change: same version, no audit event.
             guard let patched = try Representation.decodePatched(
                 Input.self, schema: "ProposalInput", patch: patch,
-                onto: try Representation.inputPart(of: current.json, serviceKeys: Self.serviceKeys), now: now())
+                onto: try Representation.inputPart(of: current.json, serviceKeys: Self.serviceKeys), now: now(), canonical: Self.canonical)
             else { return current.json }
             let input = Self.canonical(patched)
             let faults = ProposalValidation.faults(input)

@@ -76,9 +76,11 @@ enum Representation {
     /// the patch names that the schema does not know is refused whatever its value (as `null` it
     /// would vanish in the merge, and a misspelt deletion would pass for done), together with
     /// anything else the merged document breaks. Nil when the patch changes nothing (and names only
-    /// known members): there is no change to make.
+    /// known members): there is no change to make. `canonical` is how the service writes a value
+    /// (ids in lower case): values that differ only in what it changes are no change either.
     static func decodePatched<T: Decodable & Equatable>(
-        _ type: T.Type, schema: String, patch: JSONValue, onto current: JSONValue, now: Date
+        _ type: T.Type, schema: String, patch: JSONValue, onto current: JSONValue, now: Date,
+        canonical: (T) -> T = { $0 }
     ) throws(Problem) -> T? {
         let merged = MergePatch.apply(patch, to: current)
         let unknown = ContractConstraints.shared.unknownMembers(inPatch: patch, schema: schema)
@@ -86,7 +88,9 @@ enum Representation {
             if merged == current { return nil }
             let input = try decodeInput(type, schema: schema, from: merged, now: now)
             // The same values written another way (an instant without its milliseconds) are no change either.
-            if let before = try? decoder.decode(T.self, from: Data(current.jsonText.utf8)), before == input { return nil }
+            if let before = try? decoder.decode(T.self, from: Data(current.jsonText.utf8)), canonical(before) == canonical(input) {
+                return nil
+            }
             return input
         }
         var errors = unknown
