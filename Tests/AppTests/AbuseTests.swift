@@ -335,22 +335,39 @@ extension AbuseTests {
     /// An answer read slowly is delivered in full, however long it takes past the idle timeout: the idle
     /// time starts once the answer has left for the socket, not when it is handed over.
     func testALargeDownloadReadSlowlyIsNotCutShort() async throws {
+        try await Self.withLargeDownload { _, connection, size in
+            // About 1.3 MB a second: some nine seconds, far past the idle timeout.
+            let (received, elapsed) = try await connection.readAll(upTo: size, pausing: .milliseconds(50), within: .seconds(30))
+            XCTAssertEqual(received, size, "the download was cut short after \(elapsed)")
+        }
+    }
+
+    /// A client that stops taking an answer (its socket buffers full, nothing read for the idle timeout)
+    /// has its connection closed: the answer it held is let go, and the server serves others as ever.
+    func testADownloadNobodyReadsIsClosedAtTheIdleTimeout() async throws {
+        try await Self.withLargeDownload { port, connection, size in
+            try await Task.sleep(for: .seconds(3))
+            // What the buffers held, then the end: the server closed the connection.
+            let (received, _) = try await connection.readAll(upTo: size, pausing: .zero, within: .seconds(20))
+            XCTAssertLessThan(received, size, "the stalled download was kept open")
+            XCTAssertTrue(try connection.closedByServer(within: .seconds(1)))
+            let other = try RawConnection(port: port)
+            try other.send(RawConnection.get("/healthz"))
+            let answer = try other.readHead(within: .seconds(5))
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 200"), answer)
+        }
+    }
+
+    /// A 12 MB document asked for on a raw connection of a server whose idle timeout is a second, its
+    /// answer's head read: `body` gets the port, the connection and the document's size.
+    private static func withLargeDownload(_ body: @escaping @Sendable (Int, RawConnection, Int) async throws -> Void) async throws {
         try await LiveApp.run(configure: { $0.idleTimeout = .seconds(1); $0.maxDocumentBytes = 16_000_000 }) { port, client in
             let (proposal, document, bytes) = try await Fixtures.largeDocument(client)
             let connection = try RawConnection(port: port)
             try connection.send(RawConnection.getDocument(proposal, document))
             let head = try connection.readHead(within: .seconds(5))
             XCTAssertTrue(head.hasPrefix("HTTP/1.1 200"), head)
-            // About 1.3 MB a second: some nine seconds, far past the idle timeout.
-            var received = 0
-            let started = ContinuousClock.now
-            while received < bytes.count, ContinuousClock.now - started < .seconds(30) {
-                let chunk = try connection.readBytes(65_536, within: .seconds(3))
-                if chunk.isEmpty { break }
-                received += chunk.count
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            XCTAssertEqual(received, bytes.count, "the download was cut short after \(ContinuousClock.now - started)")
+            try await body(port, connection, bytes.count)
         }
     }
 
@@ -496,6 +513,20 @@ final class RawConnection {
             received += buffer[..<read]
         }
         return received
+    }
+
+    /// Reads up to `size` bytes in 64 KiB pieces, pausing between them, until the server closes the
+    /// connection or `limit` passes: how many arrived, and how long it took.
+    func readAll(upTo size: Int, pausing pause: Duration, within limit: Duration) async throws -> (Int, Duration) {
+        var received = 0
+        let started = ContinuousClock.now
+        while received < size, ContinuousClock.now - started < limit {
+            let chunk = try readBytes(65_536, within: .seconds(3))
+            if chunk.isEmpty { break }
+            received += chunk.count
+            if pause > .zero { try await Task.sleep(for: pause) }
+        }
+        return (received, ContinuousClock.now - started)
     }
 
     /// Whether the server has sent something (or closed) within `limit`.

@@ -7,8 +7,11 @@ import NIOHTTPTypes
 /// connection once its answers are written (`makeServiceGroup` closes the ones left after the shutdown grace).
 ///
 /// A request whose head has arrived is never cut off here: its body is timed by `BodyDeadlineHandler`
-/// (408, then the connection is closed), its answer by nothing (it is being made). Bytes of an unfinished
-/// head are no activity (only whole parts are), so a head trickled in is closed all the same.
+/// (408, then the connection is closed), its answer by nothing while it is being made. Once the answer
+/// is being written, a client that takes none of it for the idle timeout (its socket buffers full, the
+/// bytes waiting in the channel the same as an idle timeout before) has its connection closed, which
+/// frees the answer it holds (a download is up to the document size limit). Bytes of an unfinished head are no activity (only whole parts
+/// are), so a head trickled in is closed all the same.
 /// (Hummingbird's own connection handler, which this replaces, also closed a connection whose body
 /// paused for the idle timeout, with no answer at all, whenever that was shorter than the body timeout.)
 final class IdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -24,6 +27,8 @@ final class IdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var lastActive = NIODeadline.now()
     /// The server is shutting down: the connection closes once its answers are written.
     private var closeWhenAnswered = false
+    /// Set while the channel is unwritable: closes it when the client took nothing for the idle timeout.
+    private var stallTimer: Scheduled<Void>?
 
     init(timeout: TimeAmount?) {
         self.timeout = timeout
@@ -84,6 +89,46 @@ final class IdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
         arm(context)
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            stallTimer?.cancel()
+            stallTimer = nil
+        } else {
+            watchForStall(context, taken: Self.bytesTaken(context))
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// While the channel is unwritable, checks once per idle timeout that the client took some of the
+    /// answer since the last check; closes the connection when it took nothing. (Whether the channel
+    /// became writable again says too little: one large answer is buffered whole, and the kernel's
+    /// socket buffers hold megabytes that a slow link drains for minutes before the channel moves.)
+    private func watchForStall(_ context: ChannelHandlerContext, taken before: UInt64?) {
+        guard let timeout, stallTimer == nil, let before else { return }
+        stallTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+            self.stallTimer = nil
+            guard !context.channel.isWritable, let now = Self.bytesTaken(context) else { return }
+            if now > before {
+                self.watchForStall(context, taken: now)
+            } else {
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    /// How many bytes of the connection the client has acknowledged (TCP's `tcpi_bytes_acked`): it
+    /// stops growing once the client's receive buffer is full because nothing reads it. Nil where the
+    /// socket cannot tell (not TCP, a kernel before Linux 4.1).
+    private static func bytesTaken(_ context: ChannelHandlerContext) -> UInt64? {
+        guard let provider = context.channel as? any SocketOptionProvider else { return nil }
+        var taken: UInt64?
+        // On the channel's own loop the option is read at once and the future is already complete.
+        provider.unsafeGetSocketOption(level: .tcp, name: .tcp_info).assumeIsolated().whenSuccess { (info: TCPInfoPrefix) in
+            taken = info.bytesAcknowledged
+        }
+        return taken.flatMap { $0 > 0 ? $0 : nil }
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard event is ChannelShouldQuiesceEvent else {
             context.fireUserInboundEventTriggered(event)
@@ -110,5 +155,19 @@ final class IdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func disarm() {
         timer?.cancel()
         timer = nil
+        stallTimer?.cancel()
+        stallTimer = nil
     }
+}
+
+/// The start of Linux's `struct tcp_info` (`linux/tcp.h`), up to `tcpi_bytes_acked` (Linux 4.1), read by
+/// its offset: glibc's own `tcp_info`, which NIO's `getTCPInfo()` returns, ends before that member.
+/// Eight one-byte members, twenty-four `UInt32`s, then `tcpi_pacing_rate`, `tcpi_max_pacing_rate` and
+/// `tcpi_bytes_acked` at byte 120; the kernel fills what it has and the size given.
+struct TCPInfoPrefix: Sendable {
+    var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+    var bytesAcknowledged: UInt64 { words.15 }
 }
