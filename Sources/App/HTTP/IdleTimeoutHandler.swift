@@ -8,10 +8,10 @@ import NIOHTTPTypes
 ///
 /// A request whose head has arrived is never cut off here: its body is timed by `BodyDeadlineHandler`
 /// (408, then the connection is closed), its answer by nothing while it is being made. Once the answer
-/// is being written, a client that takes none of it for the idle timeout (its socket buffers full, the
-/// bytes waiting in the channel the same as an idle timeout before) has its connection closed, which
-/// frees the answer it holds (a download is up to the document size limit). Bytes of an unfinished head are no activity (only whole parts
-/// are), so a head trickled in is closed all the same.
+/// is being written, a client that takes none of it for the idle timeout (the channel unwritable, and
+/// TCP's count of bytes the client acknowledged unmoved) has its connection closed, which frees the
+/// answer it holds (a download is up to the document size limit). Bytes of an unfinished head are no
+/// activity (only whole parts are), so a head trickled in is closed all the same.
 /// (Hummingbird's own connection handler, which this replaces, also closed a connection whose body
 /// paused for the idle timeout, with no answer at all, whenever that was shorter than the body timeout.)
 final class IdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -118,7 +118,7 @@ final class IdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// How many bytes of the connection the client has acknowledged (TCP's `tcpi_bytes_acked`): it
     /// stops growing once the client's receive buffer is full because nothing reads it. Nil where the
-    /// socket cannot tell (not TCP, a kernel before Linux 4.1).
+    /// socket cannot tell (not TCP, a kernel before Linux 4.1, whose answer leaves the member zeroed).
     private static func bytesTaken(_ context: ChannelHandlerContext) -> UInt64? {
         guard let provider = context.channel as? any SocketOptionProvider else { return nil }
         var taken: UInt64?
