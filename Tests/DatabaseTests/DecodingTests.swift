@@ -4,6 +4,25 @@ import Testing
 
 @Suite("Row decoding")
 struct DecodingTests {
+    /// bytea's hex form is read digit by digit, in either case; any other byte, in either place of a
+    /// pair, or a digit short, is malformed rather than read as some value.
+    @Test func hexByteaIsReadStrictly() throws {
+        func read(_ text: [UInt8]) throws -> Data {
+            try text.withUnsafeBufferPointer { try Data(postgresText: $0, type: .bytea) }
+        }
+        #expect(try read(Array("\\x".utf8)) == Data())
+        #expect(try read(Array("\\xDEADbeef0019".utf8)) == Data([0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x19]))
+        let digits = Set("0123456789abcdefABCDEF".utf8)
+        for byte in UInt8.min...UInt8.max where !digits.contains(byte) {
+            for text in [Array("\\x00".utf8) + [byte, 0x61], Array("\\x00".utf8) + [0x61, byte], Array("\\x".utf8) + [byte, byte]] {
+                #expect(throws: PostgresDecodingError.Reason.self) { try read(text) }
+            }
+        }
+        for text in ["\\x0", "\\xabc", "x00", "\\y00", ""] {
+            #expect(throws: PostgresDecodingError.Reason.self, "\(text)") { try read(Array(text.utf8)) }
+        }
+    }
+
     @Test func typeMismatchNamesTheColumn() async throws {
         try await withTestDatabase { db in
             let error = await #expect(throws: PostgresDecodingError.self) {
