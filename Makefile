@@ -1,6 +1,6 @@
 # Convoca: the two commands are `make run` and `make test`.
 SWIFT ?= swift
-.PHONY: run build test bench-db bench bench-rules release clean-data check-deps check-contract
+.PHONY: run build test bench-db bench bench-downloads bench-rules release clean-data check-deps check-contract
 
 check-deps:
 	@scripts/check-deps.sh
@@ -31,6 +31,10 @@ bench-rules:
 # The API under wrk (GET by id, list, create) against pgbench, 100,000 proposals, same cluster, same run.
 bench: check-deps
 	bench/bench-api.sh
+
+# Serving a 10 MiB document: peak server RSS under 20 slow readers, throughput and CPU of 4 fast ones.
+bench-downloads: check-deps
+	bench/bench-downloads.sh
 
 # Every example in openapi.yaml against its schema (needs: pip install pyyaml jsonschema).
 check-contract:

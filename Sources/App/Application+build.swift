@@ -130,7 +130,9 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
         calls: CallService(pool: pool, audit: audit),
         organisations: OrganisationService(pool: pool, audit: audit, now: dependencies.now),
         proposals: ProposalService(pool: pool, audit: audit, now: dependencies.now),
-        documents: DocumentService(pool: pool, audit: audit, maxBytes: dependencies.configuration.maxDocumentBytes),
+        documents: DocumentService(
+            pool: pool, audit: audit, maxBytes: dependencies.configuration.maxDocumentBytes,
+            sliceBytes: dependencies.configuration.documentSliceBytes, logger: dependencies.logger),
         tokens: TokensService(pool: pool, audit: audit, now: dependencies.now),
         auditEvents: AuditEventsService(pool: pool),
         rulesets: RulesetService(pool: pool, audit: audit),

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import XCTest
 import Yams
 
@@ -61,6 +62,67 @@ final class DocumentTests: XCTestCase {
             // Another applicant sees nothing of it.
             let stranger = try await Fixtures.token(app, role: "applicant", organisations: [try await Fixtures.createOrganisation(client, name: "Other")])
             XCTAssertProblem(try await client.call(.get, "/v1/proposals/\(id)/documents/\(documentID)", token: stranger), .notFound, "not-found")
+        }
+    }
+
+    /// A document larger than a slice is read one slice per statement as its answer is written: the
+    /// bytes arrive whole and in order on either side of every slice boundary, with the length the
+    /// head promised; one of a slice or less comes with its metadata.
+    func testADocumentOfManySlicesDownloadsWhole() async throws {
+        try await TestApp.run(configure: { $0.documentSliceBytes = 1000 }) { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let id = try await Fixtures.proposalID(client, lead: lead)
+            for size in [1, 999, 1000, 1001, 3000, 4321] {
+                let bytes = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) })
+                let uploaded = try await client.call(
+                    .post, "/v1/proposals/\(id)/documents?filename=part-\(size).pdf", body: bytes, contentType: "application/pdf")
+                XCTAssertEqual(uploaded.status, .created, uploaded.text)
+                let download = try await client.call(.get, "/v1/proposals/\(id)/documents/\(try XCTUnwrap(uploaded["id"] as? String))")
+                XCTAssertEqual(download.status, .ok, "\(size)")
+                XCTAssertEqual(download.body, bytes, "\(size) bytes")
+                XCTAssertEqual(download.headers[.contentLength], "\(size)")
+            }
+
+            // The slices themselves: whole slices, then what is left; a document that is not there
+            // (or shorter than its size says) is an error, never an answer cut short in silence.
+            let uploaded = try await client.call(
+                .post, "/v1/proposals/\(id)/documents?filename=slices.pdf", body: Data(count: 2500), contentType: "application/pdf")
+            let documentID = try XCTUnwrap(UUID(uuidString: try XCTUnwrap(uploaded["id"] as? String)))
+            let slices = DocumentSlices(pool: app.pool, id: documentID, size: 2500, sliceBytes: 1000, logger: Logger(label: "test"))
+            var sizes: [Int] = []
+            for try await slice in slices { sizes.append(slice.count) }
+            XCTAssertEqual(sizes, [1000, 1000, 500])
+            for (id, size) in [(documentID, 2600), (UUID(), 10)] {
+                let missing = DocumentSlices(pool: app.pool, id: id, size: size, sliceBytes: 1000, logger: Logger(label: "test"))
+                var received = 0
+                do {
+                    for try await slice in missing { received += slice.count }
+                    XCTFail("\(size) bytes of \(id) were read without an error")
+                } catch is DocumentSlices.SliceMissing {
+                    XCTAssertEqual(received, size == 2600 ? 2000 : 0)
+                }
+            }
+        }
+    }
+
+    /// Documents are stored uncompressed out of line, so that a slice reads its own chunks only:
+    /// a highly compressible text is stored as it is.
+    func testDocumentsAreStoredUncompressed() async throws {
+        try await TestApp.run { app, client in
+            let lead = try await Fixtures.createOrganisation(client)
+            let id = try await Fixtures.proposalID(client, lead: lead)
+            let text = Data(String(repeating: "Carta de apoyo. ", count: 20_000).utf8)
+            let uploaded = try await client.call(
+                .post, "/v1/proposals/\(id)/documents?filename=carta.txt", body: text, contentType: "text/plain")
+            XCTAssertEqual(uploaded.status, .created, uploaded.text)
+            let documentID = try XCTUnwrap(UUID(uuidString: try XCTUnwrap(uploaded["id"] as? String)))
+            let compression = try await app.pool.withConnection { connection in
+                try await connection.query("""
+                    SELECT pg_column_compression(content) AS method, pg_column_size(content) AS stored FROM proposal_documents WHERE id = \(documentID)
+                    """).first.map { (try $0.decode(String?.self, column: "method"), try $0.decode(Int.self, column: "stored")) }
+            }
+            XCTAssertNil(try XCTUnwrap(compression).0)
+            XCTAssertGreaterThanOrEqual(try XCTUnwrap(compression).1, text.count)
         }
     }
 

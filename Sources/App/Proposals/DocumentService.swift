@@ -1,12 +1,16 @@
 import ConvocaAPI
 import Database
 import Foundation
+import Logging
 
 /// Supporting documents of a proposal: stored with their SHA-256, served back with their own type.
 struct DocumentService: Sendable {
     let pool: DatabasePool
     let audit: AuditLog
     let maxBytes: Int
+    /// Bytes read by one statement while a download is written (`Configuration.documentSliceBytes`).
+    let sliceBytes: Int
+    let logger: Logger
 
     typealias Document = Components.Schemas.Document
 
@@ -96,16 +100,23 @@ struct DocumentService: Sendable {
         return (page.map(\.0), next)
     }
 
-    func content(proposalID: String, documentID: String) async throws -> (document: Document, bytes: Data) {
+    /// A document's metadata and its bytes. A document of one slice or less comes with its metadata;
+    /// a larger one is read a slice at a time as its answer is written (`DocumentSlices`), so a
+    /// download holds one slice in memory, not the whole document, and no connection between slices.
+    func content(proposalID: String, documentID: String) async throws -> (document: Document, bytes: DocumentBytes) {
         let uuid = try await requireVisible(proposalID)
         guard let documentUUID = UUID(exactly: documentID) else { throw Problem.notFound(.noSuch(.document, documentID)) }
         let found = try await pool.withConnection { connection in
             try await connection.query("""
-                SELECT \(Self.metadata), content FROM proposal_documents WHERE proposal_id = \(uuid) AND id = \(documentUUID)
-                """).first.map { (try Self.document($0), try $0.decode(Data.self, column: "content")) }
+                SELECT \(Self.metadata), CASE WHEN size_bytes <= \(sliceBytes) THEN content END AS content
+                FROM proposal_documents WHERE proposal_id = \(uuid) AND id = \(documentUUID)
+                """).first.map { (try Self.document($0), try $0.decode(Data?.self, column: "content")) }
         }
-        guard let found else { throw Problem.notFound(.noSuch(.document, documentID)) }
-        return found
+        guard let (document, whole) = found else { throw Problem.notFound(.noSuch(.document, documentID)) }
+        if let whole { return (document, .whole(whole)) }
+        let slices = DocumentSlices(
+            pool: pool, id: documentUUID, size: Int(document.sizeBytes), sliceBytes: sliceBytes, logger: logger)
+        return (document, .slices(slices))
     }
 
     private func requireVisible(_ proposalID: String) async throws -> UUID {
@@ -149,5 +160,61 @@ struct DocumentService: Sendable {
             throw Problem(.unsupportedMediaType, detail: .documentTypes(acceptedTypes.sorted().joined(separator: ", ")))
         }
         return type.stored
+    }
+}
+
+/// What a download sends: the bytes read with the metadata, or a document read in slices.
+enum DocumentBytes: Sendable {
+    case whole(Data)
+    case slices(DocumentSlices)
+}
+
+/// A stored document's bytes, one statement per slice, each run when the answer's writer asks for
+/// the next: a reader that stops reading stops the reads. Documents are never changed once stored,
+/// so the slices of one download are of one document; one that comes back short (the row gone) or
+/// a statement that fails ends the sequence with an error, and the connection is closed with the
+/// answer cut short (its length was promised in the head).
+struct DocumentSlices: AsyncSequence, Sendable {
+    typealias Element = ArraySlice<UInt8>
+
+    let pool: DatabasePool
+    let id: UUID
+    let size: Int
+    let sliceBytes: Int
+    let logger: Logger
+
+    struct SliceMissing: Error {}
+
+    func makeAsyncIterator() -> Iterator { Iterator(slices: self) }
+
+    struct Iterator: AsyncIteratorProtocol {
+        let slices: DocumentSlices
+        var offset = 0
+
+        mutating func next() async throws -> ArraySlice<UInt8>? {
+            guard offset < slices.size else { return nil }
+            let length = Swift.min(slices.sliceBytes, slices.size - offset)
+            do {
+                let bytes = try await slices.read(from: offset, length: length)
+                offset += length
+                return ArraySlice(bytes)
+            } catch {
+                slices.logger.error(
+                    "document download cut short", metadata: ["document": "\(slices.id.lowercasedString)", "offset": "\(offset)", "error": "\(error)"])
+                throw error
+            }
+        }
+    }
+
+    /// `length` bytes from `offset` (counted from 0).
+    func read(from offset: Int, length: Int) async throws -> Data {
+        let bytes = try await pool.withConnection { connection in
+            try await connection.query("""
+                SELECT substring(content FROM CAST(\(offset + 1) AS integer) FOR CAST(\(length) AS integer)) AS slice
+                FROM proposal_documents WHERE id = \(id)
+                """).first.map { try $0.decode(Data.self, column: "slice") }
+        }
+        guard let bytes, bytes.count == length else { throw SliceMissing() }
+        return bytes
     }
 }

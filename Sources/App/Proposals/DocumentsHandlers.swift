@@ -43,6 +43,10 @@ extension APIHandlers {
         RequestScope.responseHeaders?[.contentType] = document.contentType
         RequestScope.responseHeaders?[.contentDisposition] = ContentDisposition.attachment(filename: document.filename)
         RequestScope.responseHeaders?[.eTag] = tag
-        return .ok(.init(headers: .init(xRequestId: RequestScope.requestID), body: .any(HTTPBody(bytes))))
+        let body = switch bytes {
+        case .whole(let data): HTTPBody(data)
+        case .slices(let slices): HTTPBody(slices, length: .known(Int64(slices.size)), iterationBehavior: .single)
+        }
+        return .ok(.init(headers: .init(xRequestId: RequestScope.requestID), body: .any(body)))
     }
 }

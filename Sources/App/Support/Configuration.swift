@@ -17,6 +17,9 @@ public struct Configuration: Sendable {
     public var maxBodyBytes: Int
     /// Largest uploaded document accepted.
     public var maxDocumentBytes: Int
+    /// Bytes of a document one statement reads while its download is written: a download holds about
+    /// this much in memory (and three times it while a slice is decoded), whatever the document's size.
+    public var documentSliceBytes: Int = 256 << 10
     /// Requests a minute one credential may make.
     public var rateLimitPerMinute: Int
     /// Browser origins whose pages may read answers (CORS).
