@@ -170,7 +170,7 @@ func buildRouter(_ dependencies: AppDependencies, authFailures: AuthFailureLog) 
     router.add(middleware: RequestLimitsMiddleware(
         maxBodyBytes: dependencies.configuration.maxBodyBytes,
         maxDocumentBytes: dependencies.configuration.maxDocumentBytes, authenticator: access.authenticator,
-        policy: access.policy, routes: routes))
+        policy: access.policy, routes: routes, bodyBudget: BodyBudget(limit: dependencies.configuration.maxBodyBytesInFlight)))
     router.add(middleware: ProposalFastPaths(access: access, proposals: handlers.proposals, cursorKey: handlers.cursorKey))
     router.add(middleware: RuleEvaluationFastPath(access: access, rulesets: handlers.rulesets))
     try register(router)

@@ -371,6 +371,36 @@ extension AbuseTests {
         }
     }
 
+    /// Request bodies held at once are bounded: while one upload's body is arriving, another that would
+    /// take the server past the budget is answered 503 with `Retry-After` before its body is read; a
+    /// small body still fits beside it, and once the first is answered the second goes through.
+    func testBodiesBeyondTheBudgetWaitForOthersToEnd() async throws {
+        try await LiveApp.run(configure: { $0.maxDocumentBytes = 100_000; $0.maxBodyBytesInFlight = 150_000 }) { port, client in
+            let call = try await client.call(.post, "/v1/calls", body: try Fixtures.callBody(code: "LAC-2021"))
+            XCTAssertEqual(call.status, .created, call.text)
+            let proposal = try await Fixtures.proposalID(client, lead: try await Fixtures.createOrganisation(client))
+            let path = "/v1/proposals/\(proposal)/documents"
+            let first = try RawConnection(port: port)
+            try first.send(RawConnection.post("\(path)?filename=first.pdf", "Content-Type: application/pdf", "Content-Length: 100000"))
+            try first.send(String(repeating: "a", count: 1_000))
+            try await Task.sleep(for: .milliseconds(300))
+
+            let refused = try await client.call(.post, "\(path)?filename=second.pdf", body: Data(count: 60_000), contentType: "application/pdf")
+            XCTAssertProblem(refused, .serviceUnavailable, "service-unavailable")
+            XCTAssertEqual(refused.headers[.retryAfter], "1")
+            XCTAssertEqual(refused["detail"] as? String,
+                "The server is receiving as many request bodies as it holds at once; the body was not read. Try again shortly.")
+            let small = try await client.call(.post, "\(path)?filename=small.pdf", body: Data(count: 40_000), contentType: "application/pdf")
+            XCTAssertEqual(small.status, .created, small.text)
+
+            try first.send(String(repeating: "a", count: 99_000))
+            let head = try first.readHead(within: .seconds(5))
+            XCTAssertTrue(head.hasPrefix("HTTP/1.1 201"), head)
+            let retried = try await client.call(.post, "\(path)?filename=second.pdf", body: Data(count: 60_000), contentType: "application/pdf")
+            XCTAssertEqual(retried.status, .created, retried.text)
+        }
+    }
+
     /// A body that arrives in time is served as ever, and the deadline ends with it: the connection
     /// then serves another request after the body timeout has passed.
     func testABodyInTimeIsServedAndItsConnectionOutlivesTheDeadline() async throws {

@@ -91,6 +91,9 @@ final class OperationsTests: XCTestCase {
         XCTAssertEqual(try Configuration.fromEnvironment(base).bodyTimeout, .seconds(30))
         XCTAssertEqual(try Configuration.fromEnvironment(base.merging(["CONVOCA_BODY_TIMEOUT_SECONDS": "5"]) { $1 }).bodyTimeout, .seconds(5))
         XCTAssertEqual(try Configuration.fromEnvironment(base).shutdownGrace, .seconds(25))
+        XCTAssertEqual(try Configuration.fromEnvironment(base).maxBodyBytesInFlight, 128 << 20)
+        XCTAssertEqual(
+            try Configuration.fromEnvironment(base.merging(["CONVOCA_MAX_BODY_BYTES_IN_FLIGHT": "20000000"]) { $1 }).maxBodyBytesInFlight, 20_000_000)
         XCTAssertEqual(try Configuration.fromEnvironment(base.merging(["CONVOCA_SHUTDOWN_GRACE_SECONDS": "5"]) { $1 }).shutdownGrace, .seconds(5))
         let cases: [([String: String], String)] = [
             ([:], "DATABASE_URL"),
@@ -105,6 +108,8 @@ final class OperationsTests: XCTestCase {
             (base.merging(["CONVOCA_SHUTDOWN_GRACE_SECONDS": "0"]) { $1 }, "CONVOCA_SHUTDOWN_GRACE_SECONDS"),
             (base.merging(["CONVOCA_SHUTDOWN_GRACE_SECONDS": "25s"]) { $1 }, "CONVOCA_SHUTDOWN_GRACE_SECONDS"),
             (base.merging(["CONVOCA_CORS_ORIGINS": "https://a.example.org/path"]) { $1 }, "CONVOCA_CORS_ORIGINS"),
+            // Less than one document (10 MiB by default) would refuse every upload of the largest size.
+            (base.merging(["CONVOCA_MAX_BODY_BYTES_IN_FLIGHT": "10000000"]) { $1 }, "CONVOCA_MAX_BODY_BYTES_IN_FLIGHT"),
         ]
         for (environment, variable) in cases {
             XCTAssertThrowsError(try Configuration.fromEnvironment(environment)) { error in

@@ -40,7 +40,7 @@ extension Message {
         case valueNotAllowed, notAnInstant, parameterUnreadable, requestValueHasNUL
         case serviceBusy, shuttingDown, databaseUnreachableTryAgain, databaseUnreachable, requestConflicted, requestTookTooLong
         case listWaitsForCreation, changeMayHaveBeenMade
-        case pendingMigrations, tooManyConnections, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable, pathUnreadable, acceptUnreadable
+        case pendingMigrations, tooManyConnections, tooManyBodiesInFlight, bodyTooSlow, requestHeadTooLarge, requestHeadUnreadable, pathUnreadable, acceptUnreadable
         case contentCodingNotAccepted, hostRequired, hostNotValid, transferEncodingUnframed, transferCodingNotImplemented, connectNotServed
         case ifMatchRequired, resourceChanged, preconditionMalformed, currentVersionNamed, idempotencyKeyInUse, idempotencyKeyReused
         case bearerTokenRequired, tooManyRequests, roleMayNotCall, roleMayNotChangeOrganisations
@@ -715,6 +715,12 @@ extension Message {
                     fr: "Le serveur a autant de connexions ouvertes qu'il en permet ; veuillez réessayer dans quelques instants.",
                     es: "El servidor tiene abiertas tantas conexiones como permite; vuelva a intentarlo en breve.",
                     pt: "O servidor tem tantas conexões abertas quanto permite; tente novamente em instantes.")
+            case .tooManyBodiesInFlight:
+                Texts(
+                    en: "The server is receiving as many request bodies as it holds at once; the body was not read. Try again shortly.",
+                    fr: "Le serveur reçoit autant de corps de requête qu'il peut en garder à la fois ; le corps n'a pas été lu. Veuillez réessayer dans quelques instants.",
+                    es: "El servidor está recibiendo tantos cuerpos de solicitud como puede retener a la vez; el cuerpo no se leyó. Vuelva a intentarlo en breve.",
+                    pt: "O servidor está recebendo tantos corpos de requisição quanto consegue manter ao mesmo tempo; o corpo não foi lido. Tente novamente em instantes.")
             case .bodyTooSlow:
                 Texts(
                     en: "The request body did not arrive in full within {0} seconds; the connection is closed.",

@@ -339,6 +339,7 @@ extension Message {
     static let requestTookTooLong = Message(.requestTookTooLong)
     static let pendingMigrations = Message(.pendingMigrations)
     static let tooManyConnections = Message(.tooManyConnections)
+    static let tooManyBodiesInFlight = Message(.tooManyBodiesInFlight)
     static let requestHeadTooLarge = Message(.requestHeadTooLarge)
     static let requestHeadUnreadable = Message(.requestHeadUnreadable)
     static let pathUnreadable = Message(.pathUnreadable)

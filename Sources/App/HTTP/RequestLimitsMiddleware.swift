@@ -22,6 +22,8 @@ struct RequestLimitsMiddleware: RouterMiddleware {
     /// The documented routes: a change to a path or with a method the contract does not have goes straight
     /// on to the router's 404 or 405, its body unread (nil: not checked here).
     var routes: RouteTable? = nil
+    /// The request bytes held at once (nil: unbounded).
+    var bodyBudget: BodyBudget? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         try Self.checkPath(request.uri.path)
@@ -132,6 +134,8 @@ struct RequestLimitsMiddleware: RouterMiddleware {
         let isJSON: Bool
         var document: JSONValue?
         let upload = Self.isDocumentUpload(request)
+        var reserved = 0
+        defer { if reserved > 0 { bodyBudget?.release(reserved) } }
         if hasBody {
             let limit = upload ? maxDocumentBytes : maxBodyBytes
             if let declaredLength, declaredLength > limit {
@@ -174,6 +178,14 @@ struct RequestLimitsMiddleware: RouterMiddleware {
                 if let policy, let principal = RequestScope.authenticated, !policy.allows(principal.role, operation.id) {
                     throw Problem(.forbidden, detail: .roleMayNotCall(principal.role.rawValue, operation.id))
                 }
+            }
+            // Admitted last, once nothing else would refuse it, and held until the answer is made.
+            if let bodyBudget {
+                let bytes = min(declaredLength ?? limit, limit)
+                guard bodyBudget.reserve(bytes) else {
+                    throw Problem(.serviceUnavailable, detail: .tooManyBodiesInFlight, headers: [.retryAfter: "1"])
+                }
+                reserved = bytes
             }
             await context.continueIfExpected(request)
             do {

@@ -20,6 +20,10 @@ public struct Configuration: Sendable {
     /// Bytes of a document one statement reads while its download is written: a download holds about
     /// this much in memory (and three times it while a slice is decoded), whatever the document's size.
     public var documentSliceBytes: Int = 256 << 10
+    /// Request body bytes held at once, over all requests (each counted at its declared length, or at its
+    /// limit when sent in chunks); a body that would take more is answered 503 before it is read. At least
+    /// the largest body one request may send.
+    public var maxBodyBytesInFlight: Int = 128 << 20
     /// Requests a minute one credential may make.
     public var rateLimitPerMinute: Int
     /// Browser origins whose pages may read answers (CORS).
@@ -92,6 +96,9 @@ public struct Configuration: Sendable {
         config.maxBodyBytes = try integer(env, "CONVOCA_MAX_BODY_BYTES", default: 1 << 20, in: 1024...(256 << 20))
         config.maxDocumentBytes = try integer(
             env, "CONVOCA_MAX_DOCUMENT_BYTES", default: 10 << 20, in: 1024...(1 << 30))
+        config.maxBodyBytesInFlight = try integer(
+            env, "CONVOCA_MAX_BODY_BYTES_IN_FLIGHT", default: 128 << 20,
+            in: max(config.maxBodyBytes, config.maxDocumentBytes)...(1 << 40))
         config.rateLimitPerMinute = try integer(env, "CONVOCA_RATE_LIMIT_PER_MINUTE", default: 1200, in: 1...1_000_000)
         config.crossOrigin = try CrossOrigin(parsing: env["CONVOCA_CORS_ORIGINS"] ?? "")
         config.idleTimeout = .seconds(try integer(env, "CONVOCA_IDLE_TIMEOUT_SECONDS", default: 60, in: 1...3600))
