@@ -37,6 +37,8 @@ let package = Package(
         ),
         // eventfd, which wakes a sleeping database event loop (Linux).
         .systemLibrary(name: "CEventFD"),
+        // glibc's allocator settings (mallopt), for the server's process.
+        .systemLibrary(name: "CMalloc"),
         // The libpq layer: connections, bind-only SQL interpolation, typed rows, pool, migrations.
         .target(
             name: "Database",
@@ -89,6 +91,7 @@ let package = Package(
             name: "convoca",
             dependencies: [
                 "App",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
