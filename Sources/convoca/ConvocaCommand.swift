@@ -1,8 +1,8 @@
 import App
 import ArgumentParser
+import CMalloc
 import Foundation
 import Logging
-import CMalloc
 
 @main
 struct ConvocaCommand: AsyncParsableCommand {

@@ -398,6 +398,16 @@ extension AbuseTests {
             XCTAssertTrue(head.hasPrefix("HTTP/1.1 201"), head)
             let retried = try await client.call(.post, "\(path)?filename=second.pdf", body: Data(count: 60_000), contentType: "application/pdf")
             XCTAssertEqual(retried.status, .created, retried.text)
+
+            // A client that goes away in the middle of its body gives its share back.
+            let abandoned = try RawConnection(port: port)
+            try abandoned.send(RawConnection.post("\(path)?filename=gone.pdf", "Content-Type: application/pdf", "Content-Length: 100000"))
+            try abandoned.send(String(repeating: "a", count: 1_000))
+            try await Task.sleep(for: .milliseconds(300))
+            shutdown(abandoned.descriptor, Int32(SHUT_RDWR))
+            try await Task.sleep(for: .milliseconds(300))
+            let after = try await client.call(.post, "\(path)?filename=third.pdf", body: Data(count: 60_000), contentType: "application/pdf")
+            XCTAssertEqual(after.status, .created, after.text)
         }
     }
 

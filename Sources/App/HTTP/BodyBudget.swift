@@ -22,6 +22,4 @@ final class BodyBudget: Sendable {
     func release(_ bytes: Int) {
         held.withLock { $0 -= bytes }
     }
-
-    var bytesHeld: Int { held.withLock { $0 } }
 }

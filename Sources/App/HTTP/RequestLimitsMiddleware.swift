@@ -181,7 +181,7 @@ struct RequestLimitsMiddleware: RouterMiddleware {
             }
             // Admitted last, once nothing else would refuse it, and held until the answer is made.
             if let bodyBudget {
-                let bytes = min(declaredLength ?? limit, limit)
+                let bytes = declaredLength ?? limit
                 guard bodyBudget.reserve(bytes) else {
                     throw Problem(.serviceUnavailable, detail: .tooManyBodiesInFlight, headers: [.retryAfter: "1"])
                 }
