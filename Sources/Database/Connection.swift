@@ -612,7 +612,7 @@ public final class Connection {
             let flushed = PQflush(handle)
             if flushed == 0 { return }
             guard flushed > 0 else { throw sendError(handle, query: query) }
-            if await home.wait(for: socket, owner: id, writable: true, limit: responseTimeout) { throw unresponsive(query) }
+            try await awaitServer(writable: true, query: query)
             guard PQconsumeInput(handle) == 1 else { throw sendError(handle, query: query) }
         }
     }
@@ -620,7 +620,7 @@ public final class Connection {
     /// Waits on the home loop until PQgetResult would not block.
     private func awaitResult(_ handle: OpaquePointer, query: String?) async throws {
         while PQisBusy(handle) == 1 {
-            if await home.wait(for: socket, owner: id, limit: responseTimeout) { throw unresponsive(query) }
+            try await awaitServer(writable: false, query: query)
             guard PQconsumeInput(handle) == 1 else { throw sendError(handle, query: query) }
         }
     }
@@ -661,6 +661,25 @@ public final class Connection {
 
     /// The server did not answer within `responseTimeout`: the connection is given up (what it was
     /// doing is unknown, as when a connection is lost).
+    /// Waits on the home loop until the socket is ready (or may be), and gives the server up when it
+    /// has not answered within the response timeout, or when the task is cancelled (a shutdown past its
+    /// grace cancels the requests still running): either way the statement's fate is unknown, so the
+    /// connection is not used again, and the error is a connection failure (a COMMIT sent before it
+    /// may have taken effect).
+    private func awaitServer(writable: Bool, query: String?) async throws {
+        let (home, socket, id) = (home, socket, id)
+        let timedOut = await withTaskCancellationHandler {
+            await home.wait(for: socket, owner: id, writable: writable, limit: responseTimeout, cancellable: true)
+        } onCancel: {
+            home.interrupt(socket, owner: id)
+        }
+        if timedOut { throw unresponsive(query) }
+        if Task.isCancelled {
+            poisoned = true
+            throw DatabaseError(kind: .connection, message: "the wait for the server's answer was cancelled", query: query)
+        }
+    }
+
     private func unresponsive(_ query: String?) -> DatabaseError {
         poisoned = true
         let seconds = responseTimeout.map { "\($0.components.seconds) s" } ?? "its time"

@@ -143,13 +143,18 @@ public final class DatabaseEventLoop: TaskExecutor, @unchecked Sendable {
     /// Suspends until the socket has input (or a hang-up or error, which a read then reports), or,
     /// with `writable`, until it can take more output. May return early; callers check and wait again.
     /// With a `limit`, returns true if it ran out first (checked about once a second): the server
-    /// stopped answering (stopped, or cut off without the connection being closed).
+    /// stopped answering (stopped, or cut off without the connection being closed). With
+    /// `cancellable`, a task already cancelled does not wait (checked under the lock `interrupt`
+    /// takes, so a cancellation that interrupts just before the wait begins is not missed).
     @discardableResult
-    func wait(for descriptor: Int32, owner: Int, writable: Bool = false, limit: Duration? = nil) async -> Bool {
+    func wait(
+        for descriptor: Int32, owner: Int, writable: Bool = false, limit: Duration? = nil, cancellable: Bool = false
+    ) async -> Bool {
         let deadline = limit.map { ContinuousClock.now + $0 }
         return await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
             let (resumeNow, wake) = state.withLock { state -> (Bool, Bool) in
                 guard var registration = state.sockets[descriptor], registration.owner == owner else { return (true, false) }
+                if cancellable, Task.isCancelled { return (true, false) }
                 if registration.pending, !writable {
                     registration.pending = false
                     state.sockets[descriptor] = registration

@@ -55,6 +55,42 @@ final class ShutdownTests: XCTestCase {
         }
     }
 
+    /// A request waiting on a database that stopped answering (its backend stopped with SIGSTOP) holds
+    /// the shutdown no longer than the grace either: cancelled, it stops waiting for the answer at once,
+    /// rather than at the response timeout 35 s later.
+    func testARequestWaitingOnTheDatabaseHoldsShutdownNoLongerThanTheGrace() async throws {
+        try await Self.withSetting(grace: .seconds(1), poolSize: 1) { configuration, logger, logs in
+            let server = try await Self.serve(configuration, logger: logger)
+            let pid = try await server.dependencies.pool.withConnection {
+                try await $0.query("SELECT pg_backend_pid() AS pid")[0].decode(Int32.self, column: "pid")
+            }
+            guard kill(pid, SIGSTOP) == 0 else {
+                XCTFail("cannot stop the backend (errno \(errno)): the test needs to signal the cluster's processes")
+                return
+            }
+            defer { kill(pid, SIGCONT) }
+            let waiting = try RawConnection(port: server.port)
+            try waiting.send("GET /v1/calls HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(TestApp.adminToken)\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(300))
+
+            let started = ContinuousClock.now
+            await server.group.triggerGracefulShutdown()
+            let watchdog = Task {
+                try await Task.sleep(for: .seconds(20))
+                kill(pid, SIGCONT)
+            }
+            let result = await server.running.result
+            let elapsed = ContinuousClock.now - started
+            watchdog.cancel()
+            kill(pid, SIGCONT)
+
+            XCTAssertNoThrow(try result.get())
+            XCTAssertLessThan(elapsed, .seconds(5), "the shutdown waited for the database")
+            XCTAssertTrue(try waiting.closedByServer(within: .seconds(5)), "the waiting connection is still open")
+            XCTAssertEqual(logs.all.filter { $0.contains("shutdown grace ran out") }.count, 1, "\(logs.all)")
+        }
+    }
+
     /// A shutdown with nothing left to answer ends at once, and says nothing of the grace.
     func testAShutdownWithinTheGraceLogsNoWarning() async throws {
         try await Self.withSetting(grace: .seconds(5), poolSize: 1) { configuration, logger, logs in

@@ -248,6 +248,25 @@ struct DatabasePoolTests {
         }
     }
 
+    /// A task cancelled while its statement runs (a shutdown past its grace cancels the requests
+    /// left) stops waiting for the answer at once, rather than at the response timeout: the
+    /// connection is given up, as for a server that stopped answering, and the pool serves on.
+    @Test func aStatementWaitEndsWhenItsTaskIsCancelled() async throws {
+        try await withTestDatabase(poolSize: 1, configure: { $0.responseTimeout = .seconds(30) }) { db in
+            let waiting = Task {
+                try await db.pool.withConnection { try await $0.scalar(Int32.self, "SELECT 1 FROM pg_sleep(4)") }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let cancelled = ContinuousClock.now
+            waiting.cancel()
+            let error = await #expect(throws: DatabaseError.self) { try await waiting.value }
+            let waited = ContinuousClock.now - cancelled
+            #expect(error?.isConnectionFailure == true)
+            #expect(waited < .seconds(2), "gave up \(waited) after the cancellation")
+            #expect(try await db.pool.withConnection { try await $0.scalar(Int32.self, "SELECT 2") } == 2)
+        }
+    }
+
     @Test func cancelledWaiterLeavesThePoolUsable() async throws {
         try await withTestDatabase(poolSize: 1) { db in
             let holding = Flag()
