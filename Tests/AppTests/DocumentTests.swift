@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Logging
+import Synchronization
 import XCTest
 import Yams
 
@@ -102,6 +103,37 @@ final class DocumentTests: XCTestCase {
                     XCTAssertEqual(received, size == 2600 ? 2000 : 0)
                 }
             }
+        }
+    }
+
+    /// A download whose document can no longer be read part-way (here its row is deleted under it)
+    /// ends short of the length its head promised, the connection closed; the log says which request
+    /// and which document it was, though the slice was read after the handler had returned.
+    func testADownloadCutShortSaysWhichRequestItWas() async throws {
+        let logs = CapturedLogs()
+        let databaseURL = Mutex("")
+        try await LiveApp.run(configure: { configuration in
+            databaseURL.withLock { [url = configuration.databaseURL] in $0 = url }
+            configuration.maxDocumentBytes = 16_000_000
+        }, logs: logs) { port, client in
+            let (proposal, document, bytes) = try await Fixtures.largeDocument(client)
+            let connection = try RawConnection(port: port)
+            try connection.send("""
+                GET /v1/proposals/\(proposal)/documents/\(document) HTTP/1.1\r\nHost: localhost\r\n\
+                Authorization: Bearer \(TestApp.adminToken)\r\nX-Request-Id: cut-short-1\r\n\r\n
+                """)
+            let head = try connection.readHead(within: .seconds(5))
+            XCTAssertTrue(head.hasPrefix("HTTP/1.1 200"), head)
+            let documentID = try XCTUnwrap(UUID(uuidString: document))
+            try await TestDatabase.withAdminConnection(databaseURL.withLock { $0 }) { connection in
+                try await connection.execute("DELETE FROM proposal_documents WHERE id = \(documentID)")
+            }
+            let (received, _) = try await connection.readAll(upTo: bytes.count, pausing: .zero, within: .seconds(20))
+            XCTAssertLessThan(received, bytes.count, "the whole document arrived")
+            XCTAssertTrue(try connection.closedByServer(within: .seconds(2)))
+            let line = logs.all.first { $0.contains("document download cut short") }
+            XCTAssertTrue(line?.contains("requestId=cut-short-1") == true, "\(logs.all)")
+            XCTAssertTrue(line?.contains(document) == true, "\(String(describing: line))")
         }
     }
 

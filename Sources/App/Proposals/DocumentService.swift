@@ -114,6 +114,9 @@ struct DocumentService: Sendable {
         }
         guard let (document, whole) = found else { throw Problem.notFound(.noSuch(.document, documentID)) }
         if let whole { return (document, .whole(whole)) }
+        // The slices are read after the handler returned, outside the request's scope: its id travels with them.
+        var logger = logger
+        logger[metadataKey: "requestId"] = RequestScope.requestID.map { .string($0) }
         let slices = DocumentSlices(
             pool: pool, id: documentUUID, size: Int(document.sizeBytes), sliceBytes: sliceBytes, logger: logger)
         return (document, .slices(slices))
