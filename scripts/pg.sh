@@ -2,7 +2,7 @@
 # A private PostgreSQL cluster for development, tests and benchmarks.
 #   scripts/pg.sh start DIR [extra postgres -c settings...]   initialise (once) and start; socket in DIR/socket
 #   scripts/pg.sh stop DIR
-#   scripts/pg.sh url DIR [DBNAME]                             print a libpq conninfo for it
+#   scripts/pg.sh url DIR [DBNAME]                             print a libpq conninfo for it (with its port, when running)
 # PostgreSQL refuses to run as root: when started as root, the cluster belongs to an
 # unprivileged user (PG_OS_USER, default postgres) and its binaries run through runuser.
 set -euo pipefail
@@ -67,7 +67,10 @@ case "$cmd" in
     fi
     ;;
   url)
-    echo "host=$dir/socket user=postgres dbname=${3:-postgres}"
+    # The port the running cluster listens on (the socket's name carries it), from its postmaster.pid.
+    port=""
+    if [ -f "$dir/pgdata/postmaster.pid" ]; then port=" port=$(sed -n 4p "$dir/pgdata/postmaster.pid")"; fi
+    echo "host=$dir/socket user=postgres dbname=${3:-postgres}$port"
     ;;
   *) echo "unknown command $cmd" >&2; exit 2 ;;
 esac
