@@ -12,8 +12,9 @@ DURATION=${DURATION:-10}
 RUNS=${RUNS:-3}
 PORT=${PORT:-18080}
 
-command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || {
-  echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+# On a fresh machine the package lists may be empty: they are read first, as check-deps.sh does.
+command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || {
+  echo "wrk is missing: apt-get update && apt-get install wrk" >&2; exit 1; }
 swift build -c release --scratch-path .build-release --product convoca >/dev/null
 
 dir=$(mktemp -d /tmp/convoca-bench-api.XXXXXX)
