@@ -659,8 +659,6 @@ public final class Connection {
         return result
     }
 
-    /// The server did not answer within `responseTimeout`: the connection is given up (what it was
-    /// doing is unknown, as when a connection is lost).
     /// Waits on the home loop until the socket is ready (or may be), and gives the server up when it
     /// has not answered within the response timeout, or when the task is cancelled (a shutdown past its
     /// grace cancels the requests still running): either way the statement's fate is unknown, so the
@@ -680,6 +678,8 @@ public final class Connection {
         }
     }
 
+    /// The server did not answer within `responseTimeout`: the connection is given up (what it was
+    /// doing is unknown, as when a connection is lost).
     private func unresponsive(_ query: String?) -> DatabaseError {
         poisoned = true
         let seconds = responseTimeout.map { "\($0.components.seconds) s" } ?? "its time"
